@@ -1,0 +1,91 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.task;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The settings of one task: its gate, its surrogates and its audit sampling. Immutable and validated:
+ * a bad value fails at construction with a message naming the field.
+ *
+ * @param alpha            target agreement with the LLM on handled traffic, in (0.5, 1)
+ * @param delta            the gate's error budget: bounds hold with probability 1 - delta, in (0, 0.5)
+ * @param epsilon          share of handled requests also sent to the LLM (audit), in (0, 1]
+ * @param windowSize       labelled outcomes kept in the agreement window (N)
+ * @param minAccepted      accepted entries a threshold needs before it can open the gate (n_min)
+ * @param minCoverage      coverage the deployable threshold must reach to open (c_min), in [0, 1)
+ * @param labelCap         labels the surrogate learns; beyond it a label is UNKNOWN_LABEL
+ * @param learners         names of the surrogates that run side by side (see the learning package)
+ * @param frontierAlphas   alphas at which stats and reports give the coverage frontier
+ * @param costPerCall      price of one LLM call, for the cost-saved estimate
+ * @param seed             seed of every random choice (audit sampling is a hash of seed and request id)
+ */
+public record TaskConfig(
+        double alpha,
+        double delta,
+        double epsilon,
+        int windowSize,
+        int minAccepted,
+        double minCoverage,
+        int labelCap,
+        List<String> learners,
+        List<Double> frontierAlphas,
+        double costPerCall,
+        long seed) implements Serializable {
+
+    /** The defaults: alpha 0.90, delta 0.05, epsilon 0.05, window 2,000, n_min 50, c_min 0.05, 512 labels. */
+    public static final TaskConfig DEFAULTS = new TaskConfig(0.90, 0.05, 0.05, 2_000, 50, 0.05, 512,
+            List.of("softmax", "ncm", "knn", "nb"), List.of(0.80, 0.85, 0.90, 0.95, 0.99), 0.002, 1L);
+
+    public TaskConfig {
+        check(alpha > 0.5 && alpha < 1.0, "alpha", alpha, "must be in (0.5, 1)");
+        check(delta > 0.0 && delta < 0.5, "delta", delta, "must be in (0, 0.5)");
+        check(epsilon > 0.0 && epsilon <= 1.0, "epsilon", epsilon, "must be in (0, 1]");
+        check(windowSize >= 100, "windowSize", windowSize, "must be at least 100");
+        check(minAccepted >= 1 && minAccepted <= windowSize, "minAccepted", minAccepted, "must be in [1, windowSize]");
+        check(minCoverage >= 0.0 && minCoverage < 1.0, "minCoverage", minCoverage, "must be in [0, 1)");
+        check(labelCap >= 2, "labelCap", labelCap, "must be at least 2");
+        Objects.requireNonNull(learners, "learners");
+        check(!learners.isEmpty(), "learners", learners, "must name at least one learner");
+        learners = List.copyOf(learners);
+        Objects.requireNonNull(frontierAlphas, "frontierAlphas");
+        frontierAlphas = List.copyOf(frontierAlphas);
+        for (final double a : frontierAlphas) {
+            check(a > 0.0 && a < 1.0, "frontierAlphas", frontierAlphas, "every alpha must be in (0, 1)");
+        }
+        check(costPerCall >= 0.0, "costPerCall", costPerCall, "must not be negative");
+    }
+
+    /** A copy with another alpha. */
+    public TaskConfig withAlpha(final double newAlpha) {
+        return new TaskConfig(newAlpha, delta, epsilon, windowSize, minAccepted, minCoverage, labelCap, learners,
+                frontierAlphas, costPerCall, seed);
+    }
+
+    /** A copy with another epsilon. */
+    public TaskConfig withEpsilon(final double newEpsilon) {
+        return new TaskConfig(alpha, delta, newEpsilon, windowSize, minAccepted, minCoverage, labelCap, learners,
+                frontierAlphas, costPerCall, seed);
+    }
+
+    /** A copy with another seed. */
+    public TaskConfig withSeed(final long newSeed) {
+        return new TaskConfig(alpha, delta, epsilon, windowSize, minAccepted, minCoverage, labelCap, learners,
+                frontierAlphas, costPerCall, newSeed);
+    }
+
+    /** A copy with other learners. */
+    public TaskConfig withLearners(final List<String> newLearners) {
+        return new TaskConfig(alpha, delta, epsilon, windowSize, minAccepted, minCoverage, labelCap, newLearners,
+                frontierAlphas, costPerCall, seed);
+    }
+
+    private static void check(final boolean ok, final String field, final Object value, final String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException("task config field '" + field + "' " + rule + " (got " + value + ")");
+        }
+    }
+}
