@@ -4,6 +4,7 @@
 package io.tracerstreams.featurize;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15.BgeSmallEnV15EmbeddingModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,22 @@ class OnnxFeaturizerTest {
         for (int i = 0; i < VARIED.size(); i++) {
             final float[] theirs = reference.embed(VARIED.get(i)).content().vector();
             assertThat(cosine(ours.get(i), theirs)).as("text %d: %s", i, VARIED.get(i)).isGreaterThan(0.9999);
+        }
+    }
+
+    @Test
+    void shouldMatchLangchain4jBgeSmallWhichUsesClsPooling() {
+        final BgeSmallEnV15EmbeddingModel reference = new BgeSmallEnV15EmbeddingModel();
+        final List<String> texts = List.of(VARIED.get(0), VARIED.get(8), VARIED.get(11), VARIED.get(15));
+
+        try (OnnxFeaturizer bge = new OnnxFeaturizer(EmbeddingModel.BGE_SMALL_EN_V15)) {
+            final List<float[]> ours = bge.embed(texts);
+
+            for (int i = 0; i < texts.size(); i++) {
+                final float[] theirs = reference.embed(texts.get(i)).content().vector();
+                assertThat(cosine(ours.get(i), theirs)).as("text %d", i).isGreaterThan(0.9999);
+            }
+            assertThat(bge.truncatedCount()).isZero();
         }
     }
 
