@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.config;
 
+import io.tracerstreams.featurize.Featurizer;
+import io.tracerstreams.featurize.Featurizers;
 import io.tracerstreams.task.TaskConfig;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -90,10 +92,14 @@ public final class TracerConfig extends AbstractConfig {
 
     public static final String SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG = "schema.registry.basic.auth.credentials.source";
     private static final String SCHEMA_REGISTRY_AUTH_SOURCE_DOC = "Where the registry's basic-auth credentials come from: "
-            + "NONE, USER_INFO (the key schema.registry.basic.auth.user.info) or URL (user:password@ in the url).";
+            + "URL (user:password@ in the url, when present; the Confluent default) or USER_INFO (the key "
+            + "schema.registry.basic.auth.user.info).";
 
     public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
     private static final String SCHEMA_REGISTRY_USER_INFO_DOC = "user:password for the registry when the credentials source is USER_INFO.";
+
+    public static final String SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG = "schema.registry.bearer.auth.token";
+    private static final String SCHEMA_REGISTRY_BEARER_TOKEN_DOC = "A static bearer token for the registry (instead of basic auth).";
 
     // ---------------------------------------------------------------- topics
     public static final String TOPIC_REQUESTS_CONFIG = "topic.requests";
@@ -136,8 +142,9 @@ public final class TracerConfig extends AbstractConfig {
 
     // ---------------------------------------------------------------- featurizing and input limits
     public static final String EMBEDDING_MODEL_CONFIG = "embedding.model";
-    private static final String EMBEDDING_MODEL_DOC = "The featurizer opened by io.tracerstreams.featurize.Featurizers.open: "
-            + "minilm (all-MiniLM-L6-v2, fp32, default), or another name it accepts (e.g. minilm-q, bge-small, hashing).";
+    private static final String EMBEDDING_MODEL_DOC = "The featurizer (io.tracerstreams.featurize.Featurizers.open): minilm "
+            + "(all-MiniLM-L6-v2 fp32, default), minilm-q (int8), bge-small (bge-small-en-v1.5) or hashing (feature hashing, "
+            + "no model: for tests).";
 
     public static final String EMBEDDING_CACHE_DIR_CONFIG = "embedding.cache.dir";
     private static final String EMBEDDING_CACHE_DIR_DOC = "Directory for unpacked model files and the tokenizer's native library.";
@@ -439,21 +446,36 @@ public final class TracerConfig extends AbstractConfig {
     }
 
     /**
-     * The configuration of the Avro serdes and the registry client: {@code schema.registry.url} and every other
-     * {@code schema.registry.*} key, with their full names (the Confluent convention).
+     * The configuration of the Avro serdes and the registry client ({@code io.tracerstreams.serde.AvroSerdeConfig}
+     * keys): {@code schema.registry.url}; the auth keys under their Confluent serde names
+     * ({@code basic.auth.credentials.source}, {@code basic.auth.user.info}, {@code bearer.auth.token}); every other
+     * {@code schema.registry.*} key both as given and without the prefix (e.g. {@code auto.register.schemas}).
      */
     public Map<String, Object> schemaRegistryConfig() {
         final Map<String, Object> out = new TreeMap<>();
         for (final Map.Entry<String, Object> e : originalsWithPrefix(SCHEMA_REGISTRY_PREFIX, false).entrySet()) {
-            out.put(e.getKey(), e.getValue() instanceof Password p ? p.value() : e.getValue());
+            final Object v = e.getValue() instanceof Password p ? p.value() : e.getValue();
+            out.put(e.getKey(), v);
+            out.put(e.getKey().substring(SCHEMA_REGISTRY_PREFIX.length()), v);
         }
         out.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
-        out.put(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG, getString(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG));
+        out.remove("url");
+        out.put("basic.auth.credentials.source", getString(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG));
         final Password userInfo = getPassword(SCHEMA_REGISTRY_USER_INFO_CONFIG);
         if (userInfo != null) {
-            out.put(SCHEMA_REGISTRY_USER_INFO_CONFIG, userInfo.value());
+            out.put("basic.auth.user.info", userInfo.value());
+        }
+        final Password token = getPassword(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG);
+        if (token != null) {
+            out.put("bearer.auth.token", token.value());
+            out.remove("basic.auth.credentials.source");
         }
         return out;
+    }
+
+    /** Opens the configured featurizer ({@link #EMBEDDING_MODEL_CONFIG}, cached in {@link #EMBEDDING_CACHE_DIR_CONFIG}). */
+    public Featurizer openFeaturizer() {
+        return Featurizers.open(embeddingModel(), embeddingCacheDir());
     }
 
     /**
@@ -504,9 +526,10 @@ public final class TracerConfig extends AbstractConfig {
                 .define(APPLICATION_ID_CONFIG, Type.STRING, "tracer-streams", nonEmpty, Importance.HIGH, APPLICATION_ID_DOC)
                 .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new RegistryUrl(), Importance.HIGH,
                         SCHEMA_REGISTRY_URL_DOC)
-                .define(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG, Type.STRING, "NONE", ValidString.in("NONE", "USER_INFO", "URL"),
+                .define(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG, Type.STRING, "URL", ValidString.in("URL", "USER_INFO"),
                         Importance.MEDIUM, SCHEMA_REGISTRY_AUTH_SOURCE_DOC)
                 .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, SCHEMA_REGISTRY_USER_INFO_DOC)
+                .define(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, SCHEMA_REGISTRY_BEARER_TOKEN_DOC)
                 .define(TOPIC_REQUESTS_CONFIG, Type.STRING, "llm.requests", nonEmpty, Importance.HIGH,
                         "Input: LlmRequest records, key task.")
                 .define(TOPIC_RESPONSES_CONFIG, Type.STRING, "llm.responses", nonEmpty, Importance.HIGH,
@@ -538,7 +561,8 @@ public final class TracerConfig extends AbstractConfig {
                 .define(POLL_MS_CONFIG, Type.LONG, 10L, Range.between(1, 10_000), Importance.LOW, POLL_MS_DOC)
                 .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 20L, Range.between(1, 600_000), Importance.MEDIUM,
                         COMMIT_INTERVAL_MS_DOC)
-                .define(EMBEDDING_MODEL_CONFIG, Type.STRING, "minilm", nonEmpty, Importance.HIGH, EMBEDDING_MODEL_DOC)
+                .define(EMBEDDING_MODEL_CONFIG, Type.STRING, Featurizers.DEFAULT_NAME,
+                        ValidString.in(Featurizers.NAMES.toArray(new String[0])), Importance.HIGH, EMBEDDING_MODEL_DOC)
                 .define(EMBEDDING_CACHE_DIR_CONFIG, Type.STRING, Path.of(home, ".cache", "tracer-streams").toString(), nonEmpty,
                         Importance.LOW, EMBEDDING_CACHE_DIR_DOC)
                 .define(MAX_INPUT_CHARS_CONFIG, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.MEDIUM, MAX_INPUT_CHARS_DOC)

@@ -40,7 +40,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private final TracerCounters counters;
     private ProcessorContext<String, Emitted> context;
 
-    FeaturizeProcessor(final Source source, final TracerSerdes serdes, final Featurizer featurizer, final int maxInputChars,
+    FeaturizeProcessor(final Source source, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
                        final TracerCounters counters) {
         this.source = source;
         this.requestDeserializer = serdes.request().deserializer();

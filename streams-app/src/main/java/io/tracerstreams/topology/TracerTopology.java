@@ -61,13 +61,13 @@ public final class TracerTopology {
      * @param serdes     the configured Avro serdes of the external topics
      * @param counters   operational counters to update (shared by all threads)
      */
-    public static Topology build(final TracerConfig config, final Featurizer featurizer, final TracerSerdes serdes,
+    public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
                                  final TracerCounters counters) {
         return build(config, featurizer, serdes, counters, RouterEngine.TASK_ENGINE);
     }
 
     /** The topology with the given engine factory (tests of the router's plumbing use a double). */
-    public static Topology build(final TracerConfig config, final Featurizer featurizer, final TracerSerdes serdes,
+    public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
                                  final TracerCounters counters, final RouterEngine.Factory engines) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(featurizer, "featurizer");

@@ -139,7 +139,8 @@ class TracerConfigTest {
         assertThat(p.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
         assertThat(p.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG)).isEqualTo("tracer.dlq");
         assertThat(c.schemaRegistryConfig()).containsEntry("schema.registry.url", "mock://t")
-                .containsEntry("schema.registry.basic.auth.user.info", "u:p");
+                .containsEntry("basic.auth.user.info", "u:p").containsEntry("basic.auth.credentials.source", "USER_INFO");
+        assertThat(io.tracerstreams.serde.AvroSerdeConfig.fromMap(c.schemaRegistryConfig()).isMock()).isTrue();
         // the resulting properties are a valid StreamsConfig
         assertThat(new StreamsConfig(p).getString(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("tracer-streams");
         assertThat(TracerConfig.documentation()).contains("snapshot.interval.calls");
