@@ -3,76 +3,436 @@
  */
 package io.tracerstreams.task;
 
+import io.tracerstreams.gate.AgreementWindow;
+import io.tracerstreams.gate.GateConfig;
+import io.tracerstreams.gate.GateSnapshot;
+import io.tracerstreams.gate.GateStatistics;
+import io.tracerstreams.gate.GateTransition;
+import io.tracerstreams.gate.ParityGate;
+import io.tracerstreams.learning.Acceptor;
+import io.tracerstreams.learning.EmbeddingClassifier;
+import io.tracerstreams.learning.LabelSpace;
+import io.tracerstreams.learning.Learners;
+import io.tracerstreams.learning.OodGuard;
+import io.tracerstreams.schema.Decision;
+import io.tracerstreams.schema.FrontierPoint;
 import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.schema.Reason;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Everything tracer knows about one task (one classification endpoint): the label space, the
- * surrogate zoo, the acceptors, the out-of-distribution guard, the agreement windows, the parity
- * gate and the counters. Plain Java: the topology's task router and the replay harness run this
- * same class.
+ * Everything tracer knows about one task (one classification endpoint): the label space, the surrogate
+ * zoo with one acceptor and one agreement window per surrogate, the out-of-distribution guard, the parity
+ * gate over the served surrogate's window, and the counters. Plain Java: the topology's task router and the
+ * replay harness run this same class.
  *
- * <p>API CONTRACT (implementation in progress by the core owner; code against these signatures).
- * Deterministic: the same sequence of calls gives the same outputs, so snapshot + replay of the calls
- * since the snapshot restores the exact state. Not thread-safe: one owner (one stream task) at a time.
+ * <h2>The loop</h2>
+ * <ul>
+ *   <li>{@link #route}: the served surrogate predicts, its acceptor scores the prediction; the request is
+ *   HANDLED only if the gate is OPEN, the score reaches the served threshold, the input is in distribution
+ *   and the predicted class is a real label (not the overflow class of labels beyond the cap). A HANDLED
+ *   request is audited (HANDLED, reason AUDIT, {@code audit = true}: the caller uses the label and the LLM
+ *   answers too) with probability epsilon, decided by a hash of the seed and the request id, so the choice
+ *   survives restarts and replays.</li>
+ *   <li>{@link #learn}: prequential (test-then-train). Every surrogate first predicts the trace; whether it
+ *   agreed with the LLM enters its window with weight 1/epsilon for an audited trace and 1 otherwise (so
+ *   the windowed agreement is an unbiased estimate of agreement on live handled traffic); its acceptor
+ *   learns the outcome; only then does the surrogate learn the trace. The gate then re-evaluates the
+ *   served window.</li>
+ *   <li>Every {@value #SELECTION_EVERY} traces the served surrogate is re-chosen: the one whose window gives
+ *   the highest coverage at alpha (the coverage of its deployable threshold) serves, if it beats the
+ *   current one by {@value #SWITCH_MARGIN}.</li>
+ * </ul>
+ *
+ * <p>Deterministic: the same sequence of calls gives the same outputs, so a snapshot plus the calls since
+ * it restores the exact state. Not thread-safe: one owner (one stream task) at a time.
  */
-public final class TaskEngine {
+public final class TaskEngine implements Serializable {
 
-    private TaskEngine() {
+    private static final long serialVersionUID = 1L;
+
+    /** Traces between two choices of the served surrogate. */
+    static final int SELECTION_EVERY = 200;
+    /** Coverage (at alpha) by which a challenger must beat the served surrogate to replace it. */
+    static final double SWITCH_MARGIN = 0.02;
+
+    private static final byte[] SNAPSHOT_MAGIC = "TRACER-ENGINE-1\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final String task;
+    private final TaskConfig config;
+    private final GateConfig gateConfig;
+    private final GateStatistics statistics;
+    private final LabelSpace labels;
+    private final List<Member> members;
+    private final OodGuard ood;
+    private final ParityGate gate;
+    private int served;
+
+    private long requests;
+    private long handled;
+    private long deferred;
+    private long audited;
+    private long invalid;
+    private long traces;
+    private final long[] tracesByOrigin = new long[TraceOrigin.values().length];
+    private final EnumMap<Reason, Long> deferrals = new EnumMap<>(Reason.class);
+
+    /** One surrogate with its acceptor and agreement window. */
+    private static final class Member implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final EmbeddingClassifier learner;
+        private final Acceptor acceptor;
+        private final AgreementWindow window;
+
+        Member(final EmbeddingClassifier learner, final Acceptor acceptor, final AgreementWindow window) {
+            this.learner = learner;
+            this.acceptor = acceptor;
+            this.window = window;
+        }
     }
 
-    /** A fresh engine for a task. */
-    public static TaskEngine create(final String task, final TaskConfig config) {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /** Restores an engine from {@link #snapshot()}. */
-    public static TaskEngine restore(final byte[] snapshot) {
-        throw new UnsupportedOperationException("in progress");
-    }
-
-    /** Serialises the whole state. */
-    public byte[] snapshot() {
-        throw new UnsupportedOperationException("in progress");
+    private TaskEngine(final String task, final TaskConfig config) {
+        this.task = task;
+        this.config = config;
+        this.gateConfig = GateConfig.from(config);
+        this.statistics = new GateStatistics(gateConfig);
+        this.labels = new LabelSpace(config.labelCap());
+        final List<Member> zoo = new ArrayList<>();
+        long seed = config.seed();
+        for (final String name : config.learners()) {
+            zoo.add(new Member(Learners.create(name, seed++), new Acceptor(), new AgreementWindow(gateConfig)));
+        }
+        this.members = List.copyOf(zoo);
+        this.ood = new OodGuard(config.seed() ^ 0x5DEECE66DL);
+        this.gate = new ParityGate(gateConfig);
+        this.served = 0;
     }
 
     /**
-     * Routes one request whose input was embedded upstream. Changes counters only (never the models).
-     * HANDLED with audit = true and reason AUDIT means: answer with the label and ask the LLM too.
+     * A fresh engine for a task.
+     *
+     * @throws IllegalArgumentException when the task name is blank or a learner name is unknown
      */
-    public RoutingDecision route(final String requestId, final String input, final float[] embedding, final long timestampMs) {
-        throw new UnsupportedOperationException("in progress");
+    public static TaskEngine create(final String task, final TaskConfig config) {
+        Objects.requireNonNull(config, "config");
+        if (task == null || task.isBlank()) {
+            throw new IllegalArgumentException("task name must not be blank");
+        }
+        return new TaskEngine(task, config);
+    }
+
+    /**
+     * Restores an engine from {@link #snapshot()}.
+     *
+     * @throws IllegalArgumentException when the bytes are not a snapshot of this version of tracer
+     */
+    public static TaskEngine restore(final byte[] snapshot) {
+        Objects.requireNonNull(snapshot, "snapshot");
+        if (snapshot.length < SNAPSHOT_MAGIC.length) {
+            throw new IllegalArgumentException("not a tracer engine snapshot: " + snapshot.length + " bytes");
+        }
+        for (int i = 0; i < SNAPSHOT_MAGIC.length; i++) {
+            if (snapshot[i] != SNAPSHOT_MAGIC[i]) {
+                throw new IllegalArgumentException("not a tracer engine snapshot (bad header)");
+            }
+        }
+        final ByteArrayInputStream bytes = new ByteArrayInputStream(snapshot, SNAPSHOT_MAGIC.length,
+                snapshot.length - SNAPSHOT_MAGIC.length);
+        try (ObjectInputStream in = new ObjectInputStream(bytes)) {
+            return (TaskEngine) in.readObject();
+        } catch (final InvalidClassException e) {
+            throw new IllegalArgumentException("snapshot was written by another version of tracer: " + e.getMessage(), e);
+        } catch (final IOException | ClassNotFoundException | ClassCastException e) {
+            throw new IllegalArgumentException("corrupt tracer engine snapshot: " + e, e);
+        }
+    }
+
+    /** Serialises the whole state (models, windows, gate, counters). */
+    public byte[] snapshot() {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+        bytes.writeBytes(SNAPSHOT_MAGIC);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(this);
+        } catch (final IOException e) {
+            throw new IllegalStateException("cannot snapshot task " + task + ": " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Routes one request whose input was embedded upstream. Changes counters only, never the models.
+     *
+     * @param requestId   the request's id (decides audit sampling)
+     * @param input       the input text (for reports; not used to decide)
+     * @param embedding   the input's vector from the task's featurizer
+     * @param timestampMs the request's time
+     */
+    public RoutingDecision route(final String requestId, final String input, final float[] embedding,
+                                 final long timestampMs) {
+        requests++;
+        if (embedding == null || embedding.length == 0 || labels.size() == 0) {
+            return embedding == null || embedding.length == 0
+                    ? rejectInvalid(requestId, "no embedding", timestampMs)
+                    : defer(requestId, Double.NaN, Reason.WARMING_UP, timestampMs);
+        }
+        final Member member = members.get(served);
+        final double[] probs = member.learner.probabilities(embedding, slotCount());
+        final int top = EmbeddingClassifier.argmax(probs);
+        final double score = member.acceptor.score(Acceptor.features(probs, Double.NaN));
+        if (!gate.isOpen()) {
+            return defer(requestId, score, traces < config.minAccepted() ? Reason.WARMING_UP : Reason.GATE_CLOSED,
+                    timestampMs);
+        }
+        if (!gate.accepts(score)) {
+            return defer(requestId, score, Reason.LOW_SCORE, timestampMs);
+        }
+        if (top < 0 || labels.isOverflow(top)) {
+            return defer(requestId, score, Reason.UNKNOWN_LABEL, timestampMs);
+        }
+        if (ood.isOutOfDistribution(embedding)) {
+            return defer(requestId, score, Reason.OUT_OF_DISTRIBUTION, timestampMs);
+        }
+        final boolean audit = AuditSampler.sampled(config.seed(), requestId, config.epsilon());
+        handled++;
+        if (audit) {
+            audited++;
+        }
+        return decision(requestId, Decision.HANDLED, labels.label(top), score, audit ? Reason.AUDIT : Reason.CONFIDENT,
+                audit, timestampMs);
     }
 
     /** Answers an unusable request (empty, oversized, undecodable text): DEFERRED, reason INVALID_INPUT, counted. */
     public RoutingDecision rejectInvalid(final String requestId, final String why, final long timestampMs) {
-        throw new UnsupportedOperationException("in progress");
+        invalid++;
+        return defer(requestId, Double.NaN, Reason.INVALID_INPUT, timestampMs);
     }
 
     /**
-     * Learns one trace test-then-train: every learner first predicts it (the outcome enters its agreement
-     * window with the origin's weight), then learns it. Returns the gate events this trace caused (0 or 1).
+     * Learns one trace test-then-train: every surrogate first predicts it (the outcome enters its agreement
+     * window with the origin's weight, and its acceptor learns it), then learns it. Returns the gate events
+     * this trace caused (none, or one flip or learner switch).
+     *
+     * @throws IllegalArgumentException when the label is blank or the embedding is empty (callers validate first)
      */
     public List<GateEvent> learn(final String requestId, final String input, final float[] embedding,
                                  final String llmLabel, final TraceOrigin origin, final long timestampMs) {
-        throw new UnsupportedOperationException("in progress");
+        if (llmLabel == null || llmLabel.isBlank()) {
+            throw new IllegalArgumentException("trace " + requestId + " of task " + task + " has a blank label");
+        }
+        if (embedding == null || embedding.length == 0) {
+            throw new IllegalArgumentException("trace " + requestId + " of task " + task + " has no embedding");
+        }
+        Objects.requireNonNull(origin, "origin");
+        final int slot = labels.register(llmLabel);
+        final int slots = slotCount();
+        final double weight = gateConfig.weightOf(origin);
+        for (final Member member : members) {
+            final double[] probs = member.learner.probabilities(embedding, slots);
+            final int predicted = EmbeddingClassifier.argmax(probs);
+            final boolean agreed = predicted == slot && !labels.isOverflow(slot);
+            final double[] features = Acceptor.features(probs, Double.NaN);
+            member.window.add(member.acceptor.score(features), agreed, weight);
+            member.acceptor.learn(features, agreed, weight);
+        }
+        for (final Member member : members) {
+            member.learner.learn(embedding, slot);
+        }
+        ood.observe(embedding);
+        traces++;
+        tracesByOrigin[origin.ordinal()]++;
+        final List<GateEvent> events = new ArrayList<>(1);
+        gate.evaluate(members.get(served).window).ifPresent(t -> events.add(event(t, timestampMs)));
+        if (traces % SELECTION_EVERY == 0 && members.size() > 1) {
+            reselect().ifPresent(t -> events.add(event(t, timestampMs)));
+        }
+        return events;
     }
 
     /** A snapshot of the counters, estimates and frontier. */
     public TaskStats stats(final long timestampMs) {
-        throw new UnsupportedOperationException("in progress");
+        final GateSnapshot now = gate.current();
+        final List<FrontierPoint> frontier = new ArrayList<>();
+        for (final GateStatistics.FrontierEntry entry : statistics.frontier(members.get(served).window,
+                config.frontierAlphas())) {
+            frontier.add(entry.toAvro());
+        }
+        final Map<String, Long> reasons = new LinkedHashMap<>();
+        deferrals.forEach((reason, count) -> reasons.put(reason.name(), count));
+        final long saved = handled - audited;
+        return TaskStats.newBuilder()
+                .setTask(task)
+                .setTracesSeen(traces)
+                .setRequestsSeen(requests)
+                .setHandled(handled)
+                .setDeferred(deferred)
+                .setAudited(audited)
+                .setInvalid(invalid)
+                .setTeacherCallsSaved(saved)
+                .setEstimatedCostSaved(saved * config.costPerCall())
+                .setGateState(now.state())
+                .setAlpha(config.alpha())
+                .setThreshold(gate.isOpen() ? gate.threshold() : null)
+                .setAgreement(finite(now.agreement(), 0.0))
+                .setAgreementLower(finite(now.lower(), 0.0))
+                .setAgreementUpper(finite(now.upper(), 1.0))
+                .setCoverageEstimate(finite(now.coverage(), 0.0))
+                .setFrontier(frontier)
+                .setDeferralsByReason(reasons)
+                .setServedLearner(servedLearner())
+                .setLabels(labels.size())
+                .setTimestamp(Instant.ofEpochMilli(timestampMs))
+                .build();
+    }
+
+    /** Closes the gate by an operator's command (reason MANUAL); it stays closed until {@link #releaseGate()}. */
+    public Optional<GateEvent> closeGate(final String why, final long timestampMs) {
+        return gate.forceClose(why).map(t -> event(t, timestampMs));
+    }
+
+    /** Lets an operator-closed gate open again when the statistics allow. */
+    public void releaseGate() {
+        gate.release();
     }
 
     /** The task's name. */
     public String task() {
-        throw new UnsupportedOperationException("in progress");
+        return task;
+    }
+
+    /** The task's settings. */
+    public TaskConfig config() {
+        return config;
     }
 
     /** Traces learned so far. */
     public long tracesLearned() {
-        throw new UnsupportedOperationException("in progress");
+        return traces;
+    }
+
+    /** Requests routed so far (invalid ones included). */
+    public long requestsSeen() {
+        return requests;
+    }
+
+    /** Whether the gate is open now. */
+    public boolean gateOpen() {
+        return gate.isOpen();
+    }
+
+    /** The gate's state and estimates now. */
+    public GateSnapshot gateSnapshot() {
+        return gate.current();
+    }
+
+    /** Gate flips so far. */
+    public long gateFlips() {
+        return gate.flips();
+    }
+
+    /** The name of the served surrogate. */
+    public String servedLearner() {
+        return members.get(served).learner.name();
+    }
+
+    /** Served surrogate and traces learned, e.g. {@code softmax@1200}. */
+    public String modelVersion() {
+        return servedLearner() + "@" + traces;
+    }
+
+    /** The labels seen so far, in slot order. */
+    public List<String> labels() {
+        return labels.labels();
+    }
+
+    /** Coverage at alpha that each surrogate's window would give now, by surrogate name (for reports and benchmarks). */
+    public Map<String, Double> coverageByLearner() {
+        final Map<String, Double> out = new LinkedHashMap<>();
+        for (final Member member : members) {
+            out.put(member.learner.name(), coverageAtAlpha(member));
+        }
+        return out;
+    }
+
+    private Optional<GateTransition> reselect() {
+        int best = served;
+        double bestCoverage = coverageAtAlpha(members.get(served));
+        for (int i = 0; i < members.size(); i++) {
+            final double coverage = coverageAtAlpha(members.get(i));
+            if (i != served && coverage > bestCoverage + SWITCH_MARGIN) {
+                best = i;
+                bestCoverage = coverage;
+            }
+        }
+        if (best == served) {
+            return Optional.empty();
+        }
+        final String from = members.get(served).learner.name();
+        served = best;
+        return gate.switchServed(members.get(best).window, String.format(java.util.Locale.ROOT,
+                "served learner %s -> %s (coverage at alpha %.3f)", from, members.get(best).learner.name(),
+                bestCoverage));
+    }
+
+    private double coverageAtAlpha(final Member member) {
+        final GateStatistics.Estimate e = statistics.deployable(member.window, config.alpha());
+        return e.index() < 0 ? 0.0 : e.coverage();
+    }
+
+    private int slotCount() {
+        return labels.size() + (labels.overflowRegistrations() > 0 ? 1 : 0);
+    }
+
+    private RoutingDecision defer(final String requestId, final double score, final Reason reason, final long timestampMs) {
+        deferred++;
+        deferrals.merge(reason, 1L, Long::sum);
+        return decision(requestId, Decision.DEFERRED, null, score, reason, false, timestampMs);
+    }
+
+    private RoutingDecision decision(final String requestId, final Decision decision, final String label,
+                                     final double score, final Reason reason, final boolean audit,
+                                     final long timestampMs) {
+        return RoutingDecision.newBuilder()
+                .setRequestId(requestId)
+                .setTask(task)
+                .setDecision(decision)
+                .setLabel(label)
+                .setScore(finite(score, 0.0))
+                .setThreshold(gate.isOpen() ? gate.threshold() : null)
+                .setReason(reason)
+                .setAudit(audit)
+                .setModelVersion(modelVersion())
+                .setTimestamp(Instant.ofEpochMilli(timestampMs))
+                .build();
+    }
+
+    private GateEvent event(final GateTransition transition, final long timestampMs) {
+        return transition.toGateEvent(task, config.alpha(), servedLearner(), modelVersion(), traces, timestampMs);
+    }
+
+    private static double finite(final double value, final double otherwise) {
+        return Double.isFinite(value) ? value : otherwise;
+    }
+
+    /** Traces learned from one origin. */
+    public long tracesLearned(final TraceOrigin origin) {
+        return tracesByOrigin[origin.ordinal()];
     }
 }

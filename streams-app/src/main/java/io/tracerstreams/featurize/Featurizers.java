@@ -1,0 +1,64 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.featurize;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Opens a featurizer by name: the names the command line and the configuration accept.
+ *
+ * <table>
+ *   <caption>Featurizer names</caption>
+ *   <tr><th>name</th><th>featurizer</th></tr>
+ *   <tr><td>{@code minilm} (default)</td><td>all-MiniLM-L6-v2 fp32 ({@link EmbeddingModel#MINILM_L6_V2})</td></tr>
+ *   <tr><td>{@code minilm-q}</td><td>all-MiniLM-L6-v2 int8, one text per call ({@link EmbeddingModel#MINILM_L6_V2_Q})</td></tr>
+ *   <tr><td>{@code bge-small}</td><td>bge-small-en-v1.5 fp32 ({@link EmbeddingModel#BGE_SMALL_EN_V15})</td></tr>
+ *   <tr><td>{@code hashing}</td><td>{@link HashingFeaturizer} with 1024 dimensions</td></tr>
+ * </table>
+ */
+public final class Featurizers {
+
+    /** The name opened when none is given. */
+    public static final String DEFAULT_NAME = "minilm";
+
+    /** Every accepted name, default first. */
+    public static final List<String> NAMES = List.of("minilm", "minilm-q", "bge-small", "hashing");
+
+    private Featurizers() {
+    }
+
+    /**
+     * Opens a featurizer; the caller closes it.
+     *
+     * @param name           one of {@link #NAMES} (case-insensitive; null or blank means {@value #DEFAULT_NAME})
+     * @param cacheDirOrNull a directory for a {@link CachingFeaturizer} around the ONNX models, or null
+     *                       for no on-disk cache; the hashing featurizer is never cached (computing it is
+     *                       cheaper than looking it up)
+     * @throws IllegalArgumentException for an unknown name, naming the accepted ones
+     * @throws IllegalStateException    when a model cannot be loaded
+     */
+    public static Featurizer open(final String name, final Path cacheDirOrNull) {
+        final String key = name == null || name.isBlank() ? DEFAULT_NAME : name.trim().toLowerCase(Locale.ROOT);
+        final Featurizer featurizer;
+        switch (key) {
+            case "minilm":
+                featurizer = new OnnxFeaturizer(EmbeddingModel.MINILM_L6_V2);
+                break;
+            case "minilm-q":
+                featurizer = new OnnxFeaturizer(EmbeddingModel.MINILM_L6_V2_Q);
+                break;
+            case "bge-small":
+                featurizer = new OnnxFeaturizer(EmbeddingModel.BGE_SMALL_EN_V15);
+                break;
+            case "hashing":
+                return new HashingFeaturizer();
+            default:
+                throw new IllegalArgumentException("unknown featurizer '" + name + "': expected one of "
+                        + String.join(", ", NAMES));
+        }
+        return cacheDirOrNull == null ? featurizer : new CachingFeaturizer(featurizer, cacheDirOrNull);
+    }
+}

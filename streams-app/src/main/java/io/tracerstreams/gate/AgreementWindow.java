@@ -1,0 +1,240 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.gate;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * The weighted sliding window of the last N labelled outcomes of one learner: per outcome the acceptor score
+ * in [0, 1], whether the surrogate agreed with the LLM, and a weight (1/epsilon for an audited handled
+ * request, 1 for a deferred or backfilled one, see {@link GateConfig#weightOf}).
+ *
+ * <p>Besides the ring buffer of entries, the window keeps per-grid-cell sums (weight, squared weight,
+ * weight of agreements, count) for the candidate thresholds of {@link GateConfig}, updated in O(1) per
+ * added or evicted entry. {@link GateStatistics} evaluates every candidate threshold from these sums in
+ * O(gridSize), independent of N. The sums are recomputed from the entries once per N evictions so that
+ * floating-point drift of add/subtract cannot accumulate.
+ *
+ * <p>Bad input never throws: a score outside [0, 1] (or NaN) or a weight that is not finite and positive is
+ * rejected, counted in {@link #rejected()} and leaves the window unchanged. Not thread-safe.
+ */
+public final class AgreementWindow implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int capacity;
+    private final int gridSize;
+    private final double[] scores;
+    private final double[] weights;
+    private final boolean[] agreed;
+    private int head;
+    private int size;
+    private long added;
+    private long rejected;
+    private int evictionsSinceRebuild;
+
+    private final double[] cellWeight;
+    private final double[] cellWeight2;
+    private final double[] cellAgreeWeight;
+    private final int[] cellCount;
+
+    /** A window shaped by a gate config: capacity {@code windowSize}, cells {@code gridSize}. */
+    public AgreementWindow(final GateConfig config) {
+        this(Objects.requireNonNull(config, "config").windowSize(), config.gridSize());
+    }
+
+    /**
+     * A window of {@code capacity} outcomes over {@code gridSize} threshold cells.
+     *
+     * @throws IllegalArgumentException if capacity &lt; 1 or gridSize &lt; 1 (naming the field)
+     */
+    public AgreementWindow(final int capacity, final int gridSize) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("agreement window field 'capacity' must be at least 1 (got " + capacity + ")");
+        }
+        if (gridSize < 1) {
+            throw new IllegalArgumentException("agreement window field 'gridSize' must be at least 1 (got " + gridSize + ")");
+        }
+        this.capacity = capacity;
+        this.gridSize = gridSize;
+        this.scores = new double[capacity];
+        this.weights = new double[capacity];
+        this.agreed = new boolean[capacity];
+        this.cellWeight = new double[gridSize];
+        this.cellWeight2 = new double[gridSize];
+        this.cellAgreeWeight = new double[gridSize];
+        this.cellCount = new int[gridSize];
+    }
+
+    /**
+     * Adds one labelled outcome, evicting the oldest when full.
+     *
+     * @return false (and counted in {@link #rejected()}) if the score is not in [0, 1] or the weight is not finite and &gt; 0
+     */
+    public boolean add(final double score, final boolean agreedWithLlm, final double weight) {
+        if (!(score >= 0.0 && score <= 1.0) || !(weight > 0.0) || Double.isInfinite(weight)) {
+            rejected++;
+            return false;
+        }
+        final int slot;
+        if (size == capacity) {
+            slot = head;
+            evict(slot);
+            head = (head + 1) % capacity;
+        } else {
+            slot = (head + size) % capacity;
+            size++;
+        }
+        scores[slot] = score;
+        weights[slot] = weight;
+        agreed[slot] = agreedWithLlm;
+        final int c = cell(score);
+        cellWeight[c] += weight;
+        cellWeight2[c] += weight * weight;
+        if (agreedWithLlm) {
+            cellAgreeWeight[c] += weight;
+        }
+        cellCount[c]++;
+        added++;
+        if (evictionsSinceRebuild >= capacity) {
+            rebuild();
+        }
+        return true;
+    }
+
+    private void evict(final int slot) {
+        final int c = cell(scores[slot]);
+        final double w = weights[slot];
+        cellWeight[c] -= w;
+        cellWeight2[c] -= w * w;
+        if (agreed[slot]) {
+            cellAgreeWeight[c] -= w;
+        }
+        cellCount[c]--;
+        evictionsSinceRebuild++;
+    }
+
+    private void rebuild() {
+        java.util.Arrays.fill(cellWeight, 0.0);
+        java.util.Arrays.fill(cellWeight2, 0.0);
+        java.util.Arrays.fill(cellAgreeWeight, 0.0);
+        java.util.Arrays.fill(cellCount, 0);
+        for (int i = 0; i < size; i++) {
+            final int slot = (head + i) % capacity;
+            final int c = cell(scores[slot]);
+            final double w = weights[slot];
+            cellWeight[c] += w;
+            cellWeight2[c] += w * w;
+            if (agreed[slot]) {
+                cellAgreeWeight[c] += w;
+            }
+            cellCount[c]++;
+        }
+        evictionsSinceRebuild = 0;
+    }
+
+    /** The grid cell of a score; consistent with {@link GateConfig#gridIndex(double)}. */
+    int cell(final double score) {
+        final int i = (int) Math.floor(score * gridSize);
+        return i < 0 ? 0 : Math.min(i, gridSize - 1);
+    }
+
+    /** Removes every entry (counters of added and rejected outcomes are kept). */
+    public void clear() {
+        head = 0;
+        size = 0;
+        rebuild();
+    }
+
+    /** Outcomes currently in the window (at most the capacity). */
+    public int size() {
+        return size;
+    }
+
+    /** The maximum number of outcomes kept (N). */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Number of threshold cells. */
+    public int gridSize() {
+        return gridSize;
+    }
+
+    /** Outcomes ever accepted by {@link #add}; a sequence number for "new since I last looked". */
+    public long added() {
+        return added;
+    }
+
+    /** Outcomes refused as bad input. */
+    public long rejected() {
+        return rejected;
+    }
+
+    /** Score of the outcome added {@code ago} additions before the newest (0 = newest). */
+    public double scoreAgo(final int ago) {
+        return scores[slotAgo(ago)];
+    }
+
+    /** Whether the outcome {@code ago} additions before the newest agreed (0 = newest). */
+    public boolean agreedAgo(final int ago) {
+        return agreed[slotAgo(ago)];
+    }
+
+    /** Weight of the outcome {@code ago} additions before the newest (0 = newest). */
+    public double weightAgo(final int ago) {
+        return weights[slotAgo(ago)];
+    }
+
+    private int slotAgo(final int ago) {
+        if (ago < 0 || ago >= size) {
+            throw new IndexOutOfBoundsException("ago " + ago + " outside window of " + size);
+        }
+        return (head + size - 1 - ago) % capacity;
+    }
+
+    // package-private views for GateStatistics (no copies)
+    double cellWeight(final int c) {
+        return Math.max(0.0, cellWeight[c]);
+    }
+
+    double cellWeight2(final int c) {
+        return Math.max(0.0, cellWeight2[c]);
+    }
+
+    double cellAgreeWeight(final int c) {
+        return Math.max(0.0, cellAgreeWeight[c]);
+    }
+
+    int cellCount(final int c) {
+        return cellCount[c];
+    }
+
+    /**
+     * Exact sums over the entries with score &gt;= t, by a scan of the ring (O(N)); for thresholds off the grid.
+     * Returns {weight, squared weight, weight of agreements, count, total weight}.
+     */
+    double[] scanAtOrAbove(final double t) {
+        double w = 0;
+        double w2 = 0;
+        double wa = 0;
+        double n = 0;
+        double total = 0;
+        for (int i = 0; i < size; i++) {
+            final int slot = (head + i) % capacity;
+            final double wi = weights[slot];
+            total += wi;
+            if (scores[slot] >= t) {
+                w += wi;
+                w2 += wi * wi;
+                if (agreed[slot]) {
+                    wa += wi;
+                }
+                n++;
+            }
+        }
+        return new double[] {w, w2, wa, n, total};
+    }
+}

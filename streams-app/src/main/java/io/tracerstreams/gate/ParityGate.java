@@ -1,0 +1,308 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.gate;
+
+import io.tracerstreams.schema.GateReason;
+import io.tracerstreams.schema.GateState;
+import moa.classifiers.core.driftdetection.ADWIN;
+
+import java.io.Serializable;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The parity gate of one task: a two-state machine (CLOSED, OPEN) over the agreement window of the served
+ * learner. Statistics live in {@link GateStatistics}; this class only decides.
+ *
+ * <h2>Transitions</h2>
+ * <ul>
+ *   <li>CLOSED to OPEN ({@link GateReason#LOWER_BOUND_CROSSED}): the deployable threshold t* exists (lowest
+ *   grid threshold whose lower bound is &gt;= alpha with effective accepted size &gt;= minAccepted), its
+ *   coverage is &gt;= minCoverage, the gate is not held by an operator, and at least {@code reopenDelay}
+ *   outcomes were evaluated since the last close.</li>
+ *   <li>While OPEN the served threshold follows t* whenever t* exists with coverage &gt;= minCoverage (a change of
+ *   threshold is not a flip and emits nothing); when t* does not exist the served threshold is kept.</li>
+ *   <li>OPEN to CLOSED, checked in this order: ADWIN on the agree/disagree stream of new outcomes accepted at the
+ *   served threshold cuts its window and the newer part agrees less ({@link GateReason#DRIFT_DETECTED}); the
+ *   Kish effective size of the accepted entries at the served threshold is below minAccepted
+ *   ({@link GateReason#TOO_FEW_AUDITS}); the upper bound at the served threshold is below alpha
+ *   ({@link GateReason#UPPER_BOUND_BELOW_ALPHA}); the coverage at the served threshold is below minCoverage / 2
+ *   ({@link GateReason#COVERAGE_BELOW_MIN}); an operator's {@link #forceClose} ({@link GateReason#MANUAL}).</li>
+ * </ul>
+ * Hysteresis, so the gate does not flap on noise: it opens on the lower bound and closes on the upper bound
+ * (the band between them is several standard errors wide), the coverage rule closes at half the opening
+ * coverage, and a closed gate waits {@code reopenDelay} outcomes before it may reopen.
+ *
+ * <h2>Use (one gate per task, after every trace)</h2>
+ * <pre>{@code
+ * window.add(score, agreed, config.weightOf(origin));     // the served learner's window
+ * Optional<GateTransition> t = gate.evaluate(window);       // 0 or 1 transition
+ * ...
+ * boolean handle = gate.accepts(score);                      // routing: OPEN and score >= threshold()
+ * }</pre>
+ * {@link #evaluate} consumes the outcomes added to the window since its previous call (by the window's
+ * {@link AgreementWindow#added()} counter) and feeds those accepted at the served threshold to ADWIN, so
+ * there is no separate "observe" call. When the engine changes the served learner it calls
+ * {@link #switchServed}.
+ *
+ * <p>Serializable (ADWIN included) for snapshots; not thread-safe; deterministic.
+ */
+public final class ParityGate implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final GateConfig config;
+    private final GateStatistics stats;
+    private GateState state = GateState.CLOSED;
+    private int servedIndex = -1;
+    private ADWIN adwin;
+    private long lastSeen = -1L;
+    private long outcomes;
+    private long closedAtOutcome;
+    private boolean everClosed;
+    private boolean held;
+    private long flips;
+    private double lastDriftBefore = Double.NaN;
+    private double lastDriftAfter = Double.NaN;
+    private transient AgreementWindow lastWindow;
+
+    /** A CLOSED gate. */
+    public ParityGate(final GateConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.stats = new GateStatistics(config);
+    }
+
+    /** The config. */
+    public GateConfig config() {
+        return config;
+    }
+
+    /** The statistics this gate decides with. */
+    public GateStatistics statistics() {
+        return stats;
+    }
+
+    /** Whether requests may be handled now. */
+    public boolean isOpen() {
+        return state == GateState.OPEN;
+    }
+
+    /** The current state. */
+    public GateState state() {
+        return state;
+    }
+
+    /** The served threshold; NaN when CLOSED. */
+    public double threshold() {
+        return state == GateState.OPEN ? config.thresholdAt(servedIndex) : Double.NaN;
+    }
+
+    /** Grid index of the served threshold; -1 when CLOSED. */
+    public int thresholdIndex() {
+        return state == GateState.OPEN ? servedIndex : -1;
+    }
+
+    /**
+     * The routing rule: true when the gate is OPEN and the score is at or above the served threshold (in the grid
+     * sense of {@link GateConfig#gridIndex}). A score outside [0, 1] or NaN is never accepted.
+     */
+    public boolean accepts(final double score) {
+        return state == GateState.OPEN && score >= 0.0 && score <= 1.0 && config.gridIndex(score) >= servedIndex;
+    }
+
+    /** Open/close flips so far (threshold changes and learner switches that keep it open are not flips). */
+    public long flips() {
+        return flips;
+    }
+
+    /** Outcomes evaluated so far. */
+    public long outcomes() {
+        return outcomes;
+    }
+
+    /**
+     * Re-checks the gate after new outcomes entered the served learner's window.
+     *
+     * @param servedWindow the served learner's agreement window (same grid size as the config)
+     * @return the transition, if the state changed
+     */
+    public Optional<GateTransition> evaluate(final AgreementWindow servedWindow) {
+        Objects.requireNonNull(servedWindow, "servedWindow");
+        lastWindow = servedWindow;
+        final long added = servedWindow.added();
+        long fresh = lastSeen < 0 || added < lastSeen ? 0 : added - lastSeen;
+        if (lastSeen < 0) {
+            fresh = servedWindow.size();
+        }
+        lastSeen = added;
+        outcomes += fresh;
+
+        boolean drop = false;
+        if (state == GateState.OPEN) {
+            final int feed = (int) Math.min(fresh, servedWindow.size());
+            for (int ago = feed - 1; ago >= 0; ago--) {
+                if (config.gridIndex(servedWindow.scoreAgo(ago)) >= servedIndex) {
+                    drop |= feedAdwin(servedWindow.agreedAgo(ago));
+                }
+            }
+        }
+
+        final double alpha = config.alpha();
+        final int deployable = stats.deployableIndex(servedWindow, alpha);
+        if (state == GateState.CLOSED) {
+            if (held || deployable < 0 || (everClosed && outcomes - closedAtOutcome < config.reopenDelay())) {
+                return Optional.empty();
+            }
+            final GateStatistics.Estimate e = stats.estimate(servedWindow, deployable, false);
+            if (e.coverage() < config.minCoverage()) {
+                return Optional.empty();
+            }
+            final GateStatistics.Estimate full = stats.estimate(servedWindow, deployable);
+            state = GateState.OPEN;
+            servedIndex = deployable;
+            adwin = new ADWIN(config.driftDelta());
+            flips++;
+            return Optional.of(transition(GateState.CLOSED, GateReason.LOWER_BOUND_CROSSED, full, String.format(Locale.ROOT,
+                    "lower bound %.4f >= alpha %.3f at threshold %.3f (agreement %.4f, n_eff %.1f, coverage %.3f >= %.3f)",
+                    full.lower(), alpha, full.threshold(), full.agreement(), full.effectiveSize(), full.coverage(),
+                    config.minCoverage())));
+        }
+
+        // OPEN
+        if (drop) {
+            final GateStatistics.Estimate full = stats.estimate(servedWindow, servedIndex);
+            return Optional.of(close(GateReason.DRIFT_DETECTED, full, String.format(Locale.ROOT,
+                    "ADWIN (delta %.4f) cut the accepted stream: agreement %.4f before, %.4f after, at threshold %.3f",
+                    config.driftDelta(), lastDriftBefore, lastDriftAfter, full.threshold())));
+        }
+        if (deployable >= 0 && deployable != servedIndex
+                && stats.estimate(servedWindow, deployable, false).coverage() >= config.minCoverage()) {
+            servedIndex = deployable;
+        }
+        final GateStatistics.Estimate e = stats.estimate(servedWindow, servedIndex, false);
+        if (e.effectiveSize() < config.minAccepted()) {
+            final GateStatistics.Estimate full = stats.estimate(servedWindow, servedIndex);
+            return Optional.of(close(GateReason.TOO_FEW_AUDITS, full, String.format(Locale.ROOT,
+                    "effective accepted size %.1f < minAccepted %d at threshold %.3f (%d accepted entries)",
+                    full.effectiveSize(), config.minAccepted(), full.threshold(), full.accepted())));
+        }
+        if (stats.upperBoundBelow(e.agreement() * e.effectiveSize(), e.effectiveSize(), alpha)) {
+            final GateStatistics.Estimate full = stats.estimate(servedWindow, servedIndex);
+            return Optional.of(close(GateReason.UPPER_BOUND_BELOW_ALPHA, full, String.format(Locale.ROOT,
+                    "upper bound %.4f < alpha %.3f at threshold %.3f (agreement %.4f, n_eff %.1f)",
+                    full.upper(), alpha, full.threshold(), full.agreement(), full.effectiveSize())));
+        }
+        if (e.coverage() < config.minCoverage() / 2.0) {
+            final GateStatistics.Estimate full = stats.estimate(servedWindow, servedIndex);
+            return Optional.of(close(GateReason.COVERAGE_BELOW_MIN, full, String.format(Locale.ROOT,
+                    "coverage %.4f < minCoverage/2 %.4f at threshold %.3f",
+                    full.coverage(), config.minCoverage() / 2.0, full.threshold())));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Closes the gate on an operator's command and holds it closed until {@link #release()}.
+     *
+     * @return the transition if the gate was open
+     */
+    public Optional<GateTransition> forceClose(final String why) {
+        held = true;
+        if (state != GateState.OPEN) {
+            return Optional.empty();
+        }
+        final GateStatistics.Estimate e = lastWindow == null
+                ? GateStatistics.Estimate.none(0) : stats.estimate(lastWindow, servedIndex);
+        return Optional.of(close(GateReason.MANUAL, e, "operator: " + (why == null ? "" : why)));
+    }
+
+    /** Lets a gate held closed by {@link #forceClose} open again by the normal rules (reopen delay included). */
+    public void release() {
+        held = false;
+    }
+
+    /**
+     * The engine changed the served learner: from now on {@code newWindow} is evaluated. If the gate is OPEN it
+     * stays open only if the new window has a deployable threshold with enough coverage (OPEN to OPEN with
+     * reason LEARNER_SWITCHED and the new threshold, ADWIN restarted), else it closes (reason LEARNER_SWITCHED).
+     * When CLOSED nothing is emitted.
+     */
+    public Optional<GateTransition> switchServed(final AgreementWindow newWindow, final String detail) {
+        Objects.requireNonNull(newWindow, "newWindow");
+        lastWindow = newWindow;
+        lastSeen = newWindow.added();
+        if (state != GateState.OPEN) {
+            return Optional.empty();
+        }
+        final String why = detail == null ? "" : detail;
+        final int deployable = stats.deployableIndex(newWindow, config.alpha());
+        if (deployable >= 0) {
+            final GateStatistics.Estimate e = stats.estimate(newWindow, deployable);
+            if (e.coverage() >= config.minCoverage()) {
+                servedIndex = deployable;
+                adwin = new ADWIN(config.driftDelta());
+                return Optional.of(transition(GateState.OPEN, GateReason.LEARNER_SWITCHED, e, String.format(Locale.ROOT,
+                        "%s; new learner deployable at threshold %.3f (lower bound %.4f, coverage %.3f)",
+                        why, e.threshold(), e.lower(), e.coverage())));
+            }
+        }
+        final GateStatistics.Estimate e = stats.estimate(newWindow, 0);
+        return Optional.of(close(GateReason.LEARNER_SWITCHED, e, why + "; new learner has no deployable threshold"));
+    }
+
+    /** The current state and estimates (see {@link GateSnapshot} for which threshold they refer to). */
+    public GateSnapshot current() {
+        final AgreementWindow w = lastWindow;
+        if (w == null) {
+            return new GateSnapshot(state, threshold(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, 0, Double.NaN, 0.0, outcomes, held);
+        }
+        final int deployable = stats.deployableIndex(w, config.alpha());
+        final GateStatistics.Estimate dep = deployable < 0 ? null : stats.estimate(w, deployable, false);
+        final int at = state == GateState.OPEN ? servedIndex : Math.max(deployable, 0);
+        final GateStatistics.Estimate e = stats.estimate(w, at);
+        return new GateSnapshot(state, threshold(), e.threshold(), e.agreement(), e.lower(), e.upper(), e.coverage(),
+                e.effectiveSize(), w.size(), dep == null ? Double.NaN : dep.threshold(),
+                dep == null ? 0.0 : dep.coverage(), outcomes, held);
+    }
+
+    private boolean feedAdwin(final boolean agreed) {
+        final double x = agreed ? 1.0 : 0.0;
+        final int widthBefore = adwin.getWidth();
+        final double totalBefore = adwin.getTotal();
+        if (!adwin.setInput(x)) {
+            return false;
+        }
+        final int widthAfter = adwin.getWidth();
+        final int removed = widthBefore + 1 - widthAfter;
+        if (removed <= 0 || widthAfter <= 0) {
+            return false;
+        }
+        final double before = (totalBefore + x - adwin.getTotal()) / removed;
+        final double after = adwin.getTotal() / widthAfter;
+        if (after < before) {
+            lastDriftBefore = before;
+            lastDriftAfter = after;
+            return true;
+        }
+        return false;
+    }
+
+    private GateTransition close(final GateReason reason, final GateStatistics.Estimate e, final String detail) {
+        state = GateState.CLOSED;
+        servedIndex = -1;
+        adwin = null;
+        everClosed = true;
+        closedAtOutcome = outcomes;
+        flips++;
+        return transition(GateState.OPEN, reason, e, detail);
+    }
+
+    private GateTransition transition(final GateState from, final GateReason reason, final GateStatistics.Estimate e,
+                                      final String detail) {
+        return new GateTransition(from, state, reason, e.agreement(), e.lower(), e.upper(), e.coverage(),
+                e.threshold(), e.windowSize(), e.effectiveSize(), detail, outcomes);
+    }
+}

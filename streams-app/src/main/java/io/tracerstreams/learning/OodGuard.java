@@ -1,0 +1,189 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.learning;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Flags inputs far from everything seen: the out-of-distribution guard.
+ *
+ * <p>It keeps a bounded, seeded reservoir sample of the embeddings of learned traces. For each new trace,
+ * {@link #observe(float[])} first measures its cosine distance to the nearest reservoir member (an honest
+ * in-distribution distance: the trace is not in the reservoir yet), keeps the last {@code distanceWindow}
+ * such distances, and only then offers the trace to the reservoir. The threshold is the {@code quantile}
+ * (e.g. 0.99) of those distances times {@code slack}, recomputed every 16 observations.
+ * {@link #isOutOfDistribution(float[])} is true when an input's nearest distance exceeds the threshold;
+ * it stops scanning at the first reservoir member within the threshold, so in-distribution inputs (the
+ * common case) cost a fraction of a full scan. Inactive (always false) until {@code minCount} traces
+ * were observed. Inputs are sanitised like the learners' (NaN as 0, unit length). Deterministic given the
+ * seed; not thread-safe.
+ */
+public final class OodGuard implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final int RECOMPUTE_EVERY = 16;
+
+    /** Settings; see {@link #defaults()}. */
+    public record Settings(int reservoirSize, int distanceWindow, double quantile, double slack, int minCount) {
+        public Settings {
+            if (reservoirSize < 1) {
+                throw new IllegalArgumentException("reservoirSize must be >= 1, was " + reservoirSize);
+            }
+            if (distanceWindow < 10) {
+                throw new IllegalArgumentException("distanceWindow must be >= 10, was " + distanceWindow);
+            }
+            if (!(quantile > 0 && quantile < 1)) {
+                throw new IllegalArgumentException("quantile must be in (0,1), was " + quantile);
+            }
+            if (!(slack >= 1) || Double.isInfinite(slack)) {
+                throw new IllegalArgumentException("slack must be finite and >= 1, was " + slack);
+            }
+            if (minCount < 1) {
+                throw new IllegalArgumentException("minCount must be >= 1, was " + minCount);
+            }
+        }
+
+        /** Reservoir 2,000, last 2,000 distances, quantile 0.99, slack 1.0, active after 200 traces. */
+        public static Settings defaults() {
+            return new Settings(2000, 2000, 0.99, 1.0, 200);
+        }
+    }
+
+    private final Settings settings;
+    private final SeededRandom random;
+    private int dim = -1;
+    private float[] reservoir;
+    private int held;
+    private long observed;
+    private final double[] distances;
+    private int distanceCount;
+    private int distanceNext;
+    private double threshold = Double.NaN;
+    private int sinceRecompute;
+    private transient float[] query;
+
+    /** A guard with the default settings. */
+    public OodGuard(final long seed) {
+        this(seed, Settings.defaults());
+    }
+
+    /** A guard with explicit settings. */
+    public OodGuard(final long seed, final Settings settings) {
+        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.random = new SeededRandom(seed);
+        this.distances = new double[settings.distanceWindow()];
+    }
+
+    /**
+     * Learns one in-distribution example (a learned trace): measures its distance to the reservoir, then
+     * offers it to the reservoir. Vectors of another length than the first are ignored.
+     */
+    public void observe(final float[] x) {
+        if (x == null || x.length == 0) {
+            return;
+        }
+        if (dim < 0) {
+            dim = x.length;
+            reservoir = new float[settings.reservoirSize() * dim];
+        }
+        if (!prepare(x)) {
+            return;
+        }
+        if (held > 0) {
+            distances[distanceNext] = 1.0 - maxSimilarity(query, Float.POSITIVE_INFINITY);
+            distanceNext = (distanceNext + 1) % distances.length;
+            distanceCount = Math.min(distanceCount + 1, distances.length);
+        }
+        observed++;
+        final int capacity = settings.reservoirSize();
+        if (held < capacity) {
+            System.arraycopy(query, 0, reservoir, held * dim, dim);
+            held++;
+        } else {
+            final long j = Math.floorMod(random.nextLong(), observed);
+            if (j < capacity) {
+                System.arraycopy(query, 0, reservoir, (int) j * dim, dim);
+            }
+        }
+        if (++sinceRecompute >= RECOMPUTE_EVERY || observed == settings.minCount()) {
+            recomputeThreshold();
+        }
+    }
+
+    /**
+     * True when the guard is active and the input's nearest reservoir distance exceeds the threshold. A
+     * vector of the wrong length is out of distribution (once active).
+     */
+    public boolean isOutOfDistribution(final float[] x) {
+        if (!isActive()) {
+            return false;
+        }
+        if (!prepare(x)) {
+            return true;
+        }
+        final float minSimilarity = (float) (1.0 - threshold);
+        return maxSimilarity(query, minSimilarity) < minSimilarity;
+    }
+
+    /** The cosine distance (in [0, 2]) from an input to its nearest reservoir member; NaN when unusable. */
+    public double nearestDistance(final float[] x) {
+        if (held == 0 || !prepare(x)) {
+            return Double.NaN;
+        }
+        return Math.max(0.0, 1.0 - maxSimilarity(query, Float.POSITIVE_INFINITY));
+    }
+
+    /** True once {@code minCount} traces were observed (and a threshold exists). */
+    public boolean isActive() {
+        return observed >= settings.minCount() && !Double.isNaN(threshold);
+    }
+
+    /** The current distance threshold (quantile x slack), NaN before the first estimate. */
+    public double threshold() {
+        return threshold;
+    }
+
+    /** Traces observed so far. */
+    public long observedCount() {
+        return observed;
+    }
+
+    private boolean prepare(final float[] x) {
+        if (x == null || dim < 0 || x.length != dim) {
+            return false;
+        }
+        if (query == null || query.length != dim) {
+            query = new float[dim];
+        }
+        Vectors.sanitizeAndNormalize(x, query);
+        return true;
+    }
+
+    /** The largest cosine to a reservoir member, stopping early once one reaches {@code enough}. */
+    private float maxSimilarity(final float[] z, final float enough) {
+        float best = Float.NEGATIVE_INFINITY;
+        for (int r = 0; r < held; r++) {
+            final float s = Vectors.dot(reservoir, r * dim, z, dim);
+            if (s > best) {
+                best = s;
+                if (best >= enough) {
+                    return best;
+                }
+            }
+        }
+        return best;
+    }
+
+    private void recomputeThreshold() {
+        sinceRecompute = 0;
+        if (distanceCount == 0) {
+            return;
+        }
+        final double[] sorted = Arrays.copyOf(distances, distanceCount);
+        Arrays.sort(sorted);
+        final int index = Math.min(distanceCount - 1, (int) Math.ceil(settings.quantile() * distanceCount) - 1);
+        threshold = Math.min(2.0, sorted[Math.max(0, index)] * settings.slack());
+    }
+}

@@ -1,0 +1,197 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.learning;
+
+import java.util.Arrays;
+
+/**
+ * Multinomial logistic regression trained online, with rehearsal.
+ *
+ * <p>One weight row (plus a bias) per slot; a new slot adds a zero row, the others are kept. Each
+ * training step is a softmax cross-entropy gradient step with a per-row AdaGrad learning rate
+ * ({@code eta / sqrt(g0 + sum of squared row gradients)}: a new class starts fast, a settled one moves
+ * little; the row's update stays along the input direction) and L2 weight decay on the updated rows.
+ * Rows whose gradient is negligible ({@code |p - y| < 1e-4}) are skipped, which makes a step cheap once
+ * the model is confident.
+ *
+ * <p>Rehearsal: a bounded buffer keeps a sample of past examples (reservoir sampling, with a floor on the
+ * replacement probability so the buffer keeps some recency and follows a drifting teacher); after each
+ * new example, {@code replay} random buffered examples are learned again. This gets an online learner
+ * close to batch logistic regression on the same data while memory and per-trace cost stay bounded.
+ */
+public final class SoftmaxRegression extends EmbeddingClassifier {
+
+    private static final long serialVersionUID = 1L;
+    private static final double SKIP = 1e-4;
+
+    /** Settings; see {@link #defaults()}. */
+    public record Settings(double eta, double g0, double l2, int bufferSize, int replay, double recencyFloor) {
+        public Settings {
+            if (!(eta > 0)) {
+                throw new IllegalArgumentException("eta must be > 0, was " + eta);
+            }
+            if (!(g0 > 0)) {
+                throw new IllegalArgumentException("g0 must be > 0, was " + g0);
+            }
+            if (!(l2 >= 0)) {
+                throw new IllegalArgumentException("l2 must be >= 0, was " + l2);
+            }
+            if (bufferSize < 0) {
+                throw new IllegalArgumentException("bufferSize must be >= 0, was " + bufferSize);
+            }
+            if (replay < 0) {
+                throw new IllegalArgumentException("replay must be >= 0, was " + replay);
+            }
+            if (!(recencyFloor >= 0 && recencyFloor <= 1)) {
+                throw new IllegalArgumentException("recencyFloor must be in [0,1], was " + recencyFloor);
+            }
+        }
+
+        /** The defaults, chosen on the Banking77 train split (prequential): see LearnerBenchmark. */
+        public static Settings defaults() {
+            return new Settings(1.0, 1.0, 1e-4, 3000, 3, 0.1);
+        }
+    }
+
+    private final Settings settings;
+    private float[][] weights = new float[0][];
+    private double[] bias = new double[0];
+    private double[] gradSq = new double[0];
+    private float[] buffer;
+    private int[] bufferSlots;
+    private int buffered;
+    private long offered;
+    private final SeededRandom random;
+    private int dim;
+    private transient double[] logits;
+    private transient float[] replayRow;
+
+    /** A learner with the default settings. */
+    public SoftmaxRegression(final long seed) {
+        this(seed, Settings.defaults());
+    }
+
+    /** A learner with explicit settings. */
+    public SoftmaxRegression(final long seed, final Settings settings) {
+        super(seed);
+        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.random = new SeededRandom(seed);
+    }
+
+    /** For MOA's option machinery: seed 1, default settings. */
+    public SoftmaxRegression() {
+        this(1L);
+    }
+
+    @Override
+    public String name() {
+        return "softmax";
+    }
+
+    /** The settings in use. */
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    protected void initialize(final int dimension) {
+        this.dim = dimension;
+        this.buffer = new float[settings.bufferSize() * dimension];
+        this.bufferSlots = new int[settings.bufferSize()];
+    }
+
+    @Override
+    protected void growSlots(final int numSlots) {
+        final int old = weights.length;
+        weights = Arrays.copyOf(weights, numSlots);
+        for (int k = old; k < numSlots; k++) {
+            weights[k] = new float[dim];
+        }
+        bias = Arrays.copyOf(bias, numSlots);
+        gradSq = Arrays.copyOf(gradSq, numSlots);
+    }
+
+    @Override
+    protected void votes(final float[] z, final int numSlots, final double[] out) {
+        for (int k = 0; k < numSlots; k++) {
+            out[k] = Vectors.dot(weights[k], 0, z, dim) + bias[k];
+        }
+        Vectors.softmax(out, numSlots, 1.0);
+    }
+
+    @Override
+    protected void train(final float[] z, final int slot) {
+        step(z, slot);
+        if (buffer.length == 0) {
+            return;
+        }
+        remember(z, slot);
+        if (replayRow == null || replayRow.length != dim) {
+            replayRow = new float[dim];
+        }
+        for (int r = 0; r < settings.replay(); r++) {
+            final int i = random.nextInt(buffered);
+            System.arraycopy(buffer, i * dim, replayRow, 0, dim);
+            step(replayRow, bufferSlots[i]);
+        }
+    }
+
+    private void remember(final float[] z, final int slot) {
+        offered++;
+        final int capacity = bufferSlots.length;
+        final int index;
+        if (buffered < capacity) {
+            index = buffered++;
+        } else {
+            final double p = Math.max((double) capacity / offered, settings.recencyFloor());
+            if (random.nextDouble() >= p) {
+                return;
+            }
+            index = random.nextInt(capacity);
+        }
+        System.arraycopy(z, 0, buffer, index * dim, dim);
+        bufferSlots[index] = slot;
+    }
+
+    private void step(final float[] z, final int slot) {
+        final int n = weights.length;
+        if (logits == null || logits.length < n) {
+            logits = new double[Math.max(n, 16)];
+        }
+        for (int k = 0; k < n; k++) {
+            logits[k] = Vectors.dot(weights[k], 0, z, dim) + bias[k];
+        }
+        Vectors.softmax(logits, n, 1.0);
+        final double l2 = settings.l2();
+        for (int k = 0; k < n; k++) {
+            final double g = logits[k] - (k == slot ? 1.0 : 0.0);
+            if (Math.abs(g) < SKIP) {
+                continue;
+            }
+            // |z| = 1, so the squared norm of the row gradient is g^2 (+ the bias term g^2)
+            gradSq[k] += 2 * g * g;
+            final double lr = settings.eta() / Math.sqrt(settings.g0() + gradSq[k]);
+            final float[] w = weights[k];
+            final float decay = (float) (1.0 - lr * l2);
+            final float a = (float) (-lr * g);
+            for (int j = 0; j < dim; j++) {
+                w[j] = w[j] * decay + a * z[j];
+            }
+            bias[k] -= lr * g;
+        }
+    }
+
+    @Override
+    protected void clear() {
+        weights = new float[0][];
+        bias = new double[0];
+        gradSq = new double[0];
+        buffer = null;
+        bufferSlots = null;
+        buffered = 0;
+        offered = 0;
+        dim = 0;
+        random.reset(seed);
+    }
+}

@@ -1,0 +1,258 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.topology;
+
+import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.task.TraceOrigin;
+import io.tracerstreams.topology.TracerCounters.Counter;
+
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps the task engines of one stream task durable: each engine lives in memory, and in three changelogged
+ * stores so that a restarted or moved stream task resumes exactly (TaskEngine is deterministic):
+ * <ul>
+ *   <li>{@value #META_STORE}: key task; the current snapshot generation, its chunk count and size, and the
+ *       sequence number of the first journal entry after it. Also the registry of the tasks owned here.</li>
+ *   <li>{@value #SNAPSHOT_STORE}: key {@code task \0 generation(16 hex) \0 chunk(8 hex)}; the bytes of
+ *       {@code TaskEngine.snapshot()} in chunks of at most snapshot.chunk.bytes (512 KB by default: kNN windows
+ *       make 10-20 MB snapshots, and the changelog's default message limit is 1 MB).</li>
+ *   <li>{@value #JOURNAL_STORE}: key {@code task \0 seq(16 hex)}; every mutating engine call since the
+ *       snapshot (route, rejectInvalid, learn) with its arguments, written after the call succeeded.</li>
+ * </ul>
+ * Restore = the snapshot (or a fresh engine) + the journal replayed in order. Every
+ * snapshot.interval.calls journaled calls a new generation is written in full, then the meta entry points to
+ * it, then the old generation and the journal it covers are deleted: all in the same stream-task transaction
+ * under exactly_once_v2, and in this order, so a reader never sees a half-written snapshot.
+ *
+ * <p>Engines are loaded lazily on a task's first record and dropped on {@link #clear()} (processor init and
+ * close), so after a failed transaction the engines are rebuilt from the restored stores.
+ */
+final class EngineStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineStore.class);
+
+    static final String META_STORE = "tracer-engine-meta";
+    static final String SNAPSHOT_STORE = "tracer-engine-snapshots";
+    static final String JOURNAL_STORE = "tracer-engine-journal";
+
+    private static final int META_VERSION = 1;
+    private static final int JOURNAL_VERSION = 1;
+    private static final byte ROUTE = 1;
+    private static final byte REJECT = 2;
+    private static final byte LEARN = 3;
+
+    private final TracerConfig config;
+    private final RouterEngine.Factory factory;
+    private final TracerCounters counters;
+    private final KeyValueStore<String, byte[]> meta;
+    private final KeyValueStore<String, byte[]> snapshots;
+    private final KeyValueStore<String, byte[]> journal;
+    private final Map<String, Loaded> engines = new HashMap<>();
+
+    EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
+                final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
+                final KeyValueStore<String, byte[]> journal) {
+        this.config = config;
+        this.factory = factory;
+        this.counters = counters;
+        this.meta = meta;
+        this.snapshots = snapshots;
+        this.journal = journal;
+    }
+
+    /** An engine in memory and where its journal stands. */
+    static final class Loaded {
+        final RouterEngine engine;
+        Meta meta;
+        long nextSeq;
+
+        Loaded(final RouterEngine engine, final Meta meta, final long nextSeq) {
+            this.engine = engine;
+            this.meta = meta;
+            this.nextSeq = nextSeq;
+        }
+
+        RouterEngine engine() {
+            return engine;
+        }
+    }
+
+    /** The snapshot pointer of a task. */
+    record Meta(long generation, int chunks, long bytes, long journalFrom) {
+        byte[] toBytes() {
+            return new BinaryCodec.Writer().writeByte(META_VERSION).writeLong(generation).writeInt(chunks).writeLong(bytes)
+                    .writeLong(journalFrom).toBytes();
+        }
+
+        static Meta fromBytes(final byte[] b) {
+            final BinaryCodec.Reader r = new BinaryCodec.Reader(b);
+            final int v = r.readByte();
+            if (v != META_VERSION) {
+                throw new IllegalStateException("unknown engine meta version " + v);
+            }
+            return new Meta(r.readLong(), r.readInt(), r.readLong(), r.readLong());
+        }
+    }
+
+    /** Forgets the engines in memory (they are reloaded from the stores on next use). */
+    void clear() {
+        engines.clear();
+    }
+
+    /** Drops one engine from memory, e.g. after it threw: the next use reloads it from the stores. */
+    void evict(final String task) {
+        engines.remove(task);
+    }
+
+    /** The tasks with state in this stream task's stores. */
+    List<String> tasks() {
+        final List<String> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = meta.all()) {
+            while (it.hasNext()) {
+                out.add(it.next().key);
+            }
+        }
+        return out;
+    }
+
+    /** The engine of a task, loaded (snapshot + journal) or created on first use. */
+    Loaded engine(final String task) {
+        Loaded loaded = engines.get(task);
+        if (loaded == null) {
+            loaded = load(task);
+            engines.put(task, loaded);
+        }
+        return loaded;
+    }
+
+    private Loaded load(final String task) {
+        final byte[] metaBytes = meta.get(task);
+        final long started = System.nanoTime();
+        if (metaBytes == null) {
+            final Meta fresh = new Meta(0, 0, 0, 0);
+            meta.put(task, fresh.toBytes());
+            LOG.info("task {}: new engine", task);
+            return new Loaded(factory.create(task, config.taskConfig(task)), fresh, 0);
+        }
+        final Meta m = Meta.fromBytes(metaBytes);
+        final RouterEngine engine = m.chunks() == 0 ? factory.create(task, config.taskConfig(task)) : factory.restore(readSnapshot(task, m));
+        long seq = m.journalFrom();
+        for (byte[] entry = journal.get(journalKey(task, seq)); entry != null; entry = journal.get(journalKey(task, ++seq))) {
+            replay(engine, entry);
+        }
+        counters.increment(Counter.ENGINE_LOADS);
+        counters.add(Counter.JOURNAL_REPLAYS, seq - m.journalFrom());
+        LOG.info("task {}: engine restored from snapshot generation {} ({} bytes) + {} journaled calls in {} ms", task,
+                m.generation(), m.bytes(), seq - m.journalFrom(), (System.nanoTime() - started) / 1_000_000);
+        return new Loaded(engine, m, seq);
+    }
+
+    private byte[] readSnapshot(final String task, final Meta m) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, m.bytes()));
+        for (int i = 0; i < m.chunks(); i++) {
+            final byte[] chunk = snapshots.get(snapshotKey(task, m.generation(), i));
+            if (chunk == null) {
+                throw new IllegalStateException("task " + task + ": chunk " + i + " of snapshot generation " + m.generation()
+                        + " is missing");
+            }
+            out.writeBytes(chunk);
+        }
+        if (out.size() != m.bytes()) {
+            throw new IllegalStateException("task " + task + ": snapshot generation " + m.generation() + " has " + out.size()
+                    + " bytes, expected " + m.bytes());
+        }
+        return out.toByteArray();
+    }
+
+    private static void replay(final RouterEngine engine, final byte[] entry) {
+        final BinaryCodec.Reader r = new BinaryCodec.Reader(entry);
+        final int v = r.readByte();
+        if (v != JOURNAL_VERSION) {
+            throw new IllegalStateException("unknown journal entry version " + v);
+        }
+        final int type = r.readByte();
+        final String requestId = r.readString();
+        final long ts = r.readLong();
+        switch (type) {
+            case ROUTE -> engine.route(requestId, r.readString(), r.readFloats(), ts);
+            case REJECT -> engine.rejectInvalid(requestId, r.readString(), ts);
+            case LEARN -> engine.learn(requestId, r.readString(), r.readFloats(), r.readString(),
+                    TraceOrigin.values()[r.readByte()], ts);
+            default -> throw new IllegalStateException("unknown journal entry type " + type);
+        }
+    }
+
+    /** Journals a route call that succeeded. */
+    void journalRoute(final String task, final String requestId, final String input, final float[] embedding, final long ts) {
+        append(task, new BinaryCodec.Writer().writeByte(JOURNAL_VERSION).writeByte(ROUTE).writeString(requestId).writeLong(ts)
+                .writeString(input).writeFloats(embedding).toBytes());
+    }
+
+    /** Journals a rejectInvalid call that succeeded. */
+    void journalReject(final String task, final String requestId, final String why, final long ts) {
+        append(task, new BinaryCodec.Writer().writeByte(JOURNAL_VERSION).writeByte(REJECT).writeString(requestId).writeLong(ts)
+                .writeString(why).toBytes());
+    }
+
+    /** Journals a learn call that succeeded. */
+    void journalLearn(final String task, final String requestId, final String input, final float[] embedding, final String label,
+                      final TraceOrigin origin, final long ts) {
+        append(task, new BinaryCodec.Writer().writeByte(JOURNAL_VERSION).writeByte(LEARN).writeString(requestId).writeLong(ts)
+                .writeString(input).writeFloats(embedding).writeString(label).writeByte(origin.ordinal()).toBytes());
+    }
+
+    private void append(final String task, final byte[] entry) {
+        final Loaded loaded = engine(task);
+        journal.put(journalKey(task, loaded.nextSeq), entry);
+        loaded.nextSeq++;
+        if (loaded.nextSeq - loaded.meta.journalFrom() >= config.snapshotIntervalCalls()) {
+            snapshot(task, loaded);
+        }
+    }
+
+    /** Writes a new snapshot generation of a task's engine and drops the old one and the journal it covers. */
+    void snapshot(final String task, final Loaded loaded) {
+        final long started = System.nanoTime();
+        final Meta old = loaded.meta;
+        final byte[] bytes = loaded.engine.snapshot();
+        final int chunkSize = config.snapshotChunkBytes();
+        final int chunks = (bytes.length + chunkSize - 1) / chunkSize;
+        final long generation = old.generation() + 1;
+        for (int i = 0; i < chunks; i++) {
+            final int from = i * chunkSize;
+            final byte[] chunk = java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkSize));
+            snapshots.put(snapshotKey(task, generation, i), chunk);
+        }
+        final Meta next = new Meta(generation, chunks, bytes.length, loaded.nextSeq);
+        meta.put(task, next.toBytes());
+        loaded.meta = next;
+        for (int i = 0; i < old.chunks(); i++) {
+            snapshots.delete(snapshotKey(task, old.generation(), i));
+        }
+        for (long seq = old.journalFrom(); seq < loaded.nextSeq; seq++) {
+            journal.delete(journalKey(task, seq));
+        }
+        counters.increment(Counter.SNAPSHOTS);
+        LOG.debug("task {}: snapshot generation {} ({} bytes in {} chunks) in {} ms", task, generation, bytes.length, chunks,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    static String journalKey(final String task, final long seq) {
+        return task + '\u0000' + String.format("%016x", seq);
+    }
+
+    static String snapshotKey(final String task, final long generation, final int chunk) {
+        return task + '\u0000' + String.format("%016x", generation) + '\u0000' + String.format("%08x", chunk);
+    }
+}

@@ -1,0 +1,228 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.topology;
+
+import io.tracerstreams.featurize.Featurizer;
+import io.tracerstreams.schema.LlmRequest;
+import io.tracerstreams.schema.LlmResponse;
+import io.tracerstreams.topology.TracerCounters.Counter;
+
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stateless featurize stage: decodes one topic's Avro values, validates them, embeds the input and
+ * forwards a {@link TraceRecord} keyed by task (repartitioned downstream so that a task's records meet in
+ * one router). Undecodable records and records without request id, task or (responses) label become
+ * {@link DeadLetter}s. A request with an empty or oversized input is forwarded as
+ * {@link TraceRecord.Kind#INVALID_REQUEST} (the router answers it DEFERRED, INVALID_INPUT); a response's
+ * empty or oversized input is treated as absent.
+ */
+final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emitted> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeaturizeProcessor.class);
+    static final String STAGE = "featurize";
+
+    /** Which input topic this instance reads. */
+    enum Source { REQUESTS, RESPONSES }
+
+    private final Source source;
+    private final Deserializer<LlmRequest> requestDeserializer;
+    private final Deserializer<LlmResponse> responseDeserializer;
+    private final Featurizer featurizer;
+    private final int maxInputChars;
+    private final TracerCounters counters;
+    private ProcessorContext<String, Emitted> context;
+
+    FeaturizeProcessor(final Source source, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
+                       final TracerCounters counters) {
+        this.source = source;
+        this.requestDeserializer = serdes.request().deserializer();
+        this.responseDeserializer = serdes.response().deserializer();
+        this.featurizer = featurizer;
+        this.maxInputChars = maxInputChars;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Emitted> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(final Record<byte[], byte[]> record) {
+        if (source == Source.REQUESTS) {
+            counters.increment(Counter.REQUESTS_READ);
+            processRequest(record);
+        } else {
+            counters.increment(Counter.RESPONSES_READ);
+            processResponse(record);
+        }
+    }
+
+    private void processRequest(final Record<byte[], byte[]> record) {
+        final LlmRequest request;
+        try {
+            request = decode(requestDeserializer, record);
+        } catch (final RuntimeException e) {
+            dead(record, DeadLetterReason.UNDECODABLE, describe(e), null, null);
+            return;
+        }
+        final String requestId = request.getRequestId();
+        final String task = request.getTask();
+        if (isBlank(requestId)) {
+            dead(record, DeadLetterReason.MISSING_FIELD, "request_id is empty", task, null);
+            return;
+        }
+        final String taskProblem = taskProblem(task);
+        if (taskProblem != null) {
+            dead(record, DeadLetterReason.MISSING_FIELD, taskProblem, null, requestId);
+            return;
+        }
+        final String input = request.getInput();
+        final String inputProblem = inputProblem(input);
+        if (inputProblem != null) {
+            invalid(record, requestId, task, inputProblem);
+            return;
+        }
+        final float[] embedding;
+        try {
+            embedding = featurizer.embed(input);
+            counters.increment(Counter.EMBEDDINGS);
+        } catch (final RuntimeException e) {
+            LOG.warn("featurizer failed on request {} of task {}: {}", requestId, task, e.toString());
+            invalid(record, requestId, task, "the featurizer failed: " + describe(e));
+            return;
+        }
+        forward(record, new TraceRecord(TraceRecord.Kind.REQUEST, requestId, task, input, embedding, null, null,
+                record.timestamp(), topic(), partition(), offset(), record.value()));
+    }
+
+    private void processResponse(final Record<byte[], byte[]> record) {
+        final LlmResponse response;
+        try {
+            response = decode(responseDeserializer, record);
+        } catch (final RuntimeException e) {
+            dead(record, DeadLetterReason.UNDECODABLE, describe(e), null, null);
+            return;
+        }
+        final String requestId = response.getRequestId();
+        final String task = response.getTask();
+        if (isBlank(requestId)) {
+            dead(record, DeadLetterReason.MISSING_FIELD, "request_id is empty", task, null);
+            return;
+        }
+        final String taskProblem = taskProblem(task);
+        if (taskProblem != null) {
+            dead(record, DeadLetterReason.MISSING_FIELD, taskProblem, null, requestId);
+            return;
+        }
+        if (isBlank(response.getLabel())) {
+            dead(record, DeadLetterReason.MISSING_FIELD, "label is empty", task, requestId);
+            return;
+        }
+        String input = response.getInput();
+        float[] embedding = null;
+        String note = null;
+        if (input != null) {
+            note = inputProblem(input);
+            if (note == null) {
+                try {
+                    embedding = featurizer.embed(input);
+                    counters.increment(Counter.EMBEDDINGS);
+                } catch (final RuntimeException e) {
+                    note = "the featurizer failed: " + describe(e);
+                }
+            }
+            if (note != null) {
+                counters.increment(Counter.RESPONSE_INPUTS_IGNORED);
+                input = null;
+            }
+        }
+        forward(record, new TraceRecord(TraceRecord.Kind.RESPONSE, requestId, task, input, embedding, response.getLabel(), note,
+                record.timestamp(), topic(), partition(), offset(), record.value()));
+    }
+
+    private <T> T decode(final Deserializer<T> deserializer, final Record<byte[], byte[]> record) {
+        if (record.value() == null) {
+            throw new IllegalArgumentException("the value is null");
+        }
+        final T value = deserializer.deserialize(topic(), record.headers(), record.value());
+        if (value == null) {
+            throw new IllegalArgumentException("the value decoded to null");
+        }
+        return value;
+    }
+
+    private String inputProblem(final String input) {
+        if (input == null || input.isBlank()) {
+            return "the input is empty";
+        }
+        if (input.length() > maxInputChars) {
+            return "the input has " + input.length() + " characters, more than max.input.chars=" + maxInputChars;
+        }
+        return null;
+    }
+
+    /** A task names a store key prefix and a partition: non-empty, no control characters. */
+    static String taskProblem(final String task) {
+        if (isBlank(task)) {
+            return "task is empty";
+        }
+        for (int i = 0; i < task.length(); i++) {
+            if (Character.isISOControl(task.charAt(i))) {
+                return "task contains a control character at position " + i;
+            }
+        }
+        return null;
+    }
+
+    private void invalid(final Record<byte[], byte[]> record, final String requestId, final String task, final String why) {
+        counters.increment(Counter.INVALID_REQUESTS);
+        forward(record, new TraceRecord(TraceRecord.Kind.INVALID_REQUEST, requestId, task, null, null, null, why,
+                record.timestamp(), topic(), partition(), offset(), null));
+    }
+
+    private void forward(final Record<byte[], byte[]> record, final TraceRecord trace) {
+        context.forward(record.withKey(trace.task()).withValue((Emitted) trace));
+    }
+
+    private void dead(final Record<byte[], byte[]> record, final DeadLetterReason reason, final String detail, final String task,
+                      final String requestId) {
+        counters.deadLetter(reason);
+        LOG.debug("dead letter from {}: {} ({})", topic(), reason.code(), detail);
+        context.forward(new Record<String, Emitted>(null, new DeadLetter(record.key(), record.value()), record.timestamp(),
+                DeadLetter.headers(record.headers(), reason, detail, STAGE, topic(), partition(), offset(), task, requestId)));
+    }
+
+    static String describe(final Throwable e) {
+        final StringBuilder sb = new StringBuilder(e.getClass().getSimpleName()).append(": ").append(e.getMessage());
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && depth < 3; depth++, cause = cause.getCause()) {
+            sb.append("; caused by ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+        }
+        return sb.length() > 2000 ? sb.substring(0, 2000) : sb.toString();
+    }
+
+    private static boolean isBlank(final String s) {
+        return s == null || s.isBlank();
+    }
+
+    private String topic() {
+        return context.recordMetadata().map(RecordMetadata::topic).orElse(null);
+    }
+
+    private int partition() {
+        return context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+    }
+
+    private long offset() {
+        return context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+    }
+}

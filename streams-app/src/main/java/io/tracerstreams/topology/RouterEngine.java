@@ -1,0 +1,96 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.topology;
+
+import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.schema.RoutingDecision;
+import io.tracerstreams.schema.TaskStats;
+import io.tracerstreams.task.TaskConfig;
+import io.tracerstreams.task.TaskEngine;
+import io.tracerstreams.task.TraceOrigin;
+
+import java.util.List;
+
+/**
+ * The calls the task router makes on one task's engine: the subset of {@link TaskEngine} it needs. The
+ * production implementation is {@link #TASK_ENGINE} (a thin adapter); the seam exists so that the router's
+ * plumbing (stores, snapshots, journal, dead letters) can be tested on its own.
+ *
+ * <p>Implementations must be deterministic: the same calls in the same order give the same state, so that
+ * snapshot + replay of the journal restores it exactly.
+ */
+public interface RouterEngine {
+
+    /** See {@link TaskEngine#route}. */
+    RoutingDecision route(String requestId, String input, float[] embedding, long timestampMs);
+
+    /** See {@link TaskEngine#rejectInvalid}. */
+    RoutingDecision rejectInvalid(String requestId, String why, long timestampMs);
+
+    /** See {@link TaskEngine#learn}. */
+    List<GateEvent> learn(String requestId, String input, float[] embedding, String llmLabel, TraceOrigin origin, long timestampMs);
+
+    /** See {@link TaskEngine#stats}. */
+    TaskStats stats(long timestampMs);
+
+    /** See {@link TaskEngine#snapshot}. */
+    byte[] snapshot();
+
+    /** Creates and restores engines. */
+    interface Factory {
+        /** A fresh engine. */
+        RouterEngine create(String task, TaskConfig config);
+
+        /** An engine from {@link RouterEngine#snapshot()}. */
+        RouterEngine restore(byte[] snapshot);
+    }
+
+    /** The production factory: {@link TaskEngine}. */
+    Factory TASK_ENGINE = new Factory() {
+        @Override
+        public RouterEngine create(final String task, final TaskConfig config) {
+            return new TaskEngineAdapter(TaskEngine.create(task, config));
+        }
+
+        @Override
+        public RouterEngine restore(final byte[] snapshot) {
+            return new TaskEngineAdapter(TaskEngine.restore(snapshot));
+        }
+    };
+
+    /** Delegates every call to a {@link TaskEngine}. */
+    final class TaskEngineAdapter implements RouterEngine {
+        private final TaskEngine engine;
+
+        TaskEngineAdapter(final TaskEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public RoutingDecision route(final String requestId, final String input, final float[] embedding, final long timestampMs) {
+            return engine.route(requestId, input, embedding, timestampMs);
+        }
+
+        @Override
+        public RoutingDecision rejectInvalid(final String requestId, final String why, final long timestampMs) {
+            return engine.rejectInvalid(requestId, why, timestampMs);
+        }
+
+        @Override
+        public List<GateEvent> learn(final String requestId, final String input, final float[] embedding, final String llmLabel,
+                                     final TraceOrigin origin, final long timestampMs) {
+            return engine.learn(requestId, input, embedding, llmLabel, origin, timestampMs);
+        }
+
+        @Override
+        public TaskStats stats(final long timestampMs) {
+            return engine.stats(timestampMs);
+        }
+
+        @Override
+        public byte[] snapshot() {
+            return engine.snapshot();
+        }
+    }
+}

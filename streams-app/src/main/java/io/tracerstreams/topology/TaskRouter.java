@@ -1,0 +1,345 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.topology;
+
+import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.schema.Decision;
+import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.schema.Reason;
+import io.tracerstreams.schema.RoutingDecision;
+import io.tracerstreams.task.TraceOrigin;
+import io.tracerstreams.topology.TracerCounters.Counter;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The task router: one processor per stream task (partition of the by-task repartition topic) that owns
+ * the {@code TaskEngine} of every task hashed to it.
+ *
+ * <ul>
+ *   <li>Request: {@code engine.route} -&gt; a decision (key request id). The request is kept in
+ *       {@value #PENDING_STORE} (key request id) until its response or pending.retention.ms: with its input and
+ *       embedding when the LLM will answer it (DEFERRED, or HANDLED with audit), as a bare marker otherwise.
+ *       An invalid request -&gt; {@code engine.rejectInvalid} -&gt; DEFERRED, INVALID_INPUT. A request id seen
+ *       before -&gt; dead letter, not routed again.</li>
+ *   <li>Response: learned once ({@value #LEARNED_STORE} remembers learned ids for dedupe.retention.ms). Its
+ *       origin comes from the pending request: DEFERRED, or AUDITED when the decision had audit = true. Without
+ *       a pending request (never seen, expired, or handled without audit) a response with a usable input is
+ *       learned as BACKFILL; one without input is a dead letter. {@code engine.learn}'s gate events go to the
+ *       gate-events topic and its compacted gate-state copy (key task). A label that is new when the task
+ *       already knows label.cap labels is learned (the engine treats it as unknown) and copied to the
+ *       dead-letter topic.</li>
+ *   <li>Every stats.interval.ms (wall clock): {@code engine.stats} of every task here -&gt; task-stats.</li>
+ *   <li>Every engine call that changes state is journaled by {@link EngineStore}, which snapshots the engines.</li>
+ * </ul>
+ * An engine that throws does not stop the stream: the record becomes a dead letter (reason engine-error), a
+ * request is answered DEFERRED, and the engine is reloaded from its stores (the failed call is not journaled).
+ */
+final class TaskRouter implements Processor<String, TraceRecord, String, Emitted> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRouter.class);
+    static final String STAGE = "router";
+
+    static final String PENDING_STORE = "tracer-pending";
+    static final String LEARNED_STORE = "tracer-learned";
+    static final String LABELS_STORE = "tracer-labels";
+
+    /** Every store this processor uses. */
+    static final String[] STORES = {PENDING_STORE, LEARNED_STORE, LABELS_STORE, EngineStore.META_STORE,
+        EngineStore.SNAPSHOT_STORE, EngineStore.JOURNAL_STORE};
+
+    private static final byte AWAITING_LLM = 1;
+    private static final byte HANDLED = 2;
+    private static final byte INVALID = 3;
+
+    private final TracerConfig config;
+    private final RouterEngine.Factory factory;
+    private final TracerCounters counters;
+    private ProcessorContext<String, Emitted> context;
+    private KeyValueStore<String, byte[]> pending;
+    private KeyValueStore<String, byte[]> learned;
+    private KeyValueStore<String, byte[]> labels;
+    private EngineStore engines;
+
+    TaskRouter(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters) {
+        this.config = config;
+        this.factory = factory;
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Emitted> context) {
+        this.context = context;
+        this.pending = context.getStateStore(PENDING_STORE);
+        this.learned = context.getStateStore(LEARNED_STORE);
+        this.labels = context.getStateStore(LABELS_STORE);
+        this.engines = new EngineStore(config, factory, counters, context.getStateStore(EngineStore.META_STORE),
+                context.getStateStore(EngineStore.SNAPSHOT_STORE), context.getStateStore(EngineStore.JOURNAL_STORE));
+        context.schedule(Duration.ofMillis(config.statsIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::emitStats);
+        final long purgeEvery = Math.max(1_000L, Math.min(60_000L, config.pendingRetentionMs() / 4));
+        context.schedule(Duration.ofMillis(purgeEvery), PunctuationType.WALL_CLOCK_TIME, now -> purge());
+    }
+
+    @Override
+    public void close() {
+        if (engines != null) {
+            engines.clear();
+        }
+    }
+
+    @Override
+    public void process(final Record<String, TraceRecord> record) {
+        final TraceRecord t = record.value();
+        if (t == null) {
+            return;
+        }
+        switch (t.kind()) {
+            case REQUEST -> onRequest(t);
+            case INVALID_REQUEST -> onInvalidRequest(t);
+            case RESPONSE -> onResponse(t);
+            default -> throw new IllegalStateException("unknown kind " + t.kind());
+        }
+    }
+
+    private void onRequest(final TraceRecord t) {
+        if (isDuplicateRequest(t)) {
+            return;
+        }
+        final RoutingDecision decision;
+        try {
+            decision = engines.engine(t.task()).engine().route(t.requestId(), t.input(), t.embedding(), t.timestampMs());
+        } catch (final RuntimeException e) {
+            engineFailed(t, e);
+            return;
+        }
+        engines.journalRoute(t.task(), t.requestId(), t.input(), t.embedding(), t.timestampMs());
+        final boolean llmAnswers = decision.getDecision() == Decision.DEFERRED || decision.getAudit();
+        pending.put(t.requestId(), encodePending(llmAnswers ? AWAITING_LLM : HANDLED, decision.getAudit(), t.task(),
+                llmAnswers ? t.input() : null, llmAnswers ? t.embedding() : null, t.timestampMs()));
+        emitDecision(decision, t.timestampMs());
+    }
+
+    private void onInvalidRequest(final TraceRecord t) {
+        if (isDuplicateRequest(t)) {
+            return;
+        }
+        final RoutingDecision decision;
+        try {
+            decision = engines.engine(t.task()).engine().rejectInvalid(t.requestId(), t.note(), t.timestampMs());
+        } catch (final RuntimeException e) {
+            engineFailed(t, e);
+            return;
+        }
+        engines.journalReject(t.task(), t.requestId(), t.note(), t.timestampMs());
+        pending.put(t.requestId(), encodePending(INVALID, false, t.task(), null, null, t.timestampMs()));
+        emitDecision(decision, t.timestampMs());
+    }
+
+    private boolean isDuplicateRequest(final TraceRecord t) {
+        if (pending.get(t.requestId()) != null || learned.get(t.requestId()) != null) {
+            dead(t, DeadLetterReason.DUPLICATE_REQUEST, "request id " + t.requestId() + " was routed before; not routed again");
+            return true;
+        }
+        return false;
+    }
+
+    private void onResponse(final TraceRecord t) {
+        if (learned.get(t.requestId()) != null) {
+            dead(t, DeadLetterReason.DUPLICATE_RESPONSE, "request id " + t.requestId() + " was learned before; not learned twice");
+            return;
+        }
+        final byte[] p = pending.get(t.requestId());
+        final Pending req = p == null ? null : decodePending(p);
+        if (req != null && !req.task.equals(t.task())) {
+            dead(t, DeadLetterReason.TASK_MISMATCH, "the request of " + t.requestId() + " was for task " + req.task);
+            return;
+        }
+        if (req != null && req.kind == INVALID) {
+            dead(t, DeadLetterReason.RESPONSE_TO_INVALID_REQUEST, "the request was answered INVALID_INPUT");
+            pending.delete(t.requestId());
+            return;
+        }
+        final String input;
+        final float[] embedding;
+        final TraceOrigin origin;
+        if (req != null && req.kind == AWAITING_LLM) {
+            input = req.input;
+            embedding = req.embedding;
+            origin = req.audit ? TraceOrigin.AUDITED : TraceOrigin.DEFERRED;
+        } else if (t.input() != null) {
+            input = t.input();
+            embedding = t.embedding();
+            origin = TraceOrigin.BACKFILL;
+        } else {
+            final String why = req != null ? "the request was HANDLED without audit and the response carries no usable input"
+                    : "no pending request (never seen, or older than pending.retention.ms) and no usable input";
+            dead(t, DeadLetterReason.RESPONSE_WITHOUT_REQUEST, t.note() == null ? why : why + " (" + t.note() + ")");
+            return;
+        }
+        final List<GateEvent> events;
+        try {
+            events = engines.engine(t.task()).engine().learn(t.requestId(), input, embedding, t.label(), origin, t.timestampMs());
+        } catch (final RuntimeException e) {
+            engineFailed(t, e);
+            return;
+        }
+        engines.journalLearn(t.task(), t.requestId(), input, embedding, t.label(), origin, t.timestampMs());
+        checkLabelCap(t);
+        if (req != null) {
+            pending.delete(t.requestId());
+        }
+        learned.put(t.requestId(), ByteBuffer.allocate(Long.BYTES).putLong(t.timestampMs()).array());
+        counters.increment(Counter.TRACES_LEARNED);
+        if (origin == TraceOrigin.BACKFILL) {
+            counters.increment(Counter.BACKFILL_TRACES);
+        }
+        for (final GateEvent e : events) {
+            counters.increment(Counter.GATE_EVENTS);
+            LOG.info("task {}: gate {} -> {} ({}), agreement {} [{}, {}], coverage {}", e.getTask(), e.getPrevious(), e.getState(),
+                    e.getReason(), e.getAgreement(), e.getAgreementLower(), e.getAgreementUpper(), e.getCoverage());
+            context.forward(new Record<>(t.task(), new Emitted.Gate(e), t.timestampMs()));
+        }
+    }
+
+    /** Keeps the task's label set (up to the cap) and copies a trace with a label beyond the cap to the DLQ. */
+    private void checkLabelCap(final TraceRecord t) {
+        final byte[] known = labels.get(t.task());
+        final Set<String> set = decodeLabels(known);
+        if (set.contains(t.label())) {
+            return;
+        }
+        final int cap = config.taskConfig(t.task()).labelCap();
+        if (set.size() < cap) {
+            set.add(t.label());
+            labels.put(t.task(), encodeLabels(set));
+        } else {
+            dead(t, DeadLetterReason.LABEL_BEYOND_CAP, "label '" + t.label() + "' is new and the task already has label.cap=" + cap
+                    + " labels; learned as an unknown label (always deferred)");
+        }
+    }
+
+    private void engineFailed(final TraceRecord t, final RuntimeException e) {
+        LOG.error("task {}: the engine threw on {} {}; the engine is reloaded from its stores", t.task(), t.kind(), t.requestId(), e);
+        engines.evict(t.task());
+        dead(t, DeadLetterReason.ENGINE_ERROR, FeaturizeProcessor.describe(e));
+        if (t.kind() != TraceRecord.Kind.RESPONSE) {
+            // the caller waits for an answer: the safe one is to ask the LLM
+            emitDecision(RoutingDecision.newBuilder().setRequestId(t.requestId()).setTask(t.task()).setDecision(Decision.DEFERRED)
+                    .setLabel(null).setScore(0.0).setThreshold(null).setReason(Reason.GATE_CLOSED).setAudit(false)
+                    .setModelVersion("engine-error").setTimestamp(java.time.Instant.ofEpochMilli(t.timestampMs())).build(),
+                    t.timestampMs());
+        }
+    }
+
+    private void emitDecision(final RoutingDecision decision, final long timestampMs) {
+        counters.increment(Counter.DECISIONS);
+        context.forward(new Record<>(decision.getRequestId(), new Emitted.Decision(decision), timestampMs));
+    }
+
+    private void dead(final TraceRecord t, final DeadLetterReason reason, final String detail) {
+        counters.deadLetter(reason);
+        context.forward(new Record<String, Emitted>(t.requestId(),
+                new DeadLetter(t.task().getBytes(StandardCharsets.UTF_8), t.raw()), t.timestampMs(),
+                DeadLetter.headers(null, reason, detail, STAGE, t.sourceTopic(), t.sourcePartition(), t.sourceOffset(), t.task(),
+                        t.requestId())));
+    }
+
+    private void emitStats(final long now) {
+        for (final String task : engines.tasks()) {
+            try {
+                final var stats = engines.engine(task).engine().stats(now);
+                counters.increment(Counter.STATS_EMITTED);
+                context.forward(new Record<>(task, new Emitted.Stats(stats), now));
+            } catch (final RuntimeException e) {
+                LOG.error("task {}: stats failed; the engine is reloaded from its stores", task, e);
+                engines.evict(task);
+            }
+        }
+    }
+
+    /** Drops pending requests and learned ids older than their retention (in stream time). */
+    private void purge() {
+        final long streamTime = context.currentStreamTimeMs();
+        if (streamTime <= 0) {
+            return;
+        }
+        final int expired = purge(pending, streamTime - config.pendingRetentionMs(), true);
+        counters.add(Counter.PENDING_EXPIRED, expired);
+        purge(learned, streamTime - config.dedupeRetentionMs(), false);
+    }
+
+    private static int purge(final KeyValueStore<String, byte[]> store, final long olderThan, final boolean isPending) {
+        final List<String> doomed = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                final KeyValue<String, byte[]> kv = it.next();
+                final long ts = isPending ? decodePending(kv.value).timestampMs : ByteBuffer.wrap(kv.value).getLong();
+                if (ts < olderThan) {
+                    doomed.add(kv.key);
+                }
+            }
+        }
+        for (final String k : doomed) {
+            store.delete(k);
+        }
+        return doomed.size();
+    }
+
+    // ------------------------------------------------------------------ store values
+
+    private record Pending(byte kind, boolean audit, String task, String input, float[] embedding, long timestampMs) {
+    }
+
+    private static byte[] encodePending(final byte kind, final boolean audit, final String task, final String input,
+                                        final float[] embedding, final long ts) {
+        return new BinaryCodec.Writer().writeByte(1).writeByte(kind).writeBoolean(audit).writeString(task).writeString(input)
+                .writeFloats(embedding).writeLong(ts).toBytes();
+    }
+
+    private static Pending decodePending(final byte[] b) {
+        final BinaryCodec.Reader r = new BinaryCodec.Reader(b);
+        final int version = r.readByte();
+        if (version != 1) {
+            throw new IllegalStateException("unknown pending-request version " + version);
+        }
+        return new Pending((byte) r.readByte(), r.readBoolean(), r.readString(), r.readString(), r.readFloats(), r.readLong());
+    }
+
+    private static Set<String> decodeLabels(final byte[] b) {
+        final Set<String> out = new LinkedHashSet<>();
+        if (b == null) {
+            return out;
+        }
+        final BinaryCodec.Reader r = new BinaryCodec.Reader(b);
+        final int n = r.readInt();
+        for (int i = 0; i < n; i++) {
+            out.add(r.readString());
+        }
+        return out;
+    }
+
+    private static byte[] encodeLabels(final Set<String> labels) {
+        final BinaryCodec.Writer w = new BinaryCodec.Writer().writeInt(labels.size());
+        for (final String l : labels) {
+            w.writeString(l);
+        }
+        return w.toBytes();
+    }
+}

@@ -1,0 +1,125 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.topology;
+
+import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.featurize.Featurizer;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Objects;
+
+/**
+ * Builds tracer's Kafka Streams topology. The one place it is defined: {@code TracerApp} runs it on a
+ * cluster, the tests on {@code TopologyTestDriver} and on an embedded broker.
+ *
+ * <pre>
+ *  llm.requests  --[featurize-requests]--+                         +--&gt; tracer.decisions   (key request id)
+ *                                        +--[by-task repartition]--[task-router]--&gt; tracer.gate-events, tracer.gate-state (key task)
+ *  llm.responses --[featurize-responses]-+        |                        +--&gt; tracer.task-stats  (key task)
+ *                                                 +--&gt; tracer.dlq  (bad records, x-tracer-* headers)  &lt;--+
+ * </pre>
+ *
+ * <ul>
+ *   <li>featurize (stateless, runs on every partition of the input topics): {@link FeaturizeProcessor}.</li>
+ *   <li>repartition by task: internal topic {@code <application.id>-tracer-by-task-repartition}, values in the
+ *       internal binary format of {@link TraceRecord}.</li>
+ *   <li>task router (stateful, partitioned by task): {@link TaskRouter} with its changelogged stores
+ *       {@code tracer-pending}, {@code tracer-learned}, {@code tracer-labels}, {@code tracer-engine-meta},
+ *       {@code tracer-engine-snapshots}, {@code tracer-engine-journal}.</li>
+ * </ul>
+ * Input topics are read as bytes and decoded in the featurize stage, so that every undecodable record
+ * becomes a dead letter with tracer's headers; Kafka Streams' own dead-letter queue (KIP-1034, set up by
+ * {@link TracerConfig#toStreamsProperties()}) catches what a handler still gives up on.
+ */
+public final class TracerTopology {
+
+    /** The name of the repartition step; its topic is {@code <application.id>-tracer-by-task-repartition}. */
+    public static final String REPARTITION_NAME = "tracer-by-task";
+    /** The name of the router processor node. */
+    public static final String ROUTER_NAME = "task-router";
+
+    private TracerTopology() {
+    }
+
+    /**
+     * The topology with the production engine ({@code TaskEngine}).
+     *
+     * @param config     topic names, input limits, snapshot, retention and stats intervals, per-task settings
+     * @param featurizer embeds inputs; shared by all stream threads (thread-safe), closed by the caller
+     * @param serdes     the configured Avro serdes of the external topics
+     * @param counters   operational counters to update (shared by all threads)
+     */
+    public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
+                                 final TracerCounters counters) {
+        return build(config, featurizer, serdes, counters, RouterEngine.TASK_ENGINE);
+    }
+
+    /** The topology with the given engine factory (tests of the router's plumbing use a double). */
+    public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
+                                 final TracerCounters counters, final RouterEngine.Factory engines) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(featurizer, "featurizer");
+        Objects.requireNonNull(serdes, "serdes");
+        Objects.requireNonNull(counters, "counters");
+        Objects.requireNonNull(engines, "engines");
+        final TracerConfig.Topics topics = config.topics();
+        final StreamsBuilder builder = new StreamsBuilder();
+
+        for (final String store : TaskRouter.STORES) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
+                    Serdes.ByteArray()));
+        }
+
+        final KStream<String, Emitted> fromRequests = builder
+                .stream(topics.requests(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
+                .process(() -> new FeaturizeProcessor(FeaturizeProcessor.Source.REQUESTS, serdes, featurizer,
+                        config.maxInputChars(), counters), Named.as("featurize-requests"));
+        final KStream<String, Emitted> fromResponses = builder
+                .stream(topics.responses(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-responses"))
+                .process(() -> new FeaturizeProcessor(FeaturizeProcessor.Source.RESPONSES, serdes, featurizer,
+                        config.maxInputChars(), counters), Named.as("featurize-responses"));
+        final KStream<String, Emitted> featurized = fromRequests.merge(fromResponses, Named.as("featurized"));
+
+        final KStream<String, Emitted> routed = featurized
+                .filter((k, v) -> v instanceof TraceRecord, Named.as("traces"))
+                .mapValues(v -> (TraceRecord) v, Named.as("as-trace"))
+                .repartition(Repartitioned.<String, TraceRecord>as(REPARTITION_NAME)
+                        .withKeySerde(Serdes.String()).withValueSerde(TraceRecord.serde()))
+                .process(() -> new TaskRouter(config, engines, counters), Named.as(ROUTER_NAME), TaskRouter.STORES);
+
+        featurized.filter((k, v) -> v instanceof DeadLetter, Named.as("featurize-dead-letters"))
+                .merge(routed.filter((k, v) -> v instanceof DeadLetter, Named.as("router-dead-letters")), Named.as("dead-letters"))
+                .map((k, v) -> KeyValue.pair(((DeadLetter) v).key(), ((DeadLetter) v).value()), Named.as("dead-letter-bytes"))
+                .to(topics.dlq(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("write-dlq"));
+
+        routed.split(Named.as("out-"))
+                .branch((k, v) -> v instanceof Emitted.Decision, Branched.withConsumer(s -> s
+                        .mapValues(v -> ((Emitted.Decision) v).value(), Named.as("decision-values"))
+                        .to(topics.decisions(), Produced.with(Serdes.String(), serdes.decision()).withName("write-decisions")),
+                        "decisions"))
+                .branch((k, v) -> v instanceof Emitted.Gate, Branched.withConsumer(s -> {
+                    final var events = s.mapValues(v -> ((Emitted.Gate) v).value(), Named.as("gate-values"));
+                    events.to(topics.gateEvents(), Produced.with(Serdes.String(), serdes.gate()).withName("write-gate-events"));
+                    events.to(topics.gateState(), Produced.with(Serdes.String(), serdes.gate()).withName("write-gate-state"));
+                }, "gate"))
+                .branch((k, v) -> v instanceof Emitted.Stats, Branched.withConsumer(s -> s
+                        .mapValues(v -> ((Emitted.Stats) v).value(), Named.as("stats-values"))
+                        .to(topics.taskStats(), Produced.with(Serdes.String(), serdes.stats()).withName("write-task-stats")),
+                        "stats"))
+                .noDefaultBranch();
+
+        return builder.build();
+    }
+}
