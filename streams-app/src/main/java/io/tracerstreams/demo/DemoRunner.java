@@ -1,0 +1,426 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.demo;
+
+import io.tracerstreams.broker.EmbeddedKafka;
+import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.featurize.Featurizer;
+import io.tracerstreams.replay.Datasets;
+import io.tracerstreams.replay.LabelledText;
+import io.tracerstreams.schema.LlmRequest;
+import io.tracerstreams.schema.LlmResponse;
+import io.tracerstreams.schema.RoutingDecision;
+import io.tracerstreams.serde.MockSchemaRegistryClient;
+import io.tracerstreams.topology.TopicSerdes;
+import io.tracerstreams.topology.TracerCounters;
+import io.tracerstreams.topology.TracerTopology;
+import io.tracerstreams.web.LiveState;
+import io.tracerstreams.web.LiveView;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The zero-setup demo (design section 8, "embedded"): an in-process KRaft broker, the in-process
+ * {@code mock://} schema registry, tracer's topology, a {@link RequestGenerator} playing the calling
+ * service, a {@link SimulatedLlm} answering what tracer defers or audits, the {@link LiveView} and a
+ * terminal progress display. It stops on the request limit, the duration, {@link #stop()} or Ctrl-C
+ * (a shutdown hook), drains what is in flight, and returns a {@link DemoSummary} measured by the
+ * harness per design section 7.
+ *
+ * <pre>{@code
+ * DemoSummary summary = new DemoRunner(DemoOptions.DEFAULTS.withLimit(2_000)).run();
+ * }</pre>
+ */
+public final class DemoRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoRunner.class);
+    private static final long STATS_INTERVAL_MS = 1_000;
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
+
+    private final DemoOptions options;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final LiveState state = new LiveState();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean stopRequested;
+    private volatile boolean interrupted;
+    private volatile String failure;
+    private volatile LiveView view;
+
+    /** A runner printing the progress on {@code System.err} and the summary on {@code System.out}. */
+    public DemoRunner(final DemoOptions options) {
+        this(options, System.out, System.err);
+    }
+
+    /**
+     * @param options the run's settings
+     * @param out     where the summary goes (JSON or text, per {@link DemoOptions#json()})
+     * @param err     where the progress display and the banner go
+     */
+    public DemoRunner(final DemoOptions options, final PrintStream out, final PrintStream err) {
+        if (options == null) {
+            throw new IllegalArgumentException("demo field 'options' must not be null");
+        }
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs the demo with the given options, printing on stdout and stderr. */
+    public static DemoSummary run(final DemoOptions options) {
+        return new DemoRunner(options).run();
+    }
+
+    /** What the live view shows (readable while the demo runs). */
+    public LiveState liveState() {
+        return state;
+    }
+
+    /** The live view's port once it runs, else -1. */
+    public int livePort() {
+        final LiveView v = view;
+        return v == null ? -1 : v.port();
+    }
+
+    /** Asks a running demo to stop: no new requests, drain, summary. Safe from any thread. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Runs the demo to its end; blocks. Installs a shutdown hook (Ctrl-C) for its duration. */
+    public DemoSummary run() {
+        final Thread hook = new Thread(() -> {
+            interrupted = true;
+            stopRequested = true;
+            try {
+                finished.await(20, TimeUnit.SECONDS);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "tracer-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            final DemoSummary summary = runInside();
+            out.print(options.json() ? summary.toJson() + System.lineSeparator() : summary.toText());
+            out.flush();
+            return summary;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (final IllegalStateException e) {
+                // the JVM is shutting down: the hook is running
+            }
+        }
+    }
+
+    private DemoSummary runInside() {
+        final Map<String, List<LabelledText>> data = loadData();
+        final DemoTraffic traffic = new DemoTraffic(data, options.seed(), options.teacherNoise());
+        final DemoScore score = new DemoScore(traffic);
+        final String registryUrl = "mock://tracer-demo-" + Long.toHexString(System.nanoTime());
+        final Path stateDir = tempDir("tracer-demo-state-");
+        final long started = System.nanoTime();
+        final List<AutoCloseable> resources = new ArrayList<>();
+        String stopReason = "limit";
+        RequestGenerator generator = null;
+        try {
+            banner("starting an embedded Kafka broker ...");
+            final EmbeddedKafka kafka = EmbeddedKafka.start();
+            resources.add(kafka);
+            final TracerConfig config = new TracerConfig(configMap(kafka.bootstrapServers(), registryUrl, stateDir));
+            createTopics(kafka, config);
+
+            final TopicSerdes serdes = TopicSerdes.forRegistryUrl(registryUrl);
+            resources.add(serdes);
+            banner("loading the " + options.embeddingModel() + " featurizer ...");
+            final Featurizer featurizer = config.openFeaturizer();
+            resources.add(featurizer);
+            final KafkaStreams streams = new KafkaStreams(
+                    TracerTopology.build(config, featurizer, serdes, new TracerCounters()), config.toStreamsProperties());
+            resources.add(() -> streams.close(Duration.ofSeconds(15)));
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("tracer's stream thread failed", e);
+                failure = "stream thread failed: " + e;
+                stopRequested = true;
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.start();
+            awaitRunning(streams);
+
+            if (options.port() >= 0) {
+                view = LiveView.start(state, options.host(), options.port(), 250);
+                resources.add(view);
+                banner("live view: " + view.uri());
+            }
+            final KafkaProducer<String, LlmRequest> requestProducer = new KafkaProducer<>(producerProps(kafka),
+                    new StringSerializer(), serdes.request().serializer());
+            resources.add(() -> requestProducer.close(Duration.ofSeconds(5)));
+            final KafkaProducer<String, LlmResponse> responseProducer = new KafkaProducer<>(producerProps(kafka),
+                    new StringSerializer(), serdes.response().serializer());
+            resources.add(() -> responseProducer.close(Duration.ofSeconds(5)));
+
+            final DemoMonitor monitor = new DemoMonitor(new KafkaConsumer<>(consumerProps(kafka, "tracer-demo-view"),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()), config.topics(), serdes, state, score);
+            final SimulatedLlm llm = new SimulatedLlm(new KafkaConsumer<>(consumerProps(kafka, "tracer-demo-llm"),
+                    new StringDeserializer(), serdes.decision().deserializer()), responseProducer,
+                    config.topics().decisions(), config.topics().responses(), traffic, options.delayMs(), options.seed());
+            generator = new RequestGenerator(requestProducer, config.topics().requests(), traffic, options.rate(),
+                    options.limit(), options.duration(), () -> stopRequested);
+            final Thread monitorThread = daemon(monitor, "tracer-demo-monitor");
+            final Thread llmThread = daemon(llm, "tracer-demo-llm");
+            final Thread generatorThread = daemon(generator, "tracer-demo-requests");
+            resources.add(() -> join(monitorThread));
+            resources.add(monitor);
+            resources.add(() -> join(llmThread));
+            resources.add(llm);
+            monitorThread.start();
+            llmThread.start();
+            banner(String.format(Locale.ROOT, "sending %s requests at %.0f/s over tasks %s (alpha %.2f, epsilon %.2f%s)",
+                    options.limit() == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d", options.limit()),
+                    options.rate(), traffic.tasks(), options.alpha(), options.epsilon(),
+                    options.teacherNoise() > 0 ? ", teacher noise " + options.teacherNoise() : ""));
+            generatorThread.start();
+
+            final ProgressDisplay progress = options.progress()
+                    ? new ProgressDisplay(err, System.console() != null) : null;
+            final long printEvery = System.console() != null ? 500 : 5_000;
+            long lastPrint = 0;
+            while (generatorThread.isAlive()) {
+                generatorThread.join(100);
+                final long now = System.currentTimeMillis();
+                if (progress != null && now - lastPrint >= printEvery) {
+                    progress.show(score.results(), state, generator.sent(), seconds(started));
+                    lastPrint = now;
+                }
+            }
+            if (interrupted) {
+                stopReason = "interrupted";
+            } else if (failure != null) {
+                stopReason = "failed: " + failure;
+            } else if (options.limit() > 0 && generator.sent() >= options.limit()) {
+                stopReason = "limit";
+            } else {
+                stopReason = "duration";
+            }
+            drain(generator, score, llm, progress, started);
+            final DemoSummary summary = new DemoSummary(score.results(), generator.sent(), seconds(started), stopReason,
+                    view == null ? null : view.uri().toString());
+            if (monitor.undecodable() > 0 || score.ignored() > 0) {
+                LOG.warn("demo monitor: {} undecodable records, {} decisions not from the demo's traffic",
+                        monitor.undecodable(), score.ignored());
+            }
+            return summary;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DemoSummary(score.results(), generator == null ? 0 : generator.sent(), seconds(started),
+                    "interrupted", null);
+        } finally {
+            stopRequested = true;
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                try {
+                    resources.get(i).close();
+                } catch (final Exception e) {
+                    LOG.warn("demo: closing {} failed", resources.get(i), e);
+                }
+            }
+            MockSchemaRegistryClient.dropScope(MockSchemaRegistryClient.scopeOf(registryUrl));
+            deleteRecursively(stateDir);
+        }
+    }
+
+    /** Waits (bounded) until every request sent has its decision, the LLM has answered, and stats caught up. */
+    private void drain(final RequestGenerator generator, final DemoScore score, final SimulatedLlm llm,
+                       final ProgressDisplay progress, final long started) throws InterruptedException {
+        final long giveUp = System.nanoTime() + (interrupted ? TimeUnit.SECONDS.toNanos(3) : DRAIN_LIMIT.toNanos());
+        while (System.nanoTime() < giveUp && failure == null
+                && (score.decisions() < generator.sent() - generator.failed() || llm.pending() > 0)) {
+            Thread.sleep(100);
+        }
+        if (!interrupted && failure == null) {
+            Thread.sleep(2 * STATS_INTERVAL_MS); // the last answers are learned; a last stats snapshot lands
+        }
+        if (progress != null) {
+            progress.show(score.results(), state, generator.sent(), seconds(started));
+        }
+        if (score.decisions() < generator.sent() - generator.failed()) {
+            LOG.warn("demo: {} of {} requests got no decision before the end", generator.sent() - score.decisions(),
+                    generator.sent());
+        }
+    }
+
+    private Map<String, List<LabelledText>> loadData() {
+        final Map<String, List<LabelledText>> data = new LinkedHashMap<>();
+        if (options.dataset() != null) {
+            data.put(options.taskNames().get(0), Datasets.read(options.dataset()));
+        } else {
+            for (final String task : options.tasks()) {
+                data.put(task, DemoDatasets.load(task));
+            }
+        }
+        return data;
+    }
+
+    private Map<String, Object> configMap(final String bootstrap, final String registryUrl, final Path stateDir) {
+        final Map<String, Object> m = new HashMap<>();
+        m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        m.put(TracerConfig.APPLICATION_ID_CONFIG, "tracer-demo");
+        m.put(TracerConfig.STATE_DIR_CONFIG, stateDir.toString());
+        m.put(TracerConfig.EMBEDDING_MODEL_CONFIG, options.embeddingModel());
+        m.put(TracerConfig.STATS_INTERVAL_MS_CONFIG, STATS_INTERVAL_MS);
+        m.put(TracerConfig.ALPHA_CONFIG, options.alpha());
+        m.put(TracerConfig.EPSILON_CONFIG, options.epsilon());
+        m.put(TracerConfig.SEED_CONFIG, options.seed());
+        return m;
+    }
+
+    private static void createTopics(final EmbeddedKafka kafka, final TracerConfig config) {
+        final TracerConfig.Topics t = config.topics();
+        final int partitions = config.topicPartitions();
+        final List<NewTopic> topics = new ArrayList<>();
+        for (final String name : List.of(t.requests(), t.responses(), t.decisions(), t.gateEvents(), t.taskStats(),
+                t.reports(), t.dlq())) {
+            topics.add(new NewTopic(name, partitions, (short) 1));
+        }
+        topics.add(new NewTopic(t.gateState(), partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        kafka.createTopics(topics);
+    }
+
+    private static Map<String, Object> producerProps(final EmbeddedKafka kafka) {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    }
+
+    private static Map<String, Object> consumerProps(final EmbeddedKafka kafka, final String group) {
+        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
+                group, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed", ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    }
+
+    private void awaitRunning(final KafkaStreams streams) throws InterruptedException {
+        final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
+                throw new IllegalStateException("tracer's topology did not start: state " + streams.state()
+                        + (failure == null ? "" : " (" + failure + ")"));
+            }
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException("tracer's topology did not reach RUNNING within 90 s");
+            }
+            if (stopRequested) {
+                throw new InterruptedException("stopped while starting");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private void banner(final String line) {
+        err.println("tracer demo: " + line);
+        err.flush();
+    }
+
+    private static Thread daemon(final Runnable r, final String name) {
+        final Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void join(final Thread t) throws InterruptedException {
+        t.join(10_000);
+    }
+
+    private static double seconds(final long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    private static Path tempDir(final String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+    }
+
+    private static void deleteRecursively(final Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (final IOException | UncheckedIOException e) {
+            LOG.debug("could not delete {}", dir, e);
+        }
+    }
+
+    /**
+     * Runs the demo from a command line without the CLI: {@code [--limit N] [--rate R] [--port P]
+     * [--model NAME] [--alpha A] [--noise P] [--seconds S] [--json] [--tasks a,b]}.
+     */
+    public static void main(final String[] args) {
+        DemoOptions o = DemoOptions.DEFAULTS;
+        for (int i = 0; i < args.length; i++) {
+            final String v = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "--limit" -> { o = o.withLimit(Long.parseLong(v)); i++; }
+                case "--rate" -> { o = o.withRate(Double.parseDouble(v)); i++; }
+                case "--port" -> { o = o.withPort(Integer.parseInt(v)); i++; }
+                case "--model" -> { o = o.withEmbeddingModel(v); i++; }
+                case "--alpha" -> {
+                    o = new DemoOptions(o.dataset(), o.tasks(), o.rate(), o.limit(), o.duration(), o.host(), o.port(),
+                            Double.parseDouble(v), o.epsilon(), o.teacherNoise(), o.delayMs(), o.seed(),
+                            o.embeddingModel(), o.progress(), o.json());
+                    i++;
+                }
+                case "--noise" -> {
+                    o = new DemoOptions(o.dataset(), o.tasks(), o.rate(), o.limit(), o.duration(), o.host(), o.port(),
+                            o.alpha(), o.epsilon(), Double.parseDouble(v), o.delayMs(), o.seed(),
+                            o.embeddingModel(), o.progress(), o.json());
+                    i++;
+                }
+                case "--seconds" -> {
+                    o = new DemoOptions(o.dataset(), o.tasks(), o.rate(), o.limit(), Duration.ofSeconds(Long.parseLong(v)),
+                            o.host(), o.port(), o.alpha(), o.epsilon(), o.teacherNoise(), o.delayMs(), o.seed(),
+                            o.embeddingModel(), o.progress(), o.json());
+                    i++;
+                }
+                case "--tasks" -> {
+                    o = new DemoOptions(o.dataset(), List.of(v.split(",")), o.rate(), o.limit(), o.duration(), o.host(),
+                            o.port(), o.alpha(), o.epsilon(), o.teacherNoise(), o.delayMs(), o.seed(),
+                            o.embeddingModel(), o.progress(), o.json());
+                    i++;
+                }
+                case "--json" -> o = new DemoOptions(o.dataset(), o.tasks(), o.rate(), o.limit(), o.duration(), o.host(),
+                        o.port(), o.alpha(), o.epsilon(), o.teacherNoise(), o.delayMs(), o.seed(), o.embeddingModel(),
+                        o.progress(), true);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        run(o);
+    }
+}
