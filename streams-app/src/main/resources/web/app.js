@@ -137,10 +137,10 @@
 
     var ol = sec.querySelector('ol.flips');
     ol.textContent = '';
-    if (!t.flips.length) { ol.appendChild(el('li', 'muted', 'no flips yet: gate ' + t.gate)); }
-    t.flips.slice().reverse().forEach(function (f) {
-      var li = el('li', 'flip');
-      li.appendChild(el('span', 'to-' + f.to, f.from + ' \u2192 ' + f.to));
+    if (!t.stats.gate_flips) { ol.appendChild(el('li', 'muted', 'no flips yet: gate ' + t.gate)); }
+    t.timeline.slice().reverse().forEach(function (f) {
+      var li = el('li', f.flip ? 'flip' : 'restated');
+      li.appendChild(el('span', 'to-' + f.to, f.flip ? f.from + ' \u2192 ' + f.to : f.to));
       li.appendChild(document.createTextNode(' ' + f.reason));
       li.appendChild(el('span', 'meta', time(f.timestamp) + ' · after ' + num(f.traces) + ' traces · agreement ' +
         pct(f.agreement) + ' [' + pct(f.agreement_lower) + ', ' + pct(f.agreement_upper) + '] · coverage ' +

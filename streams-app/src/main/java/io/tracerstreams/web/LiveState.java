@@ -29,16 +29,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safe: the feeding consumer and the HTTP threads may call it concurrently. Memory is bounded:
  * curves keep at most {@code maxPoints} points per task (older points are thinned, every other one
- * dropped, so the whole run stays visible at a coarser grain), the flip timeline its last
- * {@code maxFlips} flips and the table its last {@code maxDecisions} decisions. A record that cannot be
- * used (null, no task) is counted in {@link #rejected()} and otherwise ignored.
+ * dropped, so the whole run stays visible at a coarser grain), the gate timeline its last
+ * {@code maxGateEvents} gate events (flips, and re-statements such as a learner switch while open) and
+ * the table its last {@code maxDecisions} decisions. A record that cannot be used (null, no task) is
+ * counted in {@link #rejected()} and otherwise ignored.
  */
 public final class LiveState {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int maxPoints;
-    private final int maxFlips;
+    private final int maxGateEvents;
     private final int maxDecisions;
     private final Map<String, TaskView> tasks = new TreeMap<>();
     private final AtomicLong version = new AtomicLong();
@@ -48,26 +49,26 @@ public final class LiveState {
      * A state with explicit bounds.
      *
      * @param maxPoints    curve points kept per task, at least 16
-     * @param maxFlips     gate flips kept per task, at least 1
+     * @param maxGateEvents     gate events kept per task for the timeline, at least 1
      * @param maxDecisions recent decisions kept per task, at least 1
      */
-    public LiveState(final int maxPoints, final int maxFlips, final int maxDecisions) {
+    public LiveState(final int maxPoints, final int maxGateEvents, final int maxDecisions) {
         if (maxPoints < 16) {
             throw new IllegalArgumentException("live state field 'maxPoints' must be at least 16 (got " + maxPoints + ")");
         }
-        if (maxFlips < 1) {
-            throw new IllegalArgumentException("live state field 'maxFlips' must be at least 1 (got " + maxFlips + ")");
+        if (maxGateEvents < 1) {
+            throw new IllegalArgumentException("live state field 'maxGateEvents' must be at least 1 (got " + maxGateEvents + ")");
         }
         if (maxDecisions < 1) {
             throw new IllegalArgumentException(
                     "live state field 'maxDecisions' must be at least 1 (got " + maxDecisions + ")");
         }
         this.maxPoints = maxPoints;
-        this.maxFlips = maxFlips;
+        this.maxGateEvents = maxGateEvents;
         this.maxDecisions = maxDecisions;
     }
 
-    /** A state with 400 curve points, 200 flips and 25 decisions per task. */
+    /** A state with 400 curve points, 200 gate events and 25 decisions per task. */
     public LiveState() {
         this(400, 200, 25);
     }
@@ -140,7 +141,7 @@ public final class LiveState {
 
     /**
      * The whole state as JSON: {@code {"version", "rejected", "tasks": [{"task", "gate", "alpha", "stats",
-     * "frontier", "curve", "flips", "reasons", "deferrals_by_reason", "decisions"}, ...]}}; "reasons" counts
+     * "frontier", "curve", "timeline", "reasons", "deferrals_by_reason", "decisions"}, ...]}}; "reasons" counts
      * the decisions this view observed, "deferrals_by_reason" is the engine's own count from its stats. This is what {@code /api/state} and the server-sent events carry.
      */
     public String toJson() {
@@ -229,10 +230,10 @@ public final class LiveState {
             alpha = e.getAlpha();
             if (e.getState() != e.getPrevious()) {
                 flips++;
-                flipLog.addLast(e);
-                while (flipLog.size() > maxFlips) {
-                    flipLog.removeFirst();
-                }
+            }
+            flipLog.addLast(e); // flips and re-statements (e.g. a learner switch while open)
+            while (flipLog.size() > maxGateEvents) {
+                flipLog.removeFirst();
             }
             gate = e.getState();
         }
@@ -321,10 +322,11 @@ public final class LiveState {
                     }
                 }
             }
-            final ArrayNode flipsNode = node.putArray("flips");
+            final ArrayNode flipsNode = node.putArray("timeline");
             for (final GateEvent e : flipLog) {
                 final ObjectNode f = flipsNode.addObject();
                 f.put("timestamp", e.getTimestamp() == null ? 0 : e.getTimestamp().toEpochMilli());
+                f.put("flip", e.getState() != e.getPrevious());
                 f.put("from", String.valueOf(e.getPrevious()));
                 f.put("to", String.valueOf(e.getState()));
                 f.put("reason", String.valueOf(e.getReason()));

@@ -41,8 +41,8 @@ class LiveStateTest {
         assertThat(requests.get(0).asLong()).isEqualTo(1);
         assertThat(requests.get(requests.size() - 1).asLong()).as("the curve reaches the end of the run")
                 .isGreaterThan(900);
-        assertThat(task.get("flips")).hasSize(3);
-        assertThat(task.get("flips").get(2).get("traces").asLong()).isEqualTo(1_000);
+        assertThat(task.get("timeline")).hasSize(3);
+        assertThat(task.get("timeline").get(2).get("traces").asLong()).isEqualTo(1_000);
         assertThat(task.get("decisions")).hasSize(5);
         assertThat(task.get("decisions").get(0).get("request_id").asText()).isEqualTo("r1000");
         assertThat(state.summary("t").gateFlips()).isEqualTo(10);
@@ -112,7 +112,7 @@ class LiveStateTest {
     @Test
     void shouldRejectBadBoundsNamingTheField() {
         assertThatThrownBy(() -> new LiveState(2, 1, 1)).hasMessageContaining("'maxPoints'");
-        assertThatThrownBy(() -> new LiveState(16, 0, 1)).hasMessageContaining("'maxFlips'");
+        assertThatThrownBy(() -> new LiveState(16, 0, 1)).hasMessageContaining("'maxGateEvents'");
         assertThatThrownBy(() -> new LiveState(16, 1, 0)).hasMessageContaining("'maxDecisions'");
     }
 }

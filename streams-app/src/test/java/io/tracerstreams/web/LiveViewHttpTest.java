@@ -108,8 +108,8 @@ class LiveViewHttpTest {
         final JsonNode task = root.get("tasks").get(1);
         assertThat(task.get("task").asText()).isEqualTo("support-intents");
         assertThat(task.get("gate").asText()).isEqualTo("OPEN");
-        assertThat(task.get("flips")).hasSize(1);
-        assertThat(task.get("flips").get(0).get("to").asText()).isEqualTo("OPEN");
+        assertThat(task.get("timeline")).hasSize(1);
+        assertThat(task.get("timeline").get(0).get("to").asText()).isEqualTo("OPEN");
         assertThat(task.get("curve").get("requests")).hasSize(12);
         assertThat(task.get("decisions").get(0).get("request_id").asText()).isEqualTo("support-intents-29");
     }
@@ -140,7 +140,7 @@ class LiveViewHttpTest {
             final JsonNode second = nextState(in);
             assertThat(second.get("version").asLong()).isGreaterThan(first.get("version").asLong());
             assertThat(second.get("tasks").get(1).get("gate").asText()).isEqualTo("CLOSED");
-            assertThat(second.get("tasks").get(1).get("flips")).hasSize(2);
+            assertThat(second.get("tasks").get(1).get("timeline")).hasSize(2);
         }
     }
 
