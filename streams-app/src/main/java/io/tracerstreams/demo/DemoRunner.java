@@ -146,6 +146,16 @@ public final class DemoRunner {
         final Map<String, List<LabelledText>> data = loadData();
         final DemoTraffic traffic = new DemoTraffic(data, options.seed(), options.teacherNoise());
         final DemoScore score = new DemoScore(traffic);
+        if (options.limit() > 0) {
+            for (final String task : traffic.tasks()) {
+                final double expected = (double) options.limit() / traffic.tasks().size();
+                if (expected > traffic.rows(task)) {
+                    banner(String.format(Locale.ROOT, "note: about %,.0f requests of task %s but only %,d rows: texts "
+                            + "will repeat with their labels (a memorising learner can then answer repeats)", expected,
+                            task, traffic.rows(task)));
+                }
+            }
+        }
         final String registryUrl = "mock://tracer-demo-" + Long.toHexString(System.nanoTime());
         final Path stateDir = tempDir("tracer-demo-state-");
         final long started = System.nanoTime();

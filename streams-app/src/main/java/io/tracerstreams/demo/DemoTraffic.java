@@ -21,6 +21,10 @@ import java.util.TreeSet;
  * random other label of the task; it is a pure function of the seed and the request id, so the simulated
  * LLM and the scoring agree on it without sharing state.
  *
+ * <p>After a pass over a dataset, the next pass repeats its texts with the same labels: a memorising
+ * learner may then answer repeats correctly even on a task whose labels the text cannot predict (the
+ * ticket-priority set's labels are fixed per row). The demo's defaults stay within one pass.
+ *
  * <p>Request ids are {@code TASK#PASS#ROW}. Not thread-safe for {@link #next()}; {@link #lookup(String)}
  * is safe from any thread.
  */
@@ -63,6 +67,12 @@ public final class DemoTraffic {
             cursor.put(e.getKey(), new int[] {0, 0}); // pass, position
             order.put(e.getKey(), permutation(e.getKey(), 0, e.getValue().size()));
         }
+    }
+
+    /** Rows of a task's dataset: requests of that task beyond it start repeating texts. */
+    public int rows(final String task) {
+        final List<LabelledText> r = rows.get(task);
+        return r == null ? 0 : r.size();
     }
 
     /** The task names. */
