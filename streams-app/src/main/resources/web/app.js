@@ -74,8 +74,8 @@
       charts[task] = new window.Chart(canvas.getContext('2d'), {
         type: 'line',
         data: { datasets: [
-          { label: 'coverage (estimate)', data: [], borderColor: '#2956b2', backgroundColor: '#2956b2', borderWidth: 2 },
-          { label: 'coverage (realised)', data: [], borderColor: '#7fa3e0', backgroundColor: '#7fa3e0', borderWidth: 1.5,
+          { label: 'coverage at served threshold (estimate)', data: [], borderColor: '#2956b2', backgroundColor: '#2956b2', borderWidth: 2 },
+          { label: 'coverage so far (realised)', data: [], borderColor: '#7fa3e0', backgroundColor: '#7fa3e0', borderWidth: 1.5,
             borderDash: [2, 2] },
           { label: 'agreement estimate', data: [], borderColor: '#1f8a4c', backgroundColor: '#1f8a4c', borderWidth: 2 },
           { label: 'agreement lower bound', data: [], borderColor: '#86c59f', backgroundColor: '#86c59f', borderWidth: 1.5,
@@ -128,7 +128,7 @@
       if (small) { v.appendChild(el('small', null, ' ' + small)); }
     };
     set('requests', num(s.requests));
-    set('coverage', pct(s.realised_coverage), 'est. ' + pct(s.coverage));
+    set('coverage', pct(s.realised_coverage), t.gate === 'OPEN' ? 'est. now ' + pct(s.coverage) : '');
     set('agreement', pct(s.agreement), '[' + pct(s.agreement_lower) + ', ' + pct(s.agreement_upper) + ']');
     set('alpha', fix(t.alpha, 2));
     set('saved', num(s.llm_calls_saved), s.audited ? num(s.audited) + ' audits' : '');
@@ -170,7 +170,7 @@
 
     var tbody = sec.querySelector('table.decisions tbody');
     tbody.textContent = '';
-    t.decisions.slice(0, 12).forEach(function (d) {
+    t.decisions.slice(0, 8).forEach(function (d) {
       var tr = el('tr');
       tr.appendChild(el('td', null, d.request_id));
       tr.appendChild(el('td', d.decision, d.decision + (d.audit ? ' (audit)' : '')));

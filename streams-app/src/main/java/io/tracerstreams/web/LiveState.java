@@ -173,7 +173,7 @@ public final class LiveState {
      * @param deferred         deferred requests
      * @param audited          audited requests
      * @param llmCallsSaved    handled requests that were not audited
-     * @param coverage         the coverage estimate at the served threshold
+     * @param coverage         the coverage estimate at the served threshold (0 while the gate is closed)
      * @param agreement        the agreement estimate
      * @param agreementLower   its lower confidence bound
      * @param agreementUpper   its upper confidence bound
@@ -251,7 +251,7 @@ public final class LiveState {
                 return;
             }
             final double realised = s.getRequestsSeen() == 0 ? 0.0 : (double) s.getHandled() / s.getRequestsSeen();
-            curve.add(new double[] {s.getRequestsSeen(), s.getTracesSeen(), s.getCoverageEstimate(), realised,
+            curve.add(new double[] {s.getRequestsSeen(), s.getTracesSeen(), servedCoverage(s), realised,
                 s.getAgreement(), s.getAgreementLower(), s.getAgreementUpper(),
                 s.getGateState() == GateState.OPEN ? 1 : 0});
             if (curve.size() > maxPoints) {
@@ -273,7 +273,7 @@ public final class LiveState {
             return new TaskSummary(name, gate.name(), alpha, requests, last == null ? 0 : last.getTracesSeen(),
                     handled, last == null ? decisions - handledSeen : last.getDeferred(), audited,
                     last == null ? handledSeen - auditedSeen : last.getTeacherCallsSaved(),
-                    last == null ? 0.0 : last.getCoverageEstimate(), last == null ? Double.NaN : last.getAgreement(),
+                    last == null ? 0.0 : servedCoverage(last), last == null ? Double.NaN : last.getAgreement(),
                     last == null ? Double.NaN : last.getAgreementLower(),
                     last == null ? Double.NaN : last.getAgreementUpper(),
                     last == null || last.getThreshold() == null ? Double.NaN : last.getThreshold(), flips, byReason);
@@ -358,6 +358,11 @@ public final class LiveState {
                 r.put("timestamp", d.getTimestamp() == null ? 0 : d.getTimestamp().toEpochMilli());
             }
         }
+    }
+
+    /** The coverage estimate at the served threshold: 0 while the gate is closed (nothing is served). */
+    private static double servedCoverage(final TaskStats s) {
+        return s.getGateState() == GateState.OPEN ? s.getCoverageEstimate() : 0.0;
     }
 
     private static Map<String, Long> toStringMap(final Map<String, Long> map) {

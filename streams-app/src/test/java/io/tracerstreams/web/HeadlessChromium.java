@@ -65,7 +65,7 @@ final class HeadlessChromium implements AutoCloseable {
         final List<String> cmd = List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-extensions", "--hide-scrollbars",
-                "--window-size=1280,1600", "--remote-debugging-port=0", "--remote-allow-origins=*",
+                "--window-size=" + System.getProperty("chromium.window", "1280,1600"), "--remote-debugging-port=0", "--remote-allow-origins=*",
                 "--user-data-dir=" + profile, "about:blank");
         final Process process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("chromium.log").toFile()).start();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracerstreams.schema.GateState;
 import io.tracerstreams.schema.Reason;
+import io.tracerstreams.schema.TaskStats;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -64,6 +65,20 @@ class LiveStateTest {
         state.onTaskStats(Fixtures.stats("t", 400, 0, GateState.CLOSED, 0.85, 1_000));
         assertThat(state.summary("t").requests()).isEqualTo(500);
         assertThat(state.summary("t").gate()).isEqualTo("OPEN");
+    }
+
+    @Test
+    void shouldReportNoServedCoverageWhileTheGateIsClosed() throws Exception {
+        final LiveState state = new LiveState();
+        state.onTaskStats(TaskStats.newBuilder(Fixtures.stats("t", 500, 0, GateState.CLOSED, 0.6, 1_000))
+                .setCoverageEstimate(1.0).build());
+        assertThat(state.summary("t").coverage()).isZero();
+        state.onTaskStats(TaskStats.newBuilder(Fixtures.stats("t", 600, 50, GateState.OPEN, 0.95, 2_000))
+                .setCoverageEstimate(0.7).build());
+        assertThat(state.summary("t").coverage()).isEqualTo(0.7);
+        final JsonNode coverage = JSON.readTree(state.toJson()).get("tasks").get(0).get("curve").get("coverage");
+        assertThat(coverage.get(0).asDouble()).isZero();
+        assertThat(coverage.get(1).asDouble()).isEqualTo(0.7);
     }
 
     @Test
