@@ -157,7 +157,7 @@ public final class DemoRunner {
             }
         }
         final String registryUrl = "mock://tracer-demo-" + Long.toHexString(System.nanoTime());
-        final Path stateDir = tempDir("tracer-demo-state-");
+        final Path stateDir = stateDir();
         final long started = System.nanoTime();
         final List<AutoCloseable> resources = new ArrayList<>();
         String stopReason = "limit";
@@ -376,11 +376,16 @@ public final class DemoRunner {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private static Path tempDir(final String prefix) {
+    /**
+     * A fresh state directory under {@code ~/.tracer-streams/} (Kafka Streams warns about OS temp directories,
+     * which the OS may clean under a running application); deleted at the end of the run.
+     */
+    private static Path stateDir() {
         try {
-            return Files.createTempDirectory(prefix);
+            final Path parent = Files.createDirectories(Path.of(System.getProperty("user.home"), ".tracer-streams"));
+            return Files.createTempDirectory(parent, "demo-state-");
         } catch (final IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
+            throw new UncheckedIOException("cannot create the demo's state directory under ~/.tracer-streams", e);
         }
     }
 

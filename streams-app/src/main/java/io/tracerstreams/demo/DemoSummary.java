@@ -84,16 +84,17 @@ public record DemoSummary(List<TaskResult> tasks, long requests, double seconds,
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "tracer demo: %,d requests in %.1f s (stopped: %s)%n", requests, seconds,
                 stopReason));
-        out.append(String.format(Locale.ROOT, "%-18s %9s %9s %10s %10s %8s %6s %10s %10s%n", "task", "requests",
-                "coverage", "agreement", "last 20%", "gate", "flips", "LLM calls", "saved"));
+        out.append(String.format(Locale.ROOT, "%-18s %9s %9s %10s %9s %10s %7s %6s %10s %10s%n", "task", "requests",
+                "coverage", "agreement", "cov-last", "agree-last", "gate", "flips", "LLM calls", "saved"));
         for (final TaskResult t : tasks) {
-            out.append(String.format(Locale.ROOT, "%-18s %,9d %9s %10s %10s %8s %6d %,10d %,10d%n", t.task(),
-                    t.requests(), pct(t.coverage()), pct(t.realisedAgreement()),
-                    pct(t.coverageLast20()) + "/" + pct(t.agreementLast20()),
-                    t.gateOpened() ? "opened" : "closed", t.gateFlips(), t.llmCalls(), t.requests() - t.llmCalls()));
+            out.append(String.format(Locale.ROOT, "%-18s %,9d %9s %10s %9s %10s %7s %6d %,10d %,10d%n", t.task(),
+                    t.requests(), pct(t.coverage()), pct(t.realisedAgreement()), pct(t.coverageLast20()),
+                    pct(t.agreementLast20()), t.gateOpened() ? "opened" : "closed", t.gateFlips(), t.llmCalls(),
+                    t.requests() - t.llmCalls()));
         }
-        out.append("coverage = handled / requests; agreement = share of handled equal to the LLM's label; "
-                + "last 20% = coverage/agreement on the last fifth of each task's requests.\n");
+        out.append("coverage = handled / requests; agreement = share of handled requests whose label equals the "
+                + "LLM's;\n-last = the same over the last 20% of each task's requests; saved = requests the LLM did "
+                + "not answer.\n");
         return out.toString();
     }
 
