@@ -196,16 +196,17 @@ public final class TaskEngine implements Serializable {
         final Member member = members.get(served);
         final double[] probs = member.learner.probabilities(embedding, slotCount());
         final int top = EmbeddingClassifier.argmax(probs);
-        final double score = member.acceptor.score(Acceptor.features(probs, Double.NaN));
+        final boolean unknown = top < 0 || labels.isOverflow(top);
+        final double score = unknown ? 0.0 : member.acceptor.score(Acceptor.features(probs, Double.NaN));
         if (!gate.isOpen()) {
             return defer(requestId, score, traces < config.minAccepted() ? Reason.WARMING_UP : Reason.GATE_CLOSED,
                     timestampMs);
         }
+        if (unknown) {
+            return defer(requestId, score, Reason.UNKNOWN_LABEL, timestampMs);
+        }
         if (!gate.accepts(score)) {
             return defer(requestId, score, Reason.LOW_SCORE, timestampMs);
-        }
-        if (top < 0 || labels.isOverflow(top)) {
-            return defer(requestId, score, Reason.UNKNOWN_LABEL, timestampMs);
         }
         if (ood.isOutOfDistribution(embedding)) {
             return defer(requestId, score, Reason.OUT_OF_DISTRIBUTION, timestampMs);
@@ -249,8 +250,13 @@ public final class TaskEngine implements Serializable {
             final int predicted = EmbeddingClassifier.argmax(probs);
             final boolean agreed = predicted == slot && !labels.isOverflow(slot);
             final double[] features = Acceptor.features(probs, Double.NaN);
-            member.window.add(member.acceptor.score(features), agreed, weight);
-            member.acceptor.learn(features, agreed, weight);
+            if (predicted < 0 || labels.isOverflow(predicted)) {
+                // routing would answer UNKNOWN_LABEL whatever the score: never in accepted(t) for t > 0
+                member.window.add(0.0, false, weight);
+            } else {
+                member.window.add(member.acceptor.score(features), agreed, weight);
+                member.acceptor.learn(features, agreed, weight);
+            }
         }
         for (final Member member : members) {
             member.learner.learn(embedding, slot);
