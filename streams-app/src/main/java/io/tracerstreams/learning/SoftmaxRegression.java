@@ -50,7 +50,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
 
         /** The defaults, chosen on the Banking77 train split (prequential): see LearnerBenchmark. */
         public static Settings defaults() {
-            return new Settings(1.0, 1.0, 1e-4, 3000, 3, 0.1);
+            return new Settings(8.0, 1.0, 1e-5, 3000, 3, 0.1);
         }
     }
 
