@@ -26,7 +26,8 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
     private static final double SKIP = 1e-4;
 
     /** Settings; see {@link #defaults()}. */
-    public record Settings(double eta, double g0, double l2, int bufferSize, int replay, double recencyFloor) {
+    public record Settings(double eta, double g0, double l2, int bufferSize, int replay, double recencyFloor)
+            implements java.io.Serializable {
         public Settings {
             if (!(eta > 0)) {
                 throw new IllegalArgumentException("eta must be > 0, was " + eta);
