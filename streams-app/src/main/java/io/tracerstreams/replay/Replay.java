@@ -127,7 +127,7 @@ public final class Replay {
             long t = 0;
             for (final Row row : trainOrder) {
                 final String llmLabel = teacher(row.item().label(), options.teacherNoise(), labelPool, random);
-                learn(engine, row, llmLabel, TraceOrigin.BACKFILL, t++, result, observer);
+                learn(engine, row, llmLabel, null, t++, result, observer);
             }
         } else {
             requests.addAll(trainOrder);
@@ -145,32 +145,31 @@ public final class Replay {
             final Step step = new Step(i, i >= testStart, decision, llmLabel, engine.gateOpen());
             result.onStep(step, engine);
             observer.onStep(step, engine);
-            if (decision.getDecision() == Decision.DEFERRED) {
-                inFlight.add(new Pending(i + options.delay(), row, llmLabel, TraceOrigin.DEFERRED));
-            } else if (decision.getAudit()) {
-                inFlight.add(new Pending(i + options.delay(), row, llmLabel, TraceOrigin.AUDITED));
+            if (decision.getDecision() == Decision.DEFERRED || decision.getAudit()) {
+                inFlight.add(new Pending(i + options.delay(), row, llmLabel, decision));
             }
         }
         deliver(engine, inFlight, Integer.MAX_VALUE, result, observer);
         return result.build(engine);
     }
 
-    private record Pending(int due, Row row, String llmLabel, TraceOrigin origin) {
+    private record Pending(int due, Row row, String llmLabel, RoutingDecision decision) {
     }
 
     private static void deliver(final TaskEngine engine, final ArrayDeque<Pending> inFlight, final int now,
                                 final ReplayResult.Builder result, final Listener observer) {
         while (!inFlight.isEmpty() && inFlight.peekFirst().due() <= now) {
             final Pending p = inFlight.pollFirst();
-            learn(engine, p.row(), p.llmLabel(), p.origin(), now == Integer.MAX_VALUE ? p.due() : now, result, observer);
+            learn(engine, p.row(), p.llmLabel(), p.decision(), now == Integer.MAX_VALUE ? p.due() : now, result, observer);
         }
     }
 
-    private static void learn(final TaskEngine engine, final Row row, final String llmLabel, final TraceOrigin origin,
-                              final long time, final ReplayResult.Builder result, final Listener observer) {
+    private static void learn(final TaskEngine engine, final Row row, final String llmLabel,
+                              final RoutingDecision routed, final long time, final ReplayResult.Builder result,
+                              final Listener observer) {
         final List<GateEvent> events = engine.learn(row.item().id(), row.item().text(), row.vector(), llmLabel,
-                origin, time);
-        observer.onTrace(row.item(), llmLabel, origin);
+                routed, time);
+        observer.onTrace(row.item(), llmLabel, TraceOrigin.of(routed));
         for (final GateEvent event : events) {
             result.onGateEvent(event, engine);
             observer.onGateEvent(event);

@@ -211,13 +211,14 @@ public final class TaskEngine implements Serializable {
         if (ood.isOutOfDistribution(embedding)) {
             return defer(requestId, score, Reason.OUT_OF_DISTRIBUTION, timestampMs);
         }
-        final boolean audit = AuditSampler.sampled(config.seed(), requestId, config.epsilon());
+        final double auditProbability = gate.auditProbability();
+        final boolean audit = AuditSampler.sampled(config.seed(), requestId, auditProbability);
         handled++;
         if (audit) {
             audited++;
         }
         return decision(requestId, Decision.HANDLED, labels.label(top), score, audit ? Reason.AUDIT : Reason.CONFIDENT,
-                audit, timestampMs);
+                audit, auditProbability, timestampMs);
     }
 
     /** Answers an unusable request (empty, oversized, undecodable text): DEFERRED, reason INVALID_INPUT, counted. */
@@ -228,23 +229,27 @@ public final class TaskEngine implements Serializable {
 
     /**
      * Learns one trace test-then-train: every surrogate first predicts it (the outcome enters its agreement
-     * window with the origin's weight, and its acceptor learns it), then learns it. Returns the gate events
+     * window with the trace's weight, and its acceptor learns it), then learns it. Returns the gate events
      * this trace caused (none, or one flip or learner switch).
      *
+     * <p>The weight follows from how the trace was sampled: 1 for a deferred request and for a trace tracer
+     * never routed (backfill), 1 / audit_probability for an audited handled request.
+     *
+     * @param routed the decision tracer gave this request, or null when it never routed it (backfill)
      * @throws IllegalArgumentException when the label is blank or the embedding is empty (callers validate first)
      */
     public List<GateEvent> learn(final String requestId, final String input, final float[] embedding,
-                                 final String llmLabel, final TraceOrigin origin, final long timestampMs) {
+                                 final String llmLabel, final RoutingDecision routed, final long timestampMs) {
+        final TraceOrigin origin = TraceOrigin.of(routed);
+        final double weight = origin == TraceOrigin.AUDITED ? 1.0 / routed.getAuditProbability() : 1.0;
         if (llmLabel == null || llmLabel.isBlank()) {
             throw new IllegalArgumentException("trace " + requestId + " of task " + task + " has a blank label");
         }
         if (embedding == null || embedding.length == 0) {
             throw new IllegalArgumentException("trace " + requestId + " of task " + task + " has no embedding");
         }
-        Objects.requireNonNull(origin, "origin");
         final int slot = labels.register(llmLabel);
         final int slots = slotCount();
-        final double weight = gateConfig.weightOf(origin);
         for (final Member member : members) {
             final double[] probs = member.learner.probabilities(embedding, slots);
             final int predicted = EmbeddingClassifier.argmax(probs);
@@ -409,12 +414,12 @@ public final class TaskEngine implements Serializable {
     private RoutingDecision defer(final String requestId, final double score, final Reason reason, final long timestampMs) {
         deferred++;
         deferrals.merge(reason, 1L, Long::sum);
-        return decision(requestId, Decision.DEFERRED, null, score, reason, false, timestampMs);
+        return decision(requestId, Decision.DEFERRED, null, score, reason, false, 1.0, timestampMs);
     }
 
     private RoutingDecision decision(final String requestId, final Decision decision, final String label,
                                      final double score, final Reason reason, final boolean audit,
-                                     final long timestampMs) {
+                                     final double auditProbability, final long timestampMs) {
         return RoutingDecision.newBuilder()
                 .setRequestId(requestId)
                 .setTask(task)
@@ -424,6 +429,7 @@ public final class TaskEngine implements Serializable {
                 .setThreshold(gate.isOpen() ? gate.threshold() : null)
                 .setReason(reason)
                 .setAudit(audit)
+                .setAuditProbability(auditProbability)
                 .setModelVersion(modelVersion())
                 .setTimestamp(Instant.ofEpochMilli(timestampMs))
                 .build();

@@ -31,10 +31,8 @@ class TaskEngineTest {
             final float[] x = data.sample(c);
             final RoutingDecision d = engine.route("r" + i, "text " + i, x, i);
             decisions.add(d);
-            if (d.getDecision() == Decision.DEFERRED) {
-                events.addAll(engine.learn("r" + i, null, x, SyntheticIntents.label(c), TraceOrigin.DEFERRED, i));
-            } else if (d.getAudit()) {
-                events.addAll(engine.learn("r" + i, null, x, SyntheticIntents.label(c), TraceOrigin.AUDITED, i));
+            if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
+                events.addAll(engine.learn("r" + i, null, x, SyntheticIntents.label(c), d, i));
             }
         }
         return decisions;
@@ -45,15 +43,15 @@ class TaskEngineTest {
         final TaskEngine engine = TaskEngine.create("intents", CONFIG);
         final SyntheticIntents data = new SyntheticIntents(10, 32, 0.35, 7);
         final List<GateEvent> events = new ArrayList<>();
-        final List<RoutingDecision> decisions = loop(engine, data, 0, 3_000, events);
+        final List<RoutingDecision> decisions = loop(engine, data, 0, 5_000, events);
 
         assertThat(decisions.get(0).getReason()).isEqualTo(Reason.WARMING_UP);
         assertThat(events).anySatisfy(e -> assertThat(e.getState()).isEqualTo(GateState.OPEN));
         final long handled = decisions.stream().filter(d -> d.getDecision() == Decision.HANDLED).count();
-        assertThat(handled).isGreaterThan(1_000);
-        final TaskStats stats = engine.stats(3_000);
-        assertThat(stats.getRequestsSeen()).isEqualTo(3_000);
-        assertThat(stats.getHandled() + stats.getDeferred()).isEqualTo(3_000);
+        assertThat(handled).isGreaterThan(2_000);
+        final TaskStats stats = engine.stats(5_000);
+        assertThat(stats.getRequestsSeen()).isEqualTo(5_000);
+        assertThat(stats.getHandled() + stats.getDeferred()).isEqualTo(5_000);
         assertThat(stats.getTeacherCallsSaved()).isEqualTo(stats.getHandled() - stats.getAudited());
         assertThat(stats.getLabels()).isEqualTo(10);
         assertThat(stats.getFrontier()).hasSize(CONFIG.frontierAlphas().size());
@@ -68,6 +66,7 @@ class TaskEngineTest {
         assertThat(handled).hasSizeGreaterThan(2_000);
         final double auditShare = handled.stream().filter(RoutingDecision::getAudit).count() / (double) handled.size();
         assertThat(auditShare).isCloseTo(0.2, within(0.03));
+        assertThat(handled).allSatisfy(d -> assertThat(d.getAuditProbability()).isGreaterThanOrEqualTo(0.2));
         assertThat(handled).allSatisfy(d -> assertThat(d.getReason())
                 .isEqualTo(d.getAudit() ? Reason.AUDIT : Reason.CONFIDENT));
     }
@@ -99,7 +98,7 @@ class TaskEngineTest {
         assertThat(d.getReason()).isEqualTo(Reason.INVALID_INPUT);
         assertThat(engine.route("r2", "x", new float[0], 0).getReason()).isEqualTo(Reason.INVALID_INPUT);
         assertThat(engine.stats(0).getInvalid()).isEqualTo(2);
-        assertThatThrownBy(() -> engine.learn("r3", "x", new float[] {1f}, " ", TraceOrigin.BACKFILL, 0))
+        assertThatThrownBy(() -> engine.learn("r3", "x", new float[] {1f}, " ", null, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank label");
     }
 
@@ -126,7 +125,7 @@ class TaskEngineTest {
             final float[] x = data.sample(data.nextClass());
             final RoutingDecision d = engine.route("r" + i, null, x, i);
             assertThat(d.getDecision()).isEqualTo(Decision.DEFERRED);
-            events.addAll(engine.learn("r" + i, null, x, SyntheticIntents.label(random.nextInt(3)), TraceOrigin.DEFERRED, i));
+            events.addAll(engine.learn("r" + i, null, x, SyntheticIntents.label(random.nextInt(3)), d, i));
         }
         assertThat(events).isEmpty();
     }
