@@ -19,13 +19,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real Apicurio Registry (io.apicurio:apicurio-registry-app:zip:all, in-memory storage) in a child JVM on a
  * free port. Its Confluent-compatible API is {@link #ccompatUrl()}. The runner jar comes from
  * {@code apicurio.dir} (unpacked by the build), else from the zip in the local Maven repository; when neither
- * exists the calling test is skipped with the reason.
+ * exists {@link #runnerJar()} is empty and {@link #missingArtifactReason()} says why.
  */
 final class ApicurioRegistry implements AutoCloseable {
 
@@ -43,9 +42,8 @@ final class ApicurioRegistry implements AutoCloseable {
         this.startup = startup;
     }
 
-    /** Starts the registry and waits until it is ready, or skips the test when the artifact is absent. */
-    static ApicurioRegistry startOrSkip() throws IOException, InterruptedException {
-        final Path runner = runnerJar();
+    /** Starts the registry from its runner jar and waits until it is ready. */
+    static ApicurioRegistry start(final Path runner) throws IOException, InterruptedException {
         final int port = freePort();
         final Path log = runner.getParent().resolve("apicurio-it-" + port + ".log");
         final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -98,21 +96,35 @@ final class ApicurioRegistry implements AutoCloseable {
         return System.getProperty("apicurio.version", "3.0.9");
     }
 
-    private static Path runnerJar() throws IOException {
-        final String jarName = "apicurio-registry-app-" + version() + "-runner.jar";
-        final Path dir = Path.of(System.getProperty("apicurio.dir", "target/apicurio"));
-        final Path runner = dir.resolve(jarName);
+    /**
+     * The runner jar: unpacked by the build into {@code apicurio.dir}, else unpacked here from the zip in the
+     * local Maven repository ({@code apicurio.local.zip}); empty when neither exists.
+     */
+    static Optional<Path> runnerJar() throws IOException {
+        final Path runner = runnerPath();
         if (Files.isRegularFile(runner)) {
-            return runner;
+            return Optional.of(runner);
         }
         final Optional<Path> zip = Optional.ofNullable(System.getProperty("apicurio.local.zip")).map(Path::of)
                 .filter(Files::isRegularFile);
-        Assumptions.assumeTrue(zip.isPresent(), () -> "SKIPPED: no Apicurio Registry " + version() + " runner at "
-                + runner + " and no io.apicurio:apicurio-registry-app:" + version() + ":zip:all in the local Maven "
-                + "repository (" + System.getProperty("apicurio.local.zip") + "). Run `mvn verify` on "
-                + "integration-tests without -Ddownload.plugin.skip so the build fetches it from Maven Central.");
-        unzip(zip.get(), dir);
-        return runner;
+        if (zip.isEmpty()) {
+            return Optional.empty();
+        }
+        unzip(zip.get(), runner.getParent());
+        return Optional.of(runner);
+    }
+
+    /** Why {@link #runnerJar()} is empty. */
+    static String missingArtifactReason() {
+        return "SKIPPED: Apicurio Registry " + version() + " is not available: no runner jar at " + runnerPath()
+                + " and no io.apicurio:apicurio-registry-app:" + version() + ":zip:all in the local Maven repository ("
+                + System.getProperty("apicurio.local.zip") + "). Run `mvn verify` on integration-tests without "
+                + "-Ddownload.plugin.skip so the build fetches it from Maven Central.";
+    }
+
+    private static Path runnerPath() {
+        final Path dir = Path.of(System.getProperty("apicurio.dir", "target/apicurio"));
+        return dir.resolve("apicurio-registry-app-" + version() + "-runner.jar");
     }
 
     private static void unzip(final Path zip, final Path dir) throws IOException {
