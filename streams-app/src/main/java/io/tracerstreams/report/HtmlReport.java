@@ -314,8 +314,9 @@ public final class HtmlReport {
     private static void plateaus(final StringBuilder html, final BoundaryReport r) {
         section(html, "plateaus", "Where coverage plateaus");
         html.append("<p class=\"note\">Labels whose handled rate grew by less than the plateau tolerance over the last ")
-                .append(r.getPlateauReports()).append(" report intervals (newer half against older half), with the ")
-                .append("rate and traffic of each interval, oldest first.</p>\n");
+                .append(r.getPlateauReports()).append(" report intervals (newer half against older half), counting the ")
+                .append("requests routed while the gate was open, with the rate and traffic of each interval, oldest ")
+                .append("first.</p>\n");
         if (r.getPlateaus().isEmpty()) {
             html.append("<p class=\"empty\">No plateau detected.</p>\n");
             return;
@@ -677,11 +678,15 @@ public final class HtmlReport {
             "if(curve.length>0){",
             "  var xs=curve.map(function(p){return p.requests_seen;});",
             "  var x0=Math.min(0,Math.min.apply(null,xs)),x1=Math.max.apply(null,xs);",
+            "  var pool=Math.max(1,Math.ceil(curve.length/25));var agreement=[];",
+            "  for(var i=0;i<curve.length;i++){var s=0,w=0;",
+            "    for(var j=Math.max(0,i-pool+1);j<=i;j++){var q=curve[j];if(q.agreement===null){continue;}",
+            "      var qw=q.agreement_weight>0?q.agreement_weight:1;s+=q.agreement*qw;w+=qw;}",
+            "    if(w>0){agreement.push({x:curve[i].requests_seen,y:s/w});}}",
             "  line('curve-chart',[",
             "    ds('coverage (interval)','#1565c0',curve.map(function(p){return {x:p.requests_seen,y:p.coverage};})),",
             "    ds('coverage (cumulative)','#90caf9',curve.map(function(p){return {x:p.requests_seen,y:p.cumulative_coverage};})),",
-            "    ds('agreement at threshold','#ef6c00',curve.filter(function(p){return p.agreement!==null;})",
-            "      .map(function(p){return {x:p.requests_seen,y:p.agreement};})),",
+            "    ds(pool>1?'agreement at threshold (pooled over '+pool+' points)':'agreement at threshold','#ef6c00',agreement),",
             "    ds('alpha','#6a1b9a',[{x:x0,y:data.alpha},{x:x1,y:data.alpha}],true)],data.flips,'requests seen');",
             "}",
             "if(data.history.length>1){",

@@ -65,6 +65,8 @@ public final class ReportBuilder implements Serializable {
     private long handled;
     private long deferred;
     private long audited;
+    private long openRequests;
+    private long openHandled;
     private final Map<String, Long> decisionsByReason = new TreeMap<>();
     private final Map<String, Long> deferralsByReason = new TreeMap<>();
     private final Map<String, Long> deferralsSincePrevious = new TreeMap<>();
@@ -93,8 +95,8 @@ public final class ReportBuilder implements Serializable {
     private CurveState openPoint = new CurveState();
 
     private final ArrayDeque<long[]> taskHistory = new ArrayDeque<>();
-    private long requestsAtReport;
-    private long handledAtReport;
+    private long openRequestsAtReport;
+    private long openHandledAtReport;
     private long sequence;
     private Long previousTimestampMs;
 
@@ -154,8 +156,15 @@ public final class ReportBuilder implements Serializable {
         length.requests++;
         length.recentRequests.add(1.0, tick, decay);
         attributedLengths.add(1.0, tick, decay);
+        final boolean gateOpen = gateState == GateState.OPEN;
+        if (gateOpen) {
+            openRequests++;
+            if (isHandled) {
+                openHandled++;
+            }
+        }
         final Example example = new Example(decision.getRequestId(), storedText(input), isHandled, reason,
-                decision.getLabel(), decision.getScore(), decision.getThreshold(), words, timestampMs);
+                decision.getLabel(), decision.getScore(), decision.getThreshold(), words, timestampMs, gateOpen);
         if (isHandled) {
             handled++;
             recentHandled.add(1.0, tick, decay);
@@ -166,7 +175,7 @@ public final class ReportBuilder implements Serializable {
                 recentAudited.add(1.0, tick, decay);
             }
             final Slice label = label(decision.getLabel());
-            attributeRequest(label, true);
+            attributeRequest(label, true, gateOpen);
             if (decision.getThreshold() != null) {
                 label.threshold = decision.getThreshold();
             }
@@ -217,7 +226,7 @@ public final class ReportBuilder implements Serializable {
         final int words = waiting != null && input == null ? waiting.words : words(input);
         if (waiting != null) {
             waiting.llmLabel = llmLabel;
-            attributeRequest(label(llmLabel), false);
+            attributeRequest(label(llmLabel), false, waiting.gateOpen);
             if (waiting.surrogateLabel == null && surrogateLabel != null) {
                 waiting.surrogateLabel = surrogateLabel;
                 if (belowThreshold(waiting)) {
@@ -427,8 +436,14 @@ public final class ReportBuilder implements Serializable {
         return labels.computeIfAbsent(slot, k -> new Slice(k, true, config));
     }
 
-    private void attributeRequest(final Slice label, final boolean wasHandled) {
+    private void attributeRequest(final Slice label, final boolean wasHandled, final boolean gateOpen) {
         label.requests++;
+        if (gateOpen) {
+            label.openRequests++;
+            if (wasHandled) {
+                label.openHandled++;
+            }
+        }
         label.recentRequests.add(1.0, tick, decay);
         attributedLabels.add(1.0, tick, decay);
         if (wasHandled) {
@@ -489,9 +504,9 @@ public final class ReportBuilder implements Serializable {
 
     private List<ReportPlateau> closeIntervalAndDetectPlateaus() {
         final int k = config.plateauReports();
-        taskHistory.addLast(new long[] {tick - requestsAtReport, handled - handledAtReport});
-        requestsAtReport = tick;
-        handledAtReport = handled;
+        taskHistory.addLast(new long[] {openRequests - openRequestsAtReport, openHandled - openHandledAtReport});
+        openRequestsAtReport = openRequests;
+        openHandledAtReport = openHandled;
         while (taskHistory.size() > k) {
             taskHistory.removeFirst();
         }
@@ -738,6 +753,8 @@ public final class ReportBuilder implements Serializable {
         long requests;
         long handled;
         long outcomes;
+        long openRequests;
+        long openHandled;
         final Decayed recentRequests = new Decayed();
         final Decayed recentHandled = new Decayed();
         final Decayed agreeSum = new Decayed();
@@ -790,9 +807,9 @@ public final class ReportBuilder implements Serializable {
         }
 
         void closeInterval(final int k) {
-            history.addLast(new long[] {requests - requestsAtReport, handled - handledAtReport});
-            requestsAtReport = requests;
-            handledAtReport = handled;
+            history.addLast(new long[] {openRequests - requestsAtReport, openHandled - handledAtReport});
+            requestsAtReport = openRequests;
+            handledAtReport = openHandled;
             while (history.size() > k) {
                 history.removeFirst();
             }
@@ -818,10 +835,12 @@ public final class ReportBuilder implements Serializable {
         final Double threshold;
         final int words;
         final long timestampMs;
+        final boolean gateOpen;
 
         Example(final String requestId, final String text, final boolean handled, final String reason,
                 final String surrogateLabel, final double score, final Double threshold, final int words,
-                final long timestampMs) {
+                final long timestampMs, final boolean gateOpen) {
+            this.gateOpen = gateOpen;
             this.requestId = requestId;
             this.text = text;
             this.handled = handled;
@@ -949,6 +968,7 @@ public final class ReportBuilder implements Serializable {
                     .setCoverage(window == 0 ? 0.0 : (double) handled / window)
                     .setCumulativeCoverage(requestsSeen == 0 ? 0.0 : (double) cumulativeHandled / requestsSeen)
                     .setAgreement(agreeWeight > SMALL ? agreeSum / agreeWeight : null)
+                    .setAgreementWeight(agreeWeight)
                     .setAccuracy(accWeight > SMALL ? accSum / accWeight : null)
                     .setGateState(gate)
                     .setThreshold(threshold)
