@@ -116,6 +116,11 @@ public final class HtmlReport {
         section(html, "lengths", "Per input length (" + last.getLengthUnit() + ")");
         slices(html, "length-table", "bucket", last.getLengthBuckets());
         plateaus(html, last);
+        if (shown.size() > 1) {
+            html.append("<div class=\"chart\"><canvas id=\"label-history-chart\"></canvas></div>\n")
+                    .append("<p class=\"note\">Handled rate per label across reports (the busiest labels and the ")
+                    .append("plateaued ones), over traces learned.</p>\n");
+        }
         pairs(html, last);
         examples(html, "handled-examples", "Representative handled requests", last.getHandledExamples());
         examples(html, "deferred-examples", "Representative deferred requests", last.getDeferredExamples());
@@ -514,6 +519,37 @@ public final class HtmlReport {
                     .put("agreement", r.getAgreement()).put("lower", r.getAgreementLower())
                     .put("handled", r.getRequestsSeen() == 0 ? 0.0 : (double) r.getHandled() / r.getRequestsSeen());
         }
+        final List<String> tracked = new ArrayList<>();
+        for (final ReportSlice s : last.getLabels()) {
+            if (tracked.size() >= 8) {
+                break;
+            }
+            tracked.add(s.getKey());
+        }
+        for (final ReportPlateau p : last.getPlateaus()) {
+            if (tracked.size() < 12 && !tracked.contains(p.getLabel())) {
+                tracked.add(p.getLabel());
+            }
+        }
+        final ObjectNode labelHistory = data.putObject("labelHistory");
+        final ArrayNode xs = labelHistory.putArray("x");
+        for (final BoundaryReport r : reports) {
+            xs.add(r.getTracesSeen());
+        }
+        final ArrayNode series = labelHistory.putArray("series");
+        for (final String name : tracked) {
+            final ObjectNode one = series.addObject().put("label", name);
+            final ArrayNode ys = one.putArray("y");
+            for (final BoundaryReport r : reports) {
+                final ReportSlice slice = r.getLabels().stream().filter(s -> s.getKey().equals(name)).findFirst()
+                        .orElse(null);
+                if (slice == null) {
+                    ys.addNull();
+                } else {
+                    ys.add(slice.getHandledRate());
+                }
+            }
+        }
         final ArrayNode frontier = data.putArray("frontier");
         for (final FrontierPoint p : last.getFrontier()) {
             frontier.addObject().put("alpha", p.getAlpha()).put("coverage", p.getCoverage());
@@ -698,6 +734,14 @@ public final class HtmlReport {
             "    ds('agreement lower bound','#ffb74d',h.map(function(p){return {x:p.x,y:p.lower};})),",
             "    ds('alpha','#6a1b9a',[{x:Math.min.apply(null,hx),y:data.alpha},{x:Math.max.apply(null,hx),y:data.alpha}],true)],",
             "    data.flips,'requests seen');",
+            "}",
+            "var palette=['#1565c0','#ef6c00','#2e7d32','#6a1b9a','#c62828','#00838f','#f9a825','#5d4037',",
+            "  '#ad1457','#283593','#558b2f','#4e342e'];",
+            "if(data.history.length>1&&data.labelHistory.series.length>0){",
+            "  var lx=data.labelHistory.x;",
+            "  line('label-history-chart',data.labelHistory.series.map(function(s,i){",
+            "    return ds(s.label,palette[i%palette.length],s.y.map(function(v,j){return {x:lx[j],y:v};})",
+            "      .filter(function(p){return p.y!==null;}));}),[],'traces learned');",
             "}",
             "function bars(id,labels,datasets,horizontal){var el=document.getElementById(id);if(!el){return;}",
             "  var valueAxis=horizontal?'x':'y';var scales={};scales[valueAxis]=pctAxis;",

@@ -39,8 +39,8 @@ import java.util.TreeMap;
  * {@link ReportConfig} whatever the stream length (see {@link #retained()} and {@link #caps()}).
  *
  * <p>How requests are attributed to labels: a handled request counts under the surrogate's label at once;
- * a deferred request counts under the LLM's label when its outcome arrives ({@link #onOutcome}; the pending
- * deferrals are bounded, the oldest dropped first). Agreement per label is keyed by the surrogate's label:
+ * a deferred request counts under the LLM's label when its outcome arrives ({@link #onOutcome}; the requests
+ * awaiting the LLM, deferred or audited, are bounded, the oldest dropped first). Agreement per label is keyed by the surrogate's label:
  * how often an answer "label" agrees with the LLM. Rates are exponentially decayed over requests, so they
  * describe recent traffic.
  *
@@ -173,6 +173,7 @@ public final class ReportBuilder implements Serializable {
             if (decision.getAudit()) {
                 audited++;
                 recentAudited.add(1.0, tick, decay);
+                await(decision.getRequestId(), example);
             }
             final Slice label = label(decision.getLabel());
             attributeRequest(label, true, gateOpen);
@@ -189,15 +190,7 @@ public final class ReportBuilder implements Serializable {
             if (decision.getLabel() != null && belowThreshold(example)) {
                 label(decision.getLabel()).pushDeferred(example, config.boundaryCandidates());
             }
-            if (config.maxPending() > 0) {
-                pending.put(decision.getRequestId(), example);
-                if (pending.size() > config.maxPending()) {
-                    final Iterator<String> eldest = pending.keySet().iterator();
-                    eldest.next();
-                    eldest.remove();
-                    pendingDropped++;
-                }
-            }
+            await(decision.getRequestId(), example);
         }
         openPoint.window++;
         if (isHandled) {
@@ -224,7 +217,9 @@ public final class ReportBuilder implements Serializable {
         outcomes++;
         final Example waiting = requestId == null ? null : pending.remove(requestId);
         final int words = waiting != null && input == null ? waiting.words : words(input);
-        if (waiting != null) {
+        if (waiting != null && waiting.handled) {
+            waiting.llmLabel = llmLabel;
+        } else if (waiting != null) {
             waiting.llmLabel = llmLabel;
             attributeRequest(label(llmLabel), false, waiting.gateOpen);
             if (waiting.surrogateLabel == null && surrogateLabel != null) {
@@ -399,7 +394,7 @@ public final class ReportBuilder implements Serializable {
         return Collections.unmodifiableMap(ignored);
     }
 
-    /** Deferred requests whose outcome never came before {@link ReportConfig#maxPending()} newer ones. */
+    /** Deferred or audited requests whose outcome never came before {@link ReportConfig#maxPending()} newer ones. */
     public long pendingDropped() {
         return pendingDropped;
     }
@@ -415,16 +410,30 @@ public final class ReportBuilder implements Serializable {
      * @param labels             label slices
      * @param boundaryCandidates recent handled and deferred examples kept for boundary pairs
      * @param sampledExamples    examples in the reservoirs (current interval and last published)
-     * @param pendingDeferrals   deferred requests awaiting their outcome
+     * @param pendingOutcomes   deferred and audited requests awaiting their LLM answer
      * @param curvePoints        committed coverage-curve points
      * @param gateFlips          gate events kept
      * @param historyEntries     per-interval entries kept for plateau detection
      */
-    public record Retained(int labels, int boundaryCandidates, int sampledExamples, int pendingDeferrals,
+    public record Retained(int labels, int boundaryCandidates, int sampledExamples, int pendingOutcomes,
                            int curvePoints, int gateFlips, int historyEntries) {
     }
 
     // ---------------------------------------------------------------------------------------------- internals
+
+    /** Keeps a request that the LLM will answer (deferred or audited), dropping the oldest beyond the cap. */
+    private void await(final String requestId, final Example example) {
+        if (config.maxPending() == 0) {
+            return;
+        }
+        pending.put(requestId, example);
+        if (pending.size() > config.maxPending()) {
+            final Iterator<String> eldest = pending.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+            pendingDropped++;
+        }
+    }
 
     private Slice label(final String name) {
         final String key = name == null ? OTHER_LABEL : name;

@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param halfLifeRequests   half-life, in requests, of the exponential decay behind every rate
  * @param curveEvery         requests per coverage-curve point at the start (doubled each time the curve is thinned)
  * @param curveMaxPoints     coverage-curve points kept at most; beyond it neighbours are merged pairwise
- * @param maxPending         deferred requests awaiting their LLM answer kept at most (oldest dropped first)
+ * @param maxPending         requests awaiting their LLM answer (deferred or audited) kept at most, oldest dropped first
  * @param maxGateFlips       gate events kept (the most recent)
  * @param lengthEdges        upper bounds of the input-length buckets in words, increasing (e.g. 5, 10, 20, 40)
  * @param maxTextChars       example texts are cut to this many characters

@@ -77,7 +77,7 @@ class HtmlReportTest {
         assertThat(body.group()).contains("data-errors=\"0\"");
         final Matcher charts = Pattern.compile("data-charts=\"(\\d+)\"").matcher(body.group());
         assertThat(charts.find()).as("the chart script ran to its end").isTrue();
-        assertThat(Integer.parseInt(charts.group(1))).isEqualTo(5);
+        assertThat(Integer.parseInt(charts.group(1))).isEqualTo(6);
         assertThat(dom).contains("<table class=\"sortable\" id=\"label-table\"")
                 .contains("<canvas id=\"curve-chart\"")
                 .contains("card_arrival", "exchange_rate");

@@ -6,6 +6,7 @@ package io.tracerstreams.report;
 import io.tracerstreams.report.SyntheticStream.LabelSpec;
 import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.Decision;
+import io.tracerstreams.schema.Reason;
 import io.tracerstreams.schema.ReportBoundaryPair;
 import io.tracerstreams.schema.ReportCurvePoint;
 import io.tracerstreams.schema.ReportPlateau;
@@ -143,7 +144,7 @@ class ReportBuilderTest {
         // the caps are reached, not merely respected
         assertThat(retained.labels()).isEqualTo(config.maxLabels() + 1);
         // full, but for the last request if its answer just came
-        assertThat(retained.pendingDeferrals()).isBetween(config.maxPending() - 1, config.maxPending());
+        assertThat(retained.pendingOutcomes()).isBetween(config.maxPending() - 1, config.maxPending());
         assertThat(retained.boundaryCandidates()).isEqualTo(caps.boundaryCandidates());
         assertThat(retained.historyEntries()).isEqualTo(caps.historyEntries());
         assertThat(retained.curvePoints()).isGreaterThan(config.curveMaxPoints() / 2);
@@ -157,7 +158,7 @@ class ReportBuilderTest {
         assertThat(retained.labels()).isLessThanOrEqualTo(caps.labels());
         assertThat(retained.boundaryCandidates()).isLessThanOrEqualTo(caps.boundaryCandidates());
         assertThat(retained.sampledExamples()).isLessThanOrEqualTo(caps.sampledExamples());
-        assertThat(retained.pendingDeferrals()).isLessThanOrEqualTo(caps.pendingDeferrals());
+        assertThat(retained.pendingOutcomes()).isLessThanOrEqualTo(caps.pendingOutcomes());
         assertThat(retained.curvePoints()).isLessThanOrEqualTo(caps.curvePoints());
         assertThat(retained.gateFlips()).isLessThanOrEqualTo(caps.gateFlips());
         assertThat(retained.historyEntries()).isLessThanOrEqualTo(caps.historyEntries());
@@ -250,6 +251,11 @@ class ReportBuilderTest {
         assertThat(r.getCost().getCallsSavedPer1000()).isCloseTo(1000 * (handledRate - auditRate), within(15.0));
         assertThat(r.getCost().getMoneySaved()).isCloseTo(r.getCost().getLlmCallsSaved() * 0.002, within(1e-9));
         assertThat(r.getFrontier()).hasSize(5);
+        // every example the LLM answered carries its label
+        assertThat(r.getDeferredExamples()).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getLlmLabel()).isNotNull());
+        assertThat(r.getHandledExamples()).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getLlmLabel() != null).isEqualTo(e.getReason() == Reason.AUDIT));
     }
 
     @Test
