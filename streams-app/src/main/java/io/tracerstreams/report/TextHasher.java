@@ -28,26 +28,52 @@ public final class TextHasher {
 
     private static final int HEX_DIGITS = 16;
 
+    private static final ThreadLocal<Hashers> HASHERS = ThreadLocal.withInitial(Hashers::new);
+
     private TextHasher() {
+    }
+
+    /** One thread's digest and keyed MAC (both are stateful, and costly to look up on every text). */
+    private static final class Hashers {
+        private final MessageDigest sha256;
+        private Mac mac;
+        private String macSalt;
+
+        Hashers() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (final GeneralSecurityException e) {
+                // SHA-256 is mandatory in every Java platform
+                throw new IllegalStateException("SHA-256 unavailable", e);
+            }
+        }
+
+        Mac mac(final String salt) {
+            if (mac == null || !salt.equals(macSalt)) {
+                try {
+                    mac = Mac.getInstance("HmacSHA256");
+                    mac.init(new SecretKeySpec(salt.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+                } catch (final GeneralSecurityException e) {
+                    // HmacSHA256 is mandatory in every Java platform
+                    throw new IllegalStateException("HmacSHA256 unavailable", e);
+                }
+                macSalt = salt;
+            }
+            return mac;
+        }
     }
 
     /** The hash of a text ({@code sha256:} and 16 hex digits); a null text hashes as the empty one. */
     public static String hash(final String text, final String salt) {
         final byte[] bytes = (text == null ? "" : text).getBytes(StandardCharsets.UTF_8);
+        final Hashers hashers = HASHERS.get();
         final byte[] digest;
-        try {
-            if (salt == null || salt.isEmpty()) {
-                digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            } else {
-                final Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(salt.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-                digest = mac.doFinal(bytes);
-            }
-        } catch (final GeneralSecurityException e) {
-            // SHA-256 and HmacSHA256 are mandatory in every Java platform
-            throw new IllegalStateException("SHA-256 unavailable", e);
+        if (salt == null || salt.isEmpty()) {
+            digest = hashers.sha256.digest(bytes);
+        } else {
+            digest = hashers.mac(salt).doFinal(bytes);
         }
-        return PREFIX + HexFormat.of().formatHex(digest).substring(0, HEX_DIGITS);
+        return PREFIX + HexFormat.of().formatHex(digest, 0, HEX_DIGITS / 2);
     }
 
     /** Whether a text is already a hash made here. */
