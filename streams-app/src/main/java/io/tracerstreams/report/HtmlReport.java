@@ -37,6 +37,9 @@ import java.util.Objects;
  * curves with the alpha line and every gate flip marked, a sortable per-label table, length buckets,
  * deferral reasons, plateaus, boundary pairs, examples, frontier, cost) and, given several, how the
  * estimates moved across reports.
+ *
+ * <p>Every table sorts on a click on its header; a link can ask for a sorted table with a fragment such as
+ * {@code report.html#sort=label-table:3:desc} (table id, column from 0, optional descending).
  */
 public final class HtmlReport {
 
@@ -690,6 +693,9 @@ public final class HtmlReport {
             "Array.prototype.forEach.call(document.querySelectorAll('table.sortable'),function(table){",
             "  Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){",
             "    th.addEventListener('click',function(){sortTable(table,i,th);});});});",
+            "var wanted=/sort=([A-Za-z0-9_-]+):(\\d+)(:desc)?/.exec(location.hash);",
+            "if(wanted){var st=document.getElementById(wanted[1]);if(st&&st.tHead){var sc=parseInt(wanted[2],10);",
+            "  var sth=st.tHead.rows[0].cells[sc];if(sth){sortTable(st,sc,sth);if(wanted[3]){sortTable(st,sc,sth);}}}}",
             "if(typeof Chart==='undefined'){throw new Error('Chart.js did not load');}",
             "var flipPlugin={id:'gateFlips',afterDatasetsDraw:function(chart,args,opts){",
             "  var flips=(opts&&opts.flips)||[];var x=chart.scales.x;var area=chart.chartArea;var ctx=chart.ctx;",

@@ -94,6 +94,39 @@ class HtmlReportTest {
     }
 
     @Test
+    void shouldSortTheLabelTableInTheBrowser(@TempDir final Path tmp) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "skipped: " + CHROMIUM + " is absent");
+        final Path page = tmp.resolve("report.html");
+        HtmlReport.write(page, sample(ReportConfig.DEFAULTS).reports(), List.of(), List.of(), RenderOptions.DEFAULTS);
+        // column 3 is the handled rate; Java renders the table by traffic share
+        final Headless run = headless(tmp, "--dump-dom", page.toUri() + "#sort=label-table:3:desc");
+        assertThat(run.consoleErrors()).isEmpty();
+        final List<Double> rates = column(run.stdout(), "label-table", 3);
+        assertThat(rates).hasSizeGreaterThan(5).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+        final List<Double> asRendered = column(HtmlReport.render(sample(ReportConfig.DEFAULTS).reports()),
+                "label-table", 3);
+        assertThat(asRendered).isNotEqualTo(rates).containsExactlyInAnyOrderElementsOf(rates);
+    }
+
+    /** The data-v values of one column of a table in an HTML text. */
+    private static List<Double> column(final String html, final String tableId, final int col) {
+        final int start = html.indexOf("id=\"" + tableId + "\"");
+        final String table = html.substring(start, html.indexOf("</table>", start));
+        final List<Double> values = new ArrayList<>();
+        final Matcher row = Pattern.compile("<tr>(.*?)</tr>", Pattern.DOTALL).matcher(table);
+        while (row.find()) {
+            final Matcher cell = Pattern.compile("<td[^>]*data-v=\"([^\"]*)\"").matcher(row.group(1));
+            int i = 0;
+            while (cell.find()) {
+                if (i++ == col) {
+                    values.add(Double.parseDouble(cell.group(1)));
+                }
+            }
+        }
+        return values;
+    }
+
+    @Test
     void shouldSeeTheErrorsOfABrokenPage(@TempDir final Path tmp) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "skipped: " + CHROMIUM + " is absent");
         final Path page = tmp.resolve("broken.html");
