@@ -186,9 +186,13 @@ public final class ReportBuilder implements Serializable {
             deferred++;
             increment(deferralsByReason, reason);
             increment(deferralsSincePrevious, reason);
-            deferredSamples.computeIfAbsent(reason, r -> new Reservoir(config.examplesPerReason())).offer(example, random);
+            final boolean sampled = deferredSamples.computeIfAbsent(reason, r -> new Reservoir(config.examplesPerReason()))
+                    .offer(example, random);
             if (decision.getLabel() != null && belowThreshold(example)) {
                 label(decision.getLabel()).pushDeferred(example, config.boundaryCandidates());
+            } else if (!sampled) {
+                // nothing shows this text unless its outcome makes it a boundary candidate: keep it light
+                example.text = null;
             }
             await(decision.getRequestId(), example);
         }
@@ -225,6 +229,9 @@ public final class ReportBuilder implements Serializable {
             if (waiting.surrogateLabel == null && surrogateLabel != null) {
                 waiting.surrogateLabel = surrogateLabel;
                 if (belowThreshold(waiting)) {
+                    if (waiting.text == null) {
+                        waiting.text = storedText(input);
+                    }
                     label(surrogateLabel).pushDeferred(waiting, config.boundaryCandidates());
                 }
             }
@@ -835,7 +842,7 @@ public final class ReportBuilder implements Serializable {
     static final class Example implements Serializable {
         private static final long serialVersionUID = 1L;
         final String requestId;
-        final String text;
+        String text;
         final boolean handled;
         final String reason;
         String surrogateLabel;
@@ -870,7 +877,7 @@ public final class ReportBuilder implements Serializable {
             }
             return ReportExample.newBuilder()
                     .setRequestId(requestId)
-                    .setText(text)
+                    .setText(text == null ? "" : text)
                     .setDecision(handled ? Decision.HANDLED : Decision.DEFERRED)
                     .setReason(parsed)
                     .setSurrogateLabel(surrogateLabel)
@@ -898,19 +905,22 @@ public final class ReportBuilder implements Serializable {
             this.capacity = capacity;
         }
 
-        void offer(final Example example, final Random random) {
+        /** Offers an example; true when the reservoir kept it. */
+        boolean offer(final Example example, final Random random) {
             if (capacity == 0) {
-                return;
+                return false;
             }
             seen++;
             if (items.size() < capacity) {
                 items.add(example);
-            } else {
-                final long slot = (long) (random.nextDouble() * seen);
-                if (slot < capacity) {
-                    items.set((int) slot, example);
-                }
+                return true;
             }
+            final long slot = (long) (random.nextDouble() * seen);
+            if (slot < capacity) {
+                items.set((int) slot, example);
+                return true;
+            }
+            return false;
         }
 
         void rotate() {

@@ -68,12 +68,12 @@ public record ReportConfig(
     /**
      * The defaults: 500 labels, 3 examples per label, 6 per reason, 16 boundary candidates, 24 examples and
      * 40 pairs per report, plateau over K = 5 reports (growth under 0.02, 50 requests, saturation 0.98),
-     * half-life 2,000 requests, a curve point per 100 requests (200 points at most), 20,000 pending
-     * deferrals, 100 gate events, buckets 1-5/6-10/11-20/21-40/41+ words, texts cut at 240 characters,
+     * half-life 2,000 requests, a curve point per 100 requests (200 points at most), 10,000 requests
+     * awaiting the LLM, 100 gate events, buckets 1-5/6-10/11-20/21-40/41+ words, texts cut at 240 characters,
      * 0.002 USD per call, texts in clear.
      */
     public static final ReportConfig DEFAULTS = new ReportConfig(500, 3, 6, 16, 24, 40, 5, 0.02, 50, 0.98, 0.02,
-            2_000, 100, 200, 20_000, 100, List.of(5, 10, 20, 40), 240, 0.002, "USD", false, "", 1L);
+            2_000, 100, 200, 10_000, 100, List.of(5, 10, 20, 40), 240, 0.002, "USD", false, "", 1L);
 
     public ReportConfig {
         check(maxLabels >= 1, "maxLabels", maxLabels, "must be at least 1");
