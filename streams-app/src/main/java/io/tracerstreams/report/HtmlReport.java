@@ -58,9 +58,9 @@ public final class HtmlReport {
     }
 
     /**
-     * Renders a sequence of reports of one task (oldest first; the last is shown in detail).
+     * Renders a sequence of reports of one task (ordered by timestamp here; the latest is shown in detail).
      *
-     * @param reports    at least one report
+     * @param reports    at least one report, all of the same task
      * @param curve      coverage-curve points from a replay, drawn instead of the last report's own curve
      *                   when not empty
      * @param gateEvents gate events to mark on the curves besides those the last report carries; may be empty
@@ -75,8 +75,13 @@ public final class HtmlReport {
         }
         final List<BoundaryReport> shown = new ArrayList<>(reports.size());
         for (final BoundaryReport report : reports) {
+            if (!report.getTask().equals(reports.get(0).getTask())) {
+                throw new IllegalArgumentException("reports of several tasks (" + reports.get(0).getTask() + ", "
+                        + report.getTask() + "): render one task at a time");
+            }
             shown.add(options.hashTexts() ? TextHasher.redact(report, options.hashSalt()) : report);
         }
+        shown.sort(Comparator.comparing(BoundaryReport::getTimestamp));
         final BoundaryReport last = shown.get(shown.size() - 1);
         final List<ReportCurvePoint> points = curve == null || curve.isEmpty() ? last.getCurve() : curve;
         final String title = options.title().isEmpty()
