@@ -165,6 +165,7 @@ public final class ReportBuilder implements Serializable {
         }
         final Example example = new Example(decision.getRequestId(), storedText(input), isHandled, reason,
                 decision.getLabel(), decision.getScore(), decision.getThreshold(), words, timestampMs, gateOpen);
+        example.tick = tick;
         if (isHandled) {
             handled++;
             recentHandled.add(1.0, tick, decay);
@@ -177,9 +178,7 @@ public final class ReportBuilder implements Serializable {
             }
             final Slice label = label(decision.getLabel());
             attributeRequest(label, true, gateOpen);
-            if (decision.getThreshold() != null) {
-                label.threshold = decision.getThreshold();
-            }
+            label.serveThreshold(decision.getThreshold(), tick);
             label.pushHandled(example, config.boundaryCandidates());
             label.samples.offer(example, random);
         } else {
@@ -228,11 +227,13 @@ public final class ReportBuilder implements Serializable {
             attributeRequest(label(llmLabel), false, waiting.gateOpen);
             if (waiting.surrogateLabel == null && surrogateLabel != null) {
                 waiting.surrogateLabel = surrogateLabel;
+                final Slice predicted = label(surrogateLabel);
+                predicted.serveThreshold(waiting.threshold, waiting.tick);
                 if (belowThreshold(waiting)) {
                     if (waiting.text == null) {
                         waiting.text = storedText(input);
                     }
-                    label(surrogateLabel).pushDeferred(waiting, config.boundaryCandidates());
+                    predicted.pushDeferred(waiting, config.boundaryCandidates());
                 }
             }
         }
@@ -778,6 +779,7 @@ public final class ReportBuilder implements Serializable {
         final Decayed accSum = new Decayed();
         final Decayed accWeight = new Decayed();
         Double threshold;
+        long thresholdTick = -1;
         Double previousHandledRate;
         Double previousShare;
         long requestsAtReport;
@@ -790,6 +792,14 @@ public final class ReportBuilder implements Serializable {
         Slice(final String key, final boolean isLabel, final ReportConfig config) {
             this.key = key;
             this.samples = new Reservoir(isLabel ? config.examplesPerLabel() : 0);
+        }
+
+        /** Records the bar a request of this slice was routed against, unless a later one is known. */
+        void serveThreshold(final Double served, final long at) {
+            if (served != null && at >= thresholdTick) {
+                threshold = served;
+                thresholdTick = at;
+            }
         }
 
         double handledRate(final long now, final double factor) {
@@ -852,6 +862,7 @@ public final class ReportBuilder implements Serializable {
         final int words;
         final long timestampMs;
         final boolean gateOpen;
+        long tick;
 
         Example(final String requestId, final String text, final boolean handled, final String reason,
                 final String surrogateLabel, final double score, final Double threshold, final int words,
