@@ -81,13 +81,17 @@ public final class LearnerBenchmark {
             final Data d = load(cache, data, dataset, seed);
             System.out.printf(Locale.ROOT, "%n== %s: train %d, test %d, labels %d (seeded order, seed %d)%n",
                     dataset, d.trainX.size(), d.testX.size(), d.labelCount, seed);
-            System.out.printf(Locale.ROOT, "%-28s %9s %9s %10s %10s %10s %10s%n", "learner", "acc.train",
-                    "acc.test", "pred.p50us", "pred.p99us", "learn.p50", "learn.p99");
+            System.out.printf(Locale.ROOT, "%-28s %9s %9s %10s %10s %10s %10s %9s %8s%n", "learner", "acc.train",
+                    "acc.test", "pred.p50us", "pred.p99us", "learn.p50", "learn.p99", "state.KB", "ser.ms");
             for (final String spec : learners) {
                 final EmbeddingClassifier learner = build(spec, seed);
                 final Result r = prequential(learner, d);
-                System.out.printf(Locale.ROOT, "%-28s %9.4f %9.4f %10.1f %10.1f %10.1f %10.1f%n", spec, r.trainAccuracy,
-                        r.testAccuracy, r.predictP50 / 1e3, r.predictP99 / 1e3, r.learnP50 / 1e3, r.learnP99 / 1e3);
+                final long t0 = System.nanoTime();
+                final int bytes = serializedSize(learner);
+                final double serializeMs = (System.nanoTime() - t0) / 1e6;
+                System.out.printf(Locale.ROOT, "%-28s %9.4f %9.4f %10.1f %10.1f %10.1f %10.1f %9d %8.1f%n", spec,
+                        r.trainAccuracy, r.testAccuracy, r.predictP50 / 1e3, r.predictP99 / 1e3, r.learnP50 / 1e3,
+                        r.learnP99 / 1e3, bytes / 1024, serializeMs);
             }
             if (routing) {
                 routing(d, seed);
@@ -118,7 +122,8 @@ public final class LearnerBenchmark {
             case "knn": {
                 final CosineKnn.Settings s = CosineKnn.Settings.defaults();
                 return new CosineKnn(seed, new CosineKnn.Settings(kv.getOrDefault("window", (double) s.window()).intValue(),
-                        kv.getOrDefault("k", (double) s.k()).intValue(), kv.getOrDefault("beta", s.beta())));
+                        kv.getOrDefault("k", (double) s.k()).intValue(), kv.getOrDefault("beta", s.beta()),
+                        kv.getOrDefault("m", (double) s.candidateClasses()).intValue()));
             }
             case "nb": {
                 final DenseNaiveBayes.Settings s = DenseNaiveBayes.Settings.defaults();
@@ -207,11 +212,23 @@ public final class LearnerBenchmark {
                     oosFlagged++;
                 }
             }
-            System.out.printf(Locale.ROOT, "%-10s %12.1f %12.1f %12.1f %12.1f %12s %12s%n", name,
+            System.out.printf(Locale.ROOT, "%-10s %12.1f %12.1f %12.1f %12.1f %12s %12s   acceptor %d KB, ood %d KB%n",
+                    name,
                     percentile(routeNs, 0.5) / 1e3, percentile(routeNs, 0.99) / 1e3, percentile(oodNs, 0.5) / 1e3,
                     percentile(oodNs, 0.99) / 1e3, String.format(Locale.ROOT, "%.3f", (double) flagged / d.testX.size()),
-                    d.oosX.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) oosFlagged / d.oosX.size()));
+                    d.oosX.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) oosFlagged / d.oosX.size()),
+                    serializedSize(acceptor) / 1024, serializedSize(guard) / 1024);
         }
+    }
+
+    private static int serializedSize(final Object o) {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return bytes.size();
     }
 
     private static long percentile(final long[] values, final double q) {
