@@ -189,6 +189,8 @@ public final class LearnerBenchmark {
             final long[] routeNs = new long[d.testX.size()];
             final long[] oodNs = new long[d.testX.size()];
             int flagged = 0;
+            final double[] scores = new double[d.testX.size()];
+            final boolean[] correct = new boolean[d.testX.size()];
             for (int i = 0; i < d.testX.size(); i++) {
                 final float[] x = d.testX.get(i);
                 final long t0 = System.nanoTime();
@@ -202,9 +204,8 @@ public final class LearnerBenchmark {
                 if (ood) {
                     flagged++;
                 }
-                if (s < 0) {
-                    throw new IllegalStateException("score out of range");
-                }
+                scores[i] = s;
+                correct[i] = EmbeddingClassifier.argmax(p) == labels.slotOf(d.testY.get(i));
             }
             int oosFlagged = 0;
             for (final float[] x : d.oosX) {
@@ -218,7 +219,42 @@ public final class LearnerBenchmark {
                     percentile(oodNs, 0.99) / 1e3, String.format(Locale.ROOT, "%.3f", (double) flagged / d.testX.size()),
                     d.oosX.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) oosFlagged / d.oosX.size()),
                     serializedSize(acceptor) / 1024, serializedSize(guard) / 1024);
+            acceptorQuality(name, scores, correct);
         }
+    }
+
+    /** Calibration of the acceptor on the test phase (frozen models) and coverage at a few score bars. */
+    private static void acceptorQuality(final String name, final double[] scores, final boolean[] correct) {
+        final int n = scores.length;
+        final int bins = 10;
+        final double[] scoreSum = new double[bins];
+        final double[] agreeSum = new double[bins];
+        int agreed = 0;
+        for (int i = 0; i < n; i++) {
+            final int b = Math.min(bins - 1, (int) (scores[i] * bins));
+            scoreSum[b] += scores[i];
+            agreeSum[b] += correct[i] ? 1 : 0;
+            agreed += correct[i] ? 1 : 0;
+        }
+        double ece = 0;
+        for (int b = 0; b < bins; b++) {
+            ece += Math.abs(scoreSum[b] - agreeSum[b]) / n;
+        }
+        final StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "  %s acceptor on test (frozen): accuracy %.4f, ECE %.4f;", name, (double) agreed / n, ece));
+        for (final double bar : new double[] {0.5, 0.8, 0.9, 0.95}) {
+            int covered = 0;
+            int coveredCorrect = 0;
+            for (int i = 0; i < n; i++) {
+                if (scores[i] >= bar) {
+                    covered++;
+                    coveredCorrect += correct[i] ? 1 : 0;
+                }
+            }
+            line.append(String.format(Locale.ROOT, " s>=%.2f: coverage %.3f agreement %.4f;", bar, (double) covered / n,
+                    covered == 0 ? Double.NaN : (double) coveredCorrect / covered));
+        }
+        System.out.println(line);
     }
 
     private static int serializedSize(final Object o) {

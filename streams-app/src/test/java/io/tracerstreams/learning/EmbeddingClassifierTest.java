@@ -206,6 +206,31 @@ class EmbeddingClassifierTest {
     }
 
     @Test
+    void shouldPredictLikeTheExactScanWhenKnnPrunesClasses() {
+        final SyntheticClusters data = new SyntheticClusters(40, DIM, 1.2, 51);
+        final CosineKnn exact = new CosineKnn(51, new CosineKnn.Settings(1000, 10, 20, 0));
+        final CosineKnn pruned = new CosineKnn(51, new CosineKnn.Settings(1000, 10, 20, 8));
+        int same = 0;
+        int exactCorrect = 0;
+        int prunedCorrect = 0;
+        final int n = 2000;
+        for (int i = 0; i < n; i++) {
+            final int c = data.nextClass();
+            final float[] x = data.sample(c);
+            final int a = EmbeddingClassifier.argmax(exact.probabilities(x, 40));
+            final int b = EmbeddingClassifier.argmax(pruned.probabilities(x, 40));
+            same += a == b ? 1 : 0;
+            exactCorrect += a == c ? 1 : 0;
+            prunedCorrect += b == c ? 1 : 0;
+            exact.learn(x, c);
+            pruned.learn(x, c);
+        }
+        assertThat((double) same / n).isGreaterThan(0.97);
+        assertThat(prunedCorrect).isGreaterThanOrEqualTo(exactCorrect - n / 100);
+        assertThat(pruned.stored()).isEqualTo(1000);
+    }
+
+    @Test
     void shouldMeasureNearestDistanceInTheKnnWindow() {
         final SyntheticClusters data = new SyntheticClusters(CLASSES, DIM, 1.0, 41);
         final CosineKnn knn = new CosineKnn(41);
