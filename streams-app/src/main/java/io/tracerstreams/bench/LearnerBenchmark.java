@@ -9,11 +9,18 @@ import io.tracerstreams.learning.DenseNaiveBayes;
 import io.tracerstreams.learning.EmbeddingClassifier;
 import io.tracerstreams.learning.LabelSpace;
 import io.tracerstreams.learning.Learners;
+import io.tracerstreams.learning.MoaClassifierAdapter;
 import io.tracerstreams.learning.OodGuard;
 import io.tracerstreams.learning.SoftmaxRegression;
 import io.tracerstreams.replay.Datasets;
 import io.tracerstreams.replay.LabelledText;
+import moa.classifiers.functions.SGDMultiClass;
+import moa.classifiers.trees.HoeffdingTree;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +47,9 @@ import java.util.Random;
  *
  * <p>Options: {@code --cache DIR} (default /tmp/tracer-emb), {@code --data DIR} (default ../shared/data),
  * {@code --datasets banking77,clinc150}, {@code --learners softmax,ncm,knn,nb} (a learner may carry
- * settings for tuning, e.g. {@code softmax:eta=0.5:replay=2}), {@code --seed 42}, {@code --no-routing}.
+ * settings for tuning, e.g. {@code softmax:eta=0.5:replay=2}; {@code moa-sgd} and {@code moa-ht} run MOA's
+ * SGDMultiClass and HoeffdingTree behind {@link MoaClassifierAdapter} for comparison), {@code --seed 42},
+ * {@code --no-routing}.
  */
 public final class LearnerBenchmark {
 
@@ -57,7 +66,7 @@ public final class LearnerBenchmark {
         Path cache = Path.of("/tmp/tracer-emb");
         Path data = Path.of("..", "shared", "data");
         List<String> datasets = List.of("banking77", "clinc150");
-        List<String> learners = Learners.NAMES;
+        List<String> learners = Learners.DEFAULT_ZOO;
         long seed = 42;
         boolean routing = true;
         for (int i = 0; i < args.length; i++) {
@@ -106,6 +115,16 @@ public final class LearnerBenchmark {
         for (int i = 1; i < parts.length; i++) {
             final String[] pair = parts[i].split("=", 2);
             kv.put(pair[0], Double.parseDouble(pair[1]));
+        }
+        if (parts[0].equals("moa-sgd") && !kv.isEmpty()) {
+            final SGDMultiClass sgd = new SGDMultiClass();
+            sgd.lossFunctionOption.setChosenIndex(kv.getOrDefault("loss", 1.0).intValue());
+            sgd.learningRateOption.setValue(kv.getOrDefault("rate", 1.0));
+            return new MoaClassifierAdapter("moa-sgd", sgd, 200, seed);
+        }
+        if (parts[0].equals("moa-ht")) {
+            return new MoaClassifierAdapter("moa-ht", new HoeffdingTree(),
+                    200, seed);
         }
         if (kv.isEmpty()) {
             return Learners.create(parts[0], seed);
@@ -258,11 +277,11 @@ public final class LearnerBenchmark {
     }
 
     private static int serializedSize(final Object o) {
-        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(o);
-        } catch (final java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
         }
         return bytes.size();
     }

@@ -3,6 +3,9 @@
  */
 package io.tracerstreams.learning;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * k nearest neighbours by cosine over a sliding window of the most recent examples (a flat
  * {@code float[]} ring buffer: no per-example objects). Each of the k nearest votes for its slot with
@@ -65,7 +68,7 @@ public final class CosineKnn extends EmbeddingClassifier {
     /** A learner with explicit settings. */
     public CosineKnn(final long seed, final Settings settings) {
         super(seed);
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** For MOA's option machinery. */
@@ -98,9 +101,9 @@ public final class CosineKnn extends EmbeddingClassifier {
     @Override
     protected void growSlots(final int numSlots) {
         final int old = classSums.length;
-        classSums = java.util.Arrays.copyOf(classSums, numSlots);
-        classMeans = java.util.Arrays.copyOf(classMeans, numSlots);
-        classCounts = java.util.Arrays.copyOf(classCounts, numSlots);
+        classSums = Arrays.copyOf(classSums, numSlots);
+        classMeans = Arrays.copyOf(classMeans, numSlots);
+        classCounts = Arrays.copyOf(classCounts, numSlots);
         for (int k = old; k < numSlots; k++) {
             classSums[k] = new double[dim];
             classMeans[k] = new float[dim];
@@ -135,7 +138,7 @@ public final class CosineKnn extends EmbeddingClassifier {
             candidate = new boolean[Math.max(16, slots)];
             classSims = new double[Math.max(16, slots)];
         }
-        java.util.Arrays.fill(candidate, false);
+        Arrays.fill(candidate, false);
         final int m = settings.candidateClasses();
         int present = 0;
         for (int k = 0; k < Math.min(numSlots, slots); k++) {

@@ -5,6 +5,7 @@ package io.tracerstreams.learning;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Flags inputs far from everything seen: the out-of-distribution guard.
@@ -72,7 +73,7 @@ public final class OodGuard implements Serializable {
 
     /** A guard with explicit settings. */
     public OodGuard(final long seed, final Settings settings) {
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.random = new SeededRandom(seed);
         this.distances = new double[settings.distanceWindow()];
     }

@@ -4,6 +4,7 @@
 package io.tracerstreams.learning;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Multinomial logistic regression trained online, with rehearsal.
@@ -76,7 +77,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
     /** A learner with explicit settings. */
     public SoftmaxRegression(final long seed, final Settings settings) {
         super(seed);
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.random = new SeededRandom(seed);
     }
 
