@@ -197,12 +197,15 @@ public final class LearnerBenchmark {
             final LabelSpace labels = new LabelSpace(1000);
             final Acceptor acceptor = new Acceptor();
             final OodGuard guard = new OodGuard(seed);
+            final long[] observeNs = new long[d.trainX.size()];
             for (int i = 0; i < d.trainX.size(); i++) {
                 final float[] x = d.trainX.get(i);
                 final double[] p = learner.probabilities(x, labels.size());
                 final int slot = labels.register(d.trainY.get(i));
                 acceptor.learn(Acceptor.features(p, Double.NaN), EmbeddingClassifier.argmax(p) == slot, 1.0);
+                final long t0 = System.nanoTime();
                 guard.observe(x);
+                observeNs[i] = System.nanoTime() - t0;
                 learner.learn(x, slot);
             }
             final long[] routeNs = new long[d.testX.size()];
@@ -238,6 +241,9 @@ public final class LearnerBenchmark {
                     percentile(oodNs, 0.99) / 1e3, String.format(Locale.ROOT, "%.3f", (double) flagged / d.testX.size()),
                     d.oosX.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) oosFlagged / d.oosX.size()),
                     serializedSize(acceptor) / 1024, serializedSize(guard) / 1024);
+            System.out.printf(Locale.ROOT, "  ood observe (learn side): p50 %.1f us, p99 %.1f us, mean %.1f us;"
+                    + " threshold %.4f%n", percentile(observeNs, 0.5) / 1e3, percentile(observeNs, 0.99) / 1e3,
+                    Arrays.stream(observeNs).average().orElse(0) / 1e3, guard.threshold());
             acceptorQuality(name, scores, correct);
         }
     }
