@@ -277,13 +277,14 @@ public final class TaskEngine implements Serializable {
         if (embedding == null || embedding.length == 0) {
             throw new IllegalArgumentException("trace " + requestId + " of task " + task + " has no embedding");
         }
-        final int slot = labels.register(llmLabel);
+        // predict against the label space as it was: a label seen for the first time can never be agreed with
+        final int known = labels.slotOf(llmLabel);
         final int slots = slotCount();
         for (int m = 0; m < members.size(); m++) {
             final Member member = members.get(m);
             final double[] probs = member.learner.probabilities(embedding, slots);
             final int predicted = EmbeddingClassifier.argmax(probs);
-            final boolean agreed = predicted == slot && !labels.isOverflow(slot);
+            final boolean agreed = known >= 0 && predicted == known && !labels.isOverflow(known);
             final double[] features = Acceptor.features(probs, Double.NaN);
             final boolean unknown = predicted < 0 || labels.isOverflow(predicted);
             // routing would answer UNKNOWN_LABEL whatever the score: never in accepted(t) for t > 0
@@ -297,6 +298,7 @@ public final class TaskEngine implements Serializable {
                         weight);
             }
         }
+        final int slot = labels.register(llmLabel);
         for (final Member member : members) {
             member.learner.learn(embedding, slot);
         }
