@@ -254,6 +254,25 @@ class SpecificAvroSerdeTest {
     }
 
     @Test
+    void shouldReadIntoTheConfiguredValueType() {
+        final byte[] bytes = validBytes();
+        final SpecificAvroDeserializer<SpecificRecord> typed = new SpecificAvroDeserializer<>();
+        typed.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, URL,
+                AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, LlmRequest.class.getName()), false);
+        assertThat(typed.deserialize("t", bytes)).isInstanceOf(LlmRequest.class).isEqualTo(SampleRecords.request());
+
+        final SpecificAvroDeserializer<SpecificRecord> wrong = new SpecificAvroDeserializer<>();
+        assertThatThrownBy(() -> wrong.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, URL,
+                AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, "java.lang.String"), false))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("specific.avro.value.type");
+        assertThatThrownBy(() -> wrong.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, URL,
+                AvroSerdeConfig.SPECIFIC_AVRO_KEY_TYPE, "no.such.Type"), true))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("specific.avro.key.type").hasMessageContaining("class not found");
+    }
+
+    @Test
     void shouldShareTheMockRegistryBetweenSerdesOfTheSameScope() {
         final byte[] bytes = TracerSerdes.taskStats(URL, false).serializer().serialize("s", SampleRecords.taskStats());
         final SpecificAvroSerde<io.tracerstreams.schema.TaskStats> other = TracerSerdes.taskStats(URL, false);
