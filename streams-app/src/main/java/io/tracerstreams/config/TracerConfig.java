@@ -460,7 +460,11 @@ public final class TracerConfig extends AbstractConfig {
         }
         out.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
         out.remove("url");
-        out.put("basic.auth.credentials.source", getString(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG));
+        // the serde's default is the URL behaviour; an explicit URL requires user info in the url
+        out.remove("basic.auth.credentials.source");
+        if (originals().containsKey(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG)) {
+            out.put("basic.auth.credentials.source", getString(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG));
+        }
         final Password userInfo = getPassword(SCHEMA_REGISTRY_USER_INFO_CONFIG);
         if (userInfo != null) {
             out.put("basic.auth.user.info", userInfo.value());

@@ -76,6 +76,8 @@ final class EngineStore {
         final RouterEngine engine;
         Meta meta;
         long nextSeq;
+        /** The journal length at which the next snapshot is due (moved on when a snapshot fails). */
+        long snapshotDue = -1;
 
         Loaded(final RouterEngine engine, final Meta meta, final long nextSeq) {
             this.engine = engine;
@@ -216,8 +218,20 @@ final class EngineStore {
         final Loaded loaded = engine(task);
         journal.put(journalKey(task, loaded.nextSeq), entry);
         loaded.nextSeq++;
-        if (loaded.nextSeq - loaded.meta.journalFrom() >= config.snapshotIntervalCalls()) {
-            snapshot(task, loaded);
+        if (loaded.snapshotDue < 0) {
+            loaded.snapshotDue = loaded.meta.journalFrom() + config.snapshotIntervalCalls();
+        }
+        if (loaded.nextSeq >= loaded.snapshotDue) {
+            try {
+                snapshot(task, loaded);
+                loaded.snapshotDue = loaded.nextSeq + config.snapshotIntervalCalls();
+            } catch (final RuntimeException e) {
+                // the call is journaled, so nothing is lost: the journal grows until a snapshot succeeds
+                counters.increment(Counter.SNAPSHOT_FAILURES);
+                loaded.snapshotDue = loaded.nextSeq + config.snapshotIntervalCalls();
+                LOG.error("task {}: snapshot failed; the journal keeps every call since generation {} ({} calls)", task,
+                        loaded.meta.generation(), loaded.nextSeq - loaded.meta.journalFrom(), e);
+            }
         }
     }
 
