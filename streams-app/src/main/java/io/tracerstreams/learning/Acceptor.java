@@ -47,7 +47,7 @@ public final class Acceptor implements Serializable {
     private static final double MAX_STEP = 5.0;
 
     /** Settings; see {@link #defaults()}. */
-    public record Settings(int window, int refitEvery, double ridge) {
+    public record Settings(int window, int refitEvery, double ridge) implements java.io.Serializable {
         public Settings {
             if (window < 10) {
                 throw new IllegalArgumentException("window must be >= 10, was " + window);

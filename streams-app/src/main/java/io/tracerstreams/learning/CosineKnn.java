@@ -14,7 +14,7 @@ public final class CosineKnn extends EmbeddingClassifier {
     private static final long serialVersionUID = 1L;
 
     /** Settings; see {@link #defaults()}. */
-    public record Settings(int window, int k, double beta) {
+    public record Settings(int window, int k, double beta) implements java.io.Serializable {
         public Settings {
             if (window < 1) {
                 throw new IllegalArgumentException("window must be >= 1, was " + window);

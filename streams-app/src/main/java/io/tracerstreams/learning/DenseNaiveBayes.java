@@ -26,7 +26,7 @@ public final class DenseNaiveBayes extends EmbeddingClassifier {
     private static final double MIN_VARIANCE = 1e-6;
 
     /** Settings; see {@link #defaults()}. */
-    public record Settings(double shrinkage, int refreshEvery) {
+    public record Settings(double shrinkage, int refreshEvery) implements java.io.Serializable {
         public Settings {
             if (!(shrinkage > 0) || Double.isInfinite(shrinkage)) {
                 throw new IllegalArgumentException("shrinkage must be finite and > 0, was " + shrinkage);

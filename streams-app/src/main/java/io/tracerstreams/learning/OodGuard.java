@@ -26,7 +26,8 @@ public final class OodGuard implements Serializable {
     private static final int RECOMPUTE_EVERY = 16;
 
     /** Settings; see {@link #defaults()}. */
-    public record Settings(int reservoirSize, int distanceWindow, double quantile, double slack, int minCount) {
+    public record Settings(int reservoirSize, int distanceWindow, double quantile, double slack, int minCount)
+            implements java.io.Serializable {
         public Settings {
             if (reservoirSize < 1) {
                 throw new IllegalArgumentException("reservoirSize must be >= 1, was " + reservoirSize);

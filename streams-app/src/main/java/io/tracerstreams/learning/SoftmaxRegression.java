@@ -26,7 +26,8 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
     private static final double SKIP = 1e-4;
 
     /** Settings; see {@link #defaults()}. */
-    public record Settings(double eta, double g0, double l2, int bufferSize, int replay, double recencyFloor) {
+    public record Settings(double eta, double g0, double l2, int bufferSize, int replay, double recencyFloor)
+            implements java.io.Serializable {
         public Settings {
             if (!(eta > 0)) {
                 throw new IllegalArgumentException("eta must be > 0, was " + eta);
@@ -50,7 +51,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
 
         /** The defaults, chosen on the Banking77 train split (prequential): see LearnerBenchmark. */
         public static Settings defaults() {
-            return new Settings(1.0, 1.0, 1e-4, 3000, 3, 0.1);
+            return new Settings(8.0, 1.0, 1e-5, 3000, 3, 0.1);
         }
     }
 
