@@ -34,7 +34,7 @@ final class TopologyHarness implements AutoCloseable {
     final TracerConfig config;
     final TracerCounters counters = new TracerCounters();
     final TopicSerdes serdes;
-    final Featurizer featurizer = new HashingFeaturizer(256);
+    final Featurizer featurizer = new HashingFeaturizer(64);
     final TopologyTestDriver driver;
     final TestInputTopic<String, LlmRequest> requests;
     final TestInputTopic<String, LlmResponse> responses;
@@ -63,7 +63,7 @@ final class TopologyHarness implements AutoCloseable {
         m.put(TracerConfig.MAX_INPUT_CHARS_CONFIG, "200");
         m.put(TracerConfig.STATS_INTERVAL_MS_CONFIG, "1000");
         m.put(TracerConfig.SNAPSHOT_INTERVAL_CONFIG, "37");
-        m.put(TracerConfig.SNAPSHOT_CHUNK_BYTES_CONFIG, "4096");
+        m.put(TracerConfig.SNAPSHOT_CHUNK_BYTES_CONFIG, "65536");
         return m;
     }
 
