@@ -16,6 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -249,7 +250,9 @@ public final class TracerApp implements AutoCloseable {
                 LOG.debug("closing an observer", e);
             }
         }
-        if (!streams.close(CLOSE_TIMEOUT)) {
+        // leave the group: a restarted or remaining instance takes the tasks over now, not after session.timeout.ms
+        if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP))) {
             LOG.warn("Kafka Streams did not stop within {}", CLOSE_TIMEOUT);
         }
         serdes.close();
