@@ -137,8 +137,7 @@ public final class AgreementWindow implements Serializable {
 
     /** The grid cell of a score; consistent with {@link GateConfig#gridIndex(double)}. */
     int cell(final double score) {
-        final int i = (int) Math.floor(score * gridSize);
-        return i < 0 ? 0 : Math.min(i, gridSize - 1);
+        return GateConfig.gridIndex(score, gridSize);
     }
 
     /** Removes every entry (counters of added and rejected outcomes are kept). */

@@ -37,7 +37,7 @@ import java.util.Objects;
  * A fixed-n bound at level delta is honest for one look at one threshold. The gate does neither:
  * <ol>
  *   <li><b>Threshold search.</b> t* is the lowest of many candidates that passes. Candidates are restricted to a
- *   fixed grid {0, 1/G, ..., (G-1)/G} chosen before any data, and the level is split over them by a union
+ *   fixed grid of G thresholds chosen before any data ({@link GateConfig#thresholdAt}), and the level is split over them by a union
  *   (Bonferroni) bound: delta / G per threshold. Conservative (nested accepted sets are strongly correlated)
  *   but exact.</li>
  *   <li><b>Continuous re-checking.</b> The gate is re-evaluated after every outcome on a sliding window of the
@@ -77,12 +77,26 @@ public final class GateStatistics implements Serializable {
     private final GateConfig config;
     private final double openLevel;
     private final double closeLevel;
+    private final double openLogLevel;
+    private final int sequenceStarts;
 
     /** Statistics for a gate config: precomputes the per-look levels of the opening and closing tests. */
     public GateStatistics(final GateConfig config) {
+        this(config, lookAdjustedDelta(Objects.requireNonNull(config, "config").delta(),
+                        config.search() == ThresholdSearch.UNION_BOUND ? config.gridSize() : sequenceStarts(config)),
+                lookAdjustedDelta(config.closeDelta(), 1));
+    }
+
+    /**
+     * Statistics with explicit per-look levels, bypassing the corrections (for comparisons in tests and
+     * benchmarks, e.g. the naive fixed-n level delta).
+     */
+    GateStatistics(final GateConfig config, final double openLevel, final double closeLevel) {
         this.config = Objects.requireNonNull(config, "config");
-        this.openLevel = lookAdjustedDelta(config.delta(), config.gridSize());
-        this.closeLevel = lookAdjustedDelta(config.closeDelta(), 1);
+        this.openLevel = openLevel;
+        this.closeLevel = closeLevel;
+        this.openLogLevel = Math.log(1.0 / openLevel);
+        this.sequenceStarts = sequenceStarts(config);
     }
 
     /** The config these statistics follow. */
@@ -205,23 +219,69 @@ public final class GateStatistics implements Serializable {
             sw2[c] = w2;
             swa[c] = wa;
         }
-        for (int i = 0; i < g; i++) {
-            if (sw[i] <= 0.0) {
-                return -1; // nothing at or above this threshold, nor any higher one
+        if (config.search() == ThresholdSearch.UNION_BOUND) {
+            for (int i = 0; i < g; i++) {
+                if (sw[i] <= 0.0) {
+                    return -1; // nothing at or above this threshold, nor any higher one
+                }
+                final double p = clamp01(swa[i] / sw[i]);
+                if (p < alpha) {
+                    continue; // the lower bound is below the point estimate
+                }
+                final double nEff = kishEffectiveSize(sw[i], sw2[i]);
+                if (nEff < config.minAccepted()) {
+                    continue; // Kish's size is not monotone in the threshold: a higher one may still qualify
+                }
+                if (lowerBoundAtLeast(p * nEff, nEff, alpha)) {
+                    return i;
+                }
             }
-            final double p = clamp01(swa[i] / sw[i]);
-            if (p < alpha) {
-                continue; // the lower bound is below the point estimate
+            return -1;
+        }
+        // fixed sequences: one per effective-size level L_j = minAccepted * 2^j (fixed in advance), starting at the
+        // highest threshold with n_eff >= L_j (a function of scores and weights, not of outcomes) and walking down
+        // while the lower bound stays >= alpha. Walks at the same level that meet continue identically, so each
+        // threshold is tested at most once: a lower start only matters when it lies below everything passed so far.
+        int best = -1;
+        int lowestTested = g;
+        double level = config.minAccepted();
+        for (int j = 0; j < sequenceStarts; j++, level *= 2) {
+            int start = -1;
+            for (int i = g - 1; i >= 0; i--) {
+                if (sw[i] > 0.0 && kishEffectiveSize(sw[i], sw2[i]) >= level) {
+                    start = i;
+                    break;
+                }
             }
-            final double nEff = kishEffectiveSize(sw[i], sw2[i]);
-            if (nEff < config.minAccepted()) {
-                continue; // Kish's size is not monotone in the threshold: a higher one may still qualify
+            if (start < 0) {
+                break; // no threshold reaches this level; higher levels cannot either
             }
-            if (lowerBoundAtLeast(p * nEff, nEff, alpha)) {
-                return i;
+            if (start >= lowestTested) {
+                continue; // this walk retraces an earlier one
+            }
+            for (int i = start; i >= 0; i--) {
+                lowestTested = i;
+                final double p = clamp01(swa[i] / sw[i]);
+                final double nEff = kishEffectiveSize(sw[i], sw2[i]);
+                if (p < alpha || nEff < config.minAccepted() || !lowerBoundAtLeast(p * nEff, nEff, alpha)) {
+                    break;
+                }
+                best = i;
             }
         }
-        return -1;
+        return best;
+    }
+
+    /**
+     * Number of fixed sequences (start levels minAccepted * 2^j up to the window size) the level is split over
+     * in {@link ThresholdSearch#FIXED_SEQUENCE}.
+     */
+    public static int sequenceStarts(final GateConfig config) {
+        int j = 1;
+        for (double level = 2.0 * config.minAccepted(); level <= config.windowSize(); level *= 2) {
+            j++;
+        }
+        return j;
     }
 
     /** The deployable threshold t* at {@code alpha} with its estimates, or {@link Estimate#none} (index -1). */
@@ -273,6 +333,15 @@ public final class GateStatistics implements Serializable {
         if (n <= 0.0 || k <= 0.0) {
             return false;
         }
+        final double q = Math.min(k / n, 1.0);
+        if (q <= alpha) {
+            return false;
+        }
+        // Chernoff: P(Bin(n, alpha) >= qn) <= exp(-n KL(q || alpha)); with a margin of one nat a pass here is a
+        // pass of the exact test, and it spares the incomplete beta for thresholds far inside the band
+        if (n * bernoulliKl(q, alpha) >= openLogLevel + 1.0) {
+            return true;
+        }
         return binomialTailAtLeast(n, k, alpha) <= openLevel;
     }
 
@@ -285,6 +354,18 @@ public final class GateStatistics implements Serializable {
     }
 
     // ------------------------------------------------------------------ static building blocks
+
+    /** KL divergence between Bernoulli(q) and Bernoulli(p), in nats. */
+    public static double bernoulliKl(final double q, final double p) {
+        double kl = 0.0;
+        if (q > 0.0) {
+            kl += q * Math.log(q / p);
+        }
+        if (q < 1.0) {
+            kl += (1.0 - q) * Math.log((1.0 - q) / (1.0 - p));
+        }
+        return kl;
+    }
 
     /** Kish's effective sample size (sum w)^2 / sum w^2; 0 for an empty set. */
     public static double kishEffectiveSize(final double sumW, final double sumW2) {

@@ -20,10 +20,13 @@ import java.util.Optional;
  * <ul>
  *   <li>CLOSED to OPEN ({@link GateReason#LOWER_BOUND_CROSSED}): the deployable threshold t* exists (lowest
  *   grid threshold whose lower bound is &gt;= alpha with effective accepted size &gt;= minAccepted), its
- *   coverage is &gt;= minCoverage, the gate is not held by an operator, and at least {@code reopenDelay}
- *   outcomes were evaluated since the last close.</li>
- *   <li>While OPEN the served threshold follows t* whenever t* exists with coverage &gt;= minCoverage (a change of
- *   threshold is not a flip and emits nothing); when t* does not exist the served threshold is kept.</li>
+ *   coverage is &gt;= minCoverage, the window holds at least {@code minWindow} outcomes, the gate is not held by an
+ *   operator, and at least {@code reopenDelay} outcomes were evaluated since the last close.</li>
+ *   <li>While OPEN the served threshold moves down to t* whenever t* exists below it with coverage &gt;= minCoverage
+ *   (a change of threshold is not a flip and emits nothing). It never moves up: above the served threshold the
+ *   window only holds audited outcomes (weight 1/epsilon, small effective size), so lower bounds there are wide
+ *   and "following t*" would ratchet the threshold up on sample size alone. A served threshold whose agreement
+ *   really degrades is closed by the upper-bound and drift rules instead.</li>
  *   <li>OPEN to CLOSED, checked in this order: ADWIN on the agree/disagree stream of new outcomes accepted at the
  *   served threshold cuts its window and the newer part agrees less ({@link GateReason#DRIFT_DETECTED}); the
  *   Kish effective size of the accepted entries at the served threshold is below minAccepted
@@ -66,6 +69,7 @@ public final class ParityGate implements Serializable {
     private long flips;
     private double lastDriftBefore = Double.NaN;
     private double lastDriftAfter = Double.NaN;
+    private double servedCoverage = Double.NaN;
     private transient AgreementWindow lastWindow;
 
     /** A CLOSED gate. */
@@ -112,6 +116,24 @@ public final class ParityGate implements Serializable {
         return state == GateState.OPEN && score >= 0.0 && score <= 1.0 && config.gridIndex(score) >= servedIndex;
     }
 
+    /**
+     * The audit probability the engine should use for the next HANDLED request (weight of its outcome: the
+     * reciprocal). At least {@code epsilon}; raised when the coverage at the served threshold is so low that an
+     * epsilon share of handled requests would leave fewer than 2 x minAccepted audited outcomes in a window of N
+     * (steady state: audits = N c e / ((1 - c) + c e) at coverage c and audit probability e), which would close the
+     * gate with TOO_FEW_AUDITS over and over. Audits then make up about 2 x minAccepted / N of the LLM calls.
+     * The estimates stay unbiased because every audited outcome carries 1 / (its own audit probability).
+     */
+    public double auditProbability() {
+        final double c = servedCoverage;
+        if (state != GateState.OPEN || !(c > 0.0)) {
+            return config.epsilon();
+        }
+        final double target = Math.min(2.0 * config.minAccepted(), config.windowSize() / 2.0);
+        final double needed = target * (1.0 - c) / (c * (config.windowSize() - target));
+        return Math.min(1.0, Math.max(config.epsilon(), needed));
+    }
+
     /** Open/close flips so far (threshold changes and learner switches that keep it open are not flips). */
     public long flips() {
         return flips;
@@ -152,7 +174,8 @@ public final class ParityGate implements Serializable {
         final double alpha = config.alpha();
         final int deployable = stats.deployableIndex(servedWindow, alpha);
         if (state == GateState.CLOSED) {
-            if (held || deployable < 0 || (everClosed && outcomes - closedAtOutcome < config.reopenDelay())) {
+            if (held || deployable < 0 || servedWindow.size() < config.minWindow()
+                    || (everClosed && outcomes - closedAtOutcome < config.reopenDelay())) {
                 return Optional.empty();
             }
             final GateStatistics.Estimate e = stats.estimate(servedWindow, deployable, false);
@@ -162,6 +185,7 @@ public final class ParityGate implements Serializable {
             final GateStatistics.Estimate full = stats.estimate(servedWindow, deployable);
             state = GateState.OPEN;
             servedIndex = deployable;
+            servedCoverage = e.coverage();
             adwin = new ADWIN(config.driftDelta());
             flips++;
             return Optional.of(transition(GateState.CLOSED, GateReason.LOWER_BOUND_CROSSED, full, String.format(Locale.ROOT,
@@ -177,11 +201,12 @@ public final class ParityGate implements Serializable {
                     "ADWIN (delta %.4f) cut the accepted stream: agreement %.4f before, %.4f after, at threshold %.3f",
                     config.driftDelta(), lastDriftBefore, lastDriftAfter, full.threshold())));
         }
-        if (deployable >= 0 && deployable != servedIndex
+        if (deployable >= 0 && deployable < servedIndex
                 && stats.estimate(servedWindow, deployable, false).coverage() >= config.minCoverage()) {
             servedIndex = deployable;
         }
         final GateStatistics.Estimate e = stats.estimate(servedWindow, servedIndex, false);
+        servedCoverage = e.coverage();
         if (e.effectiveSize() < config.minAccepted()) {
             final GateStatistics.Estimate full = stats.estimate(servedWindow, servedIndex);
             return Optional.of(close(GateReason.TOO_FEW_AUDITS, full, String.format(Locale.ROOT,
@@ -242,6 +267,7 @@ public final class ParityGate implements Serializable {
             final GateStatistics.Estimate e = stats.estimate(newWindow, deployable);
             if (e.coverage() >= config.minCoverage()) {
                 servedIndex = deployable;
+                servedCoverage = e.coverage();
                 adwin = new ADWIN(config.driftDelta());
                 return Optional.of(transition(GateState.OPEN, GateReason.LEARNER_SWITCHED, e, String.format(Locale.ROOT,
                         "%s; new learner deployable at threshold %.3f (lower bound %.4f, coverage %.3f)",
@@ -293,6 +319,7 @@ public final class ParityGate implements Serializable {
     private GateTransition close(final GateReason reason, final GateStatistics.Estimate e, final String detail) {
         state = GateState.CLOSED;
         servedIndex = -1;
+        servedCoverage = Double.NaN;
         adwin = null;
         everClosed = true;
         closedAtOutcome = outcomes;

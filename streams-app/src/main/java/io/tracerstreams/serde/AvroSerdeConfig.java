@@ -23,6 +23,10 @@ import org.apache.kafka.common.config.ConfigException;
  *                           one {@code mock://NAME}
  * @param autoRegisterSchemas {@value #AUTO_REGISTER_SCHEMAS}: register the writer schema on first use
  *                           (default true); when false the schema must already be registered
+ * @param removeJavaProperties {@value #AVRO_REMOVE_JAVA_PROPERTIES}: register schemas without the
+ *                           {@code avro.java.string} hints the code generator adds (default true, unlike
+ *                           Confluent), so the registered text equals the .avsc and non-Java clients
+ *                           registering the same file get the same id
  * @param credentials        from {@value #BASIC_AUTH_CREDENTIALS_SOURCE} + {@value #BASIC_AUTH_USER_INFO}
  *                           or {@value #BEARER_AUTH_TOKEN}
  * @param requestTimeout     {@value #REQUEST_TIMEOUT_MS}: timeout of one HTTP request (default 10 s)
@@ -36,6 +40,7 @@ import org.apache.kafka.common.config.ConfigException;
 public record AvroSerdeConfig(
         List<String> registryUrls,
         boolean autoRegisterSchemas,
+        boolean removeJavaProperties,
         RegistryCredentials credentials,
         Duration requestTimeout,
         int maxRetries,
@@ -48,6 +53,8 @@ public record AvroSerdeConfig(
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     /** Register schemas on first use (true) or only look their ids up (false). */
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
+    /** Register schemas without the generator's {@code avro.java.string} properties. */
+    public static final String AVRO_REMOVE_JAVA_PROPERTIES = "avro.remove.java.properties";
     /** Where basic auth credentials come from: {@code USER_INFO} or {@code URL} (user:password@host). */
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     /** {@code user:password} for basic auth. */
@@ -110,14 +117,14 @@ public record AvroSerdeConfig(
 
     /** A copy with another auto-register setting. */
     public AvroSerdeConfig withAutoRegister(final boolean autoRegister) {
-        return new AvroSerdeConfig(registryUrls, autoRegister, credentials, requestTimeout, maxRetries, retryBackoff,
-                retryBackoffMax, keyType, valueType);
+        return new AvroSerdeConfig(registryUrls, autoRegister, removeJavaProperties, credentials, requestTimeout,
+                maxRetries, retryBackoff, retryBackoffMax, keyType, valueType);
     }
 
     /** A copy with other credentials. */
     public AvroSerdeConfig withCredentials(final RegistryCredentials newCredentials) {
-        return new AvroSerdeConfig(registryUrls, autoRegisterSchemas, newCredentials, requestTimeout, maxRetries,
-                retryBackoff, retryBackoffMax, keyType, valueType);
+        return new AvroSerdeConfig(registryUrls, autoRegisterSchemas, removeJavaProperties, newCredentials,
+                requestTimeout, maxRetries, retryBackoff, retryBackoffMax, keyType, valueType);
     }
 
     /** True for {@code mock://} URLs. */
@@ -155,7 +162,8 @@ public record AvroSerdeConfig(
         for (final String url : urls) {
             cleanUrls.add(stripUserInfo(url));
         }
-        return new AvroSerdeConfig(cleanUrls, autoRegister, credentials,
+        return new AvroSerdeConfig(cleanUrls, autoRegister, bool(configs, AVRO_REMOVE_JAVA_PROPERTIES, true),
+                credentials,
                 Duration.ofMillis(number(configs, REQUEST_TIMEOUT_MS, 10_000)),
                 (int) number(configs, MAX_RETRIES, 3),
                 Duration.ofMillis(number(configs, RETRY_BACKOFF_MS, 100)),

@@ -27,10 +27,23 @@ public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.deserializer = new SpecificAvroDeserializer<>();
     }
 
-    /** A ready serde on a given client (which the caller closes). */
+    /** A ready serde on a given client (which the caller closes); schemas are registered as in the .avsc. */
     public SpecificAvroSerde(final SchemaRegistryClient client, final Class<T> type, final boolean autoRegister,
                              final boolean isKey) {
-        this.serializer = new SpecificAvroSerializer<>(client, autoRegister, isKey);
+        this(client, type, autoRegister, true, isKey);
+    }
+
+    /**
+     * A ready serde on a given client (which the caller closes).
+     *
+     * @param type                 the reader class (null: the class named by the writer schema)
+     * @param autoRegister         register schemas on first use, else only look their ids up
+     * @param removeJavaProperties register schemas without the generator's {@code avro.java.string} hints
+     * @param isKey                subjects {@code <topic>-key} (true) or {@code <topic>-value}
+     */
+    public SpecificAvroSerde(final SchemaRegistryClient client, final Class<T> type, final boolean autoRegister,
+                             final boolean removeJavaProperties, final boolean isKey) {
+        this.serializer = new SpecificAvroSerializer<>(client, autoRegister, removeJavaProperties, isKey);
         this.deserializer = new SpecificAvroDeserializer<>(client, type);
     }
 

@@ -26,6 +26,7 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     private SchemaRegistryClient client;
     private boolean ownsClient;
     private boolean autoRegister = true;
+    private boolean removeJavaProperties = true;
     private boolean isKey;
     private boolean configured;
     private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
@@ -34,10 +35,21 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     public SpecificAvroSerializer() {
     }
 
-    /** A ready serializer on a given client (which the caller closes). */
+    /** A ready serializer on a given client (which the caller closes), registering schemas as in the .avsc. */
     public SpecificAvroSerializer(final SchemaRegistryClient client, final boolean autoRegister, final boolean isKey) {
+        this(client, autoRegister, true, isKey);
+    }
+
+    /**
+     * A ready serializer on a given client (which the caller closes).
+     *
+     * @param removeJavaProperties register schemas without the generator's {@code avro.java.string} hints
+     */
+    public SpecificAvroSerializer(final SchemaRegistryClient client, final boolean autoRegister,
+                                  final boolean removeJavaProperties, final boolean isKey) {
         this.client = Objects.requireNonNull(client, "client");
         this.autoRegister = autoRegister;
+        this.removeJavaProperties = removeJavaProperties;
         this.isKey = isKey;
         this.configured = true;
     }
@@ -51,6 +63,7 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     void configure(final AvroSerdeConfig config, final boolean key, final SchemaRegistryClient shared) {
         this.isKey = key;
         this.autoRegister = config.autoRegisterSchemas();
+        this.removeJavaProperties = config.removeJavaProperties();
         if (shared != null) {
             this.client = shared;
         } else if (client == null) {
@@ -90,8 +103,9 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     }
 
     private int schemaId(final String subject, final Schema schema) {
+        final Schema registered = removeJavaProperties ? AvroSchemas.withoutJavaProperties(schema) : schema;
         try {
-            return autoRegister ? client.register(subject, schema) : client.getId(subject, schema);
+            return autoRegister ? client.register(subject, registered) : client.getId(subject, registered);
         } catch (final SchemaRegistryException e) {
             final String what = autoRegister ? "register" : "look up (auto.register.schemas=false)";
             throw new SerializationException("Cannot " + what + " schema " + schema.getFullName() + " under subject "

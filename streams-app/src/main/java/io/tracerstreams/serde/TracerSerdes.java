@@ -77,7 +77,8 @@ public final class TracerSerdes {
                                                                           final boolean isKey) {
         Objects.requireNonNull(type, "type");
         final SchemaRegistryClient client = SchemaRegistryClient.create(config);
-        return new SpecificAvroSerde<>(client, type, config.autoRegisterSchemas(), isKey).owning(client);
+        return new SpecificAvroSerde<>(client, type, config.autoRegisterSchemas(), config.removeJavaProperties(),
+                isKey).owning(client);
     }
 
     /** Any generated record class on a shared client (closed by the caller), e.g. one client per application. */

@@ -196,27 +196,29 @@ public final class TaskEngine implements Serializable {
         final Member member = members.get(served);
         final double[] probs = member.learner.probabilities(embedding, slotCount());
         final int top = EmbeddingClassifier.argmax(probs);
-        final double score = member.acceptor.score(Acceptor.features(probs, Double.NaN));
+        final boolean unknown = top < 0 || labels.isOverflow(top);
+        final double score = unknown ? 0.0 : member.acceptor.score(Acceptor.features(probs, Double.NaN));
         if (!gate.isOpen()) {
             return defer(requestId, score, traces < config.minAccepted() ? Reason.WARMING_UP : Reason.GATE_CLOSED,
                     timestampMs);
         }
+        if (unknown) {
+            return defer(requestId, score, Reason.UNKNOWN_LABEL, timestampMs);
+        }
         if (!gate.accepts(score)) {
             return defer(requestId, score, Reason.LOW_SCORE, timestampMs);
-        }
-        if (top < 0 || labels.isOverflow(top)) {
-            return defer(requestId, score, Reason.UNKNOWN_LABEL, timestampMs);
         }
         if (ood.isOutOfDistribution(embedding)) {
             return defer(requestId, score, Reason.OUT_OF_DISTRIBUTION, timestampMs);
         }
-        final boolean audit = AuditSampler.sampled(config.seed(), requestId, config.epsilon());
+        final double auditProbability = gate.auditProbability();
+        final boolean audit = AuditSampler.sampled(config.seed(), requestId, auditProbability);
         handled++;
         if (audit) {
             audited++;
         }
         return decision(requestId, Decision.HANDLED, labels.label(top), score, audit ? Reason.AUDIT : Reason.CONFIDENT,
-                audit, timestampMs);
+                audit, auditProbability, timestampMs);
     }
 
     /** Answers an unusable request (empty, oversized, undecodable text): DEFERRED, reason INVALID_INPUT, counted. */
@@ -227,30 +229,39 @@ public final class TaskEngine implements Serializable {
 
     /**
      * Learns one trace test-then-train: every surrogate first predicts it (the outcome enters its agreement
-     * window with the origin's weight, and its acceptor learns it), then learns it. Returns the gate events
+     * window with the trace's weight, and its acceptor learns it), then learns it. Returns the gate events
      * this trace caused (none, or one flip or learner switch).
      *
+     * <p>The weight follows from how the trace was sampled: 1 for a deferred request and for a trace tracer
+     * never routed (backfill), 1 / audit_probability for an audited handled request.
+     *
+     * @param routed the decision tracer gave this request, or null when it never routed it (backfill)
      * @throws IllegalArgumentException when the label is blank or the embedding is empty (callers validate first)
      */
     public List<GateEvent> learn(final String requestId, final String input, final float[] embedding,
-                                 final String llmLabel, final TraceOrigin origin, final long timestampMs) {
+                                 final String llmLabel, final RoutingDecision routed, final long timestampMs) {
+        final TraceOrigin origin = TraceOrigin.of(routed);
+        final double weight = origin == TraceOrigin.AUDITED ? 1.0 / routed.getAuditProbability() : 1.0;
         if (llmLabel == null || llmLabel.isBlank()) {
             throw new IllegalArgumentException("trace " + requestId + " of task " + task + " has a blank label");
         }
         if (embedding == null || embedding.length == 0) {
             throw new IllegalArgumentException("trace " + requestId + " of task " + task + " has no embedding");
         }
-        Objects.requireNonNull(origin, "origin");
         final int slot = labels.register(llmLabel);
         final int slots = slotCount();
-        final double weight = gateConfig.weightOf(origin);
         for (final Member member : members) {
             final double[] probs = member.learner.probabilities(embedding, slots);
             final int predicted = EmbeddingClassifier.argmax(probs);
             final boolean agreed = predicted == slot && !labels.isOverflow(slot);
             final double[] features = Acceptor.features(probs, Double.NaN);
-            member.window.add(member.acceptor.score(features), agreed, weight);
-            member.acceptor.learn(features, agreed, weight);
+            if (predicted < 0 || labels.isOverflow(predicted)) {
+                // routing would answer UNKNOWN_LABEL whatever the score: never in accepted(t) for t > 0
+                member.window.add(0.0, false, weight);
+            } else {
+                member.window.add(member.acceptor.score(features), agreed, weight);
+                member.acceptor.learn(features, agreed, weight);
+            }
         }
         for (final Member member : members) {
             member.learner.learn(embedding, slot);
@@ -403,12 +414,12 @@ public final class TaskEngine implements Serializable {
     private RoutingDecision defer(final String requestId, final double score, final Reason reason, final long timestampMs) {
         deferred++;
         deferrals.merge(reason, 1L, Long::sum);
-        return decision(requestId, Decision.DEFERRED, null, score, reason, false, timestampMs);
+        return decision(requestId, Decision.DEFERRED, null, score, reason, false, 1.0, timestampMs);
     }
 
     private RoutingDecision decision(final String requestId, final Decision decision, final String label,
                                      final double score, final Reason reason, final boolean audit,
-                                     final long timestampMs) {
+                                     final double auditProbability, final long timestampMs) {
         return RoutingDecision.newBuilder()
                 .setRequestId(requestId)
                 .setTask(task)
@@ -418,6 +429,7 @@ public final class TaskEngine implements Serializable {
                 .setThreshold(gate.isOpen() ? gate.threshold() : null)
                 .setReason(reason)
                 .setAudit(audit)
+                .setAuditProbability(auditProbability)
                 .setModelVersion(modelVersion())
                 .setTimestamp(Instant.ofEpochMilli(timestampMs))
                 .build();

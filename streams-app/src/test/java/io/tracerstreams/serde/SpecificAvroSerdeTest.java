@@ -54,7 +54,9 @@ class SpecificAvroSerdeTest {
         for (int i = 0; i < records.size(); i++) {
             final SpecificRecord back = roundTrip(serdes.get(i), "topic-" + i, records.get(i));
             assertThat(back).isEqualTo(records.get(i)).isNotSameAs(records.get(i));
-            assertThat(registry.getLatest("topic-" + i + "-value").schema()).isEqualTo(records.get(i).getSchema());
+            final Schema registered = registry.getLatest("topic-" + i + "-value").schema();
+            assertThat(registered).isEqualTo(AvroSchemas.withoutJavaProperties(records.get(i).getSchema()));
+            assertThat(registered.toString()).doesNotContain("avro.java");
         }
     }
 
@@ -86,8 +88,10 @@ class SpecificAvroSerdeTest {
         TracerSerdes.llmResponse(URL, false).serializer().serialize("t", SampleRecords.response());
 
         assertThat(registry.subjects()).containsExactlyInAnyOrder("t-key", "t-value");
-        assertThat(registry.getLatest("t-key").schema()).isEqualTo(LlmRequest.getClassSchema());
-        assertThat(registry.getLatest("t-value").schema()).isEqualTo(LlmResponse.getClassSchema());
+        assertThat(registry.getLatest("t-key").schema())
+                .isEqualTo(AvroSchemas.withoutJavaProperties(LlmRequest.getClassSchema()));
+        assertThat(registry.getLatest("t-value").schema())
+                .isEqualTo(AvroSchemas.withoutJavaProperties(LlmResponse.getClassSchema()));
     }
 
     @Test
@@ -107,9 +111,32 @@ class SpecificAvroSerdeTest {
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("auto.register.schemas=false").hasMessageContaining("t-value");
 
-        final int id = registry.register("t-value", LlmRequest.getClassSchema());
+        final int id = registry.register("t-value", AvroSchemas.withoutJavaProperties(LlmRequest.getClassSchema()));
         final byte[] bytes = serde.serializer().serialize("t", SampleRecords.request());
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
+    }
+
+    @Test
+    void shouldRegisterTheGeneratedSchemaVerbatimWhenAskedTo() {
+        final SpecificAvroSerde<LlmRequest> serde = TracerSerdes.llmRequest(Map.of(
+                AvroSerdeConfig.SCHEMA_REGISTRY_URL, URL, AvroSerdeConfig.AVRO_REMOVE_JAVA_PROPERTIES, false), false);
+        final byte[] bytes = serde.serializer().serialize("t", SampleRecords.request());
+
+        assertThat(registry.getLatest("t-value").schema()).isEqualTo(LlmRequest.getClassSchema());
+        assertThat(registry.getLatest("t-value").schema().toString()).contains("avro.java.string");
+        assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(SampleRecords.request());
+    }
+
+    @Test
+    void shouldStripOnlyJavaPropertiesFromSchemas() {
+        final Schema stripped = AvroSchemas.withoutJavaProperties(io.tracerstreams.schema.TaskStats.getClassSchema());
+        assertThat(stripped.toString()).doesNotContain("avro.java");
+        assertThat(org.apache.avro.SchemaNormalization.parsingFingerprint64(stripped)).isEqualTo(
+                org.apache.avro.SchemaNormalization.parsingFingerprint64(
+                        io.tracerstreams.schema.TaskStats.getClassSchema()));
+        assertThat(stripped.getField("frontier").doc()).isNull();
+        assertThat(stripped.getField("labels").doc()).isEqualTo("Labels the surrogate has seen.");
+        assertThat(stripped.getField("timestamp").schema().getLogicalType().getName()).isEqualTo("timestamp-millis");
     }
 
     @Test
@@ -224,6 +251,25 @@ class SpecificAvroSerdeTest {
         final byte[] bytes = serde.serializer().serialize("t", SampleRecords.gateEvent());
         assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(SampleRecords.gateEvent());
         serde.close();
+    }
+
+    @Test
+    void shouldReadIntoTheConfiguredValueType() {
+        final byte[] bytes = validBytes();
+        final SpecificAvroDeserializer<SpecificRecord> typed = new SpecificAvroDeserializer<>();
+        typed.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, URL,
+                AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, LlmRequest.class.getName()), false);
+        assertThat(typed.deserialize("t", bytes)).isInstanceOf(LlmRequest.class).isEqualTo(SampleRecords.request());
+
+        final SpecificAvroDeserializer<SpecificRecord> wrong = new SpecificAvroDeserializer<>();
+        assertThatThrownBy(() -> wrong.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, URL,
+                AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE, "java.lang.String"), false))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("specific.avro.value.type");
+        assertThatThrownBy(() -> wrong.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, URL,
+                AvroSerdeConfig.SPECIFIC_AVRO_KEY_TYPE, "no.such.Type"), true))
+                .isInstanceOf(org.apache.kafka.common.config.ConfigException.class)
+                .hasMessageContaining("specific.avro.key.type").hasMessageContaining("class not found");
     }
 
     @Test

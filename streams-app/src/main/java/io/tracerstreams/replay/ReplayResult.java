@@ -1,0 +1,146 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.replay;
+
+import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.task.TaskEngine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The metrics of one replay run, as DESIGN section 7 defines them.
+ *
+ * @param alpha                the target agreement
+ * @param seed                 the run's seed
+ * @param overall              every routed request
+ * @param test                 the test phase (the whole stream when there was no test split)
+ * @param last20               the last 20% of the routed requests
+ * @param gateFlips            gate state changes
+ * @param tracesUntilFirstOpen traces learned when the gate first opened, -1 when it never did
+ * @param servedLearner        the served surrogate at the end
+ * @param tracesLearned        traces the engine learned
+ * @param curve                one point per {@code curveEvery} requests
+ * @param gateEvents           every gate event, in order
+ */
+public record ReplayResult(double alpha, long seed, Metrics overall, Metrics test, Metrics last20, long gateFlips,
+                           long tracesUntilFirstOpen, String servedLearner, long tracesLearned,
+                           List<CurvePoint> curve, List<GateEvent> gateEvents) {
+
+    /**
+     * Routing metrics over a stretch of requests.
+     *
+     * @param requests           requests routed
+     * @param handled            answered by the surrogate
+     * @param agreedHandled      handled requests whose label equals the LLM's
+     * @param audited            handled requests also sent to the LLM
+     */
+    public record Metrics(long requests, long handled, long agreedHandled, long audited) {
+
+        /** HANDLED / requests. */
+        public double coverage() {
+            return requests == 0 ? 0.0 : (double) handled / requests;
+        }
+
+        /** Share of HANDLED whose label equals the hidden LLM label (NaN when nothing was handled). */
+        public double realisedAgreement() {
+            return handled == 0 ? Double.NaN : (double) agreedHandled / handled;
+        }
+
+        /** Deferred + audited: the calls the LLM still had to answer. */
+        public long llmCalls() {
+            return requests - handled + audited;
+        }
+
+        /** Share of all answers (surrogate's when handled, LLM's when deferred) equal to the LLM's label. */
+        public double endToEndAgreement() {
+            return requests == 0 ? Double.NaN : (double) (agreedHandled + requests - handled) / requests;
+        }
+
+        Metrics plus(final boolean handledNow, final boolean agreedNow, final boolean auditedNow) {
+            return new Metrics(requests + 1, handled + (handledNow ? 1 : 0), agreedHandled + (agreedNow ? 1 : 0),
+                    audited + (auditedNow ? 1 : 0));
+        }
+    }
+
+    /**
+     * One point of the curve: the block of requests that ends at {@code requests}.
+     *
+     * @param requests          requests routed so far
+     * @param traces            traces learned so far
+     * @param blockCoverage     coverage within the block
+     * @param blockAgreement    realised agreement within the block (NaN when nothing was handled)
+     * @param coverage          cumulative coverage
+     * @param agreementEstimate the gate's agreement estimate at the end of the block
+     * @param lowerBound        its lower bound
+     * @param gateOpen          the gate's state at the end of the block
+     */
+    public record CurvePoint(long requests, long traces, double blockCoverage, double blockAgreement, double coverage,
+                             double agreementEstimate, double lowerBound, boolean gateOpen) {
+    }
+
+    static final class Builder {
+        private final double alpha;
+        private final long seed;
+        private final int curveEvery;
+        private int testStart;
+        private int last20Start;
+        private Metrics overall = new Metrics(0, 0, 0, 0);
+        private Metrics test = new Metrics(0, 0, 0, 0);
+        private Metrics last20 = new Metrics(0, 0, 0, 0);
+        private final List<CurvePoint> curve = new ArrayList<>();
+        private final List<GateEvent> events = new ArrayList<>();
+        private Metrics block = new Metrics(0, 0, 0, 0);
+        private Metrics cumulative = new Metrics(0, 0, 0, 0);
+        private long flips;
+        private long firstOpen = -1;
+
+        Builder(final double alpha, final long seed, final int curveEvery) {
+            this.alpha = alpha;
+            this.seed = seed;
+            this.curveEvery = curveEvery;
+        }
+
+        /** Where the test phase starts and how many requests the stream has. */
+        void phases(final int testStartIndex, final int total) {
+            this.testStart = testStartIndex;
+            this.last20Start = total - Math.max(1, total / 5);
+        }
+
+        void onStep(final Replay.Step step, final TaskEngine engine) {
+            final boolean audit = step.decision().getAudit();
+            overall = overall.plus(step.handled(), step.agreed(), audit);
+            if (step.index() >= testStart) {
+                test = test.plus(step.handled(), step.agreed(), audit);
+            }
+            if (step.index() >= last20Start) {
+                last20 = last20.plus(step.handled(), step.agreed(), audit);
+            }
+            block = block.plus(step.handled(), step.agreed(), step.decision().getAudit());
+            cumulative = cumulative.plus(step.handled(), step.agreed(), step.decision().getAudit());
+            if (block.requests() == curveEvery) {
+                final var gate = engine.gateSnapshot();
+                curve.add(new CurvePoint(cumulative.requests(), engine.tracesLearned(), block.coverage(),
+                        block.realisedAgreement(), cumulative.coverage(), gate.agreement(), gate.lower(),
+                        engine.gateOpen()));
+                block = new Metrics(0, 0, 0, 0);
+            }
+        }
+
+        void onGateEvent(final GateEvent event, final TaskEngine engine) {
+            events.add(event);
+            if (event.getState() != event.getPrevious()) {
+                flips++;
+            }
+            if (firstOpen < 0 && event.getState() == io.tracerstreams.schema.GateState.OPEN) {
+                firstOpen = engine.tracesLearned();
+            }
+        }
+
+        ReplayResult build(final TaskEngine engine) {
+            return new ReplayResult(alpha, seed, overall, test, last20, flips, firstOpen, engine.servedLearner(),
+                    engine.tracesLearned(), List.copyOf(curve), List.copyOf(events));
+        }
+    }
+}

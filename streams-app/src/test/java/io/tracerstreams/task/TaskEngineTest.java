@@ -1,0 +1,153 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.task;
+
+import io.tracerstreams.schema.Decision;
+import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.schema.GateState;
+import io.tracerstreams.schema.Reason;
+import io.tracerstreams.schema.RoutingDecision;
+import io.tracerstreams.schema.TaskStats;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class TaskEngineTest {
+
+    private static final TaskConfig CONFIG = TaskConfig.DEFAULTS.withAlpha(0.9).withLearners(List.of("ncm", "softmax"));
+
+    /** Runs the closed loop (requests, then the LLM's answers for deferred and audited ones) for n requests. */
+    private static List<RoutingDecision> loop(final TaskEngine engine, final SyntheticIntents data, final int from,
+                                              final int n, final List<GateEvent> events) {
+        final List<RoutingDecision> decisions = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            final int c = data.nextClass();
+            final float[] x = data.sample(c);
+            final RoutingDecision d = engine.route("r" + i, "text " + i, x, i);
+            decisions.add(d);
+            if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
+                events.addAll(engine.learn("r" + i, null, x, SyntheticIntents.label(c), d, i));
+            }
+        }
+        return decisions;
+    }
+
+    @Test
+    void shouldWarmUpThenOpenTheGateOnALearnableStream() {
+        final TaskEngine engine = TaskEngine.create("intents", CONFIG);
+        final SyntheticIntents data = new SyntheticIntents(10, 32, 0.35, 7);
+        final List<GateEvent> events = new ArrayList<>();
+        final List<RoutingDecision> decisions = loop(engine, data, 0, 5_000, events);
+
+        assertThat(decisions.get(0).getReason()).isEqualTo(Reason.WARMING_UP);
+        assertThat(events).anySatisfy(e -> assertThat(e.getState()).isEqualTo(GateState.OPEN));
+        final long handled = decisions.stream().filter(d -> d.getDecision() == Decision.HANDLED).count();
+        assertThat(handled).isGreaterThan(2_000);
+        final TaskStats stats = engine.stats(5_000);
+        assertThat(stats.getRequestsSeen()).isEqualTo(5_000);
+        assertThat(stats.getHandled() + stats.getDeferred()).isEqualTo(5_000);
+        assertThat(stats.getTeacherCallsSaved()).isEqualTo(stats.getHandled() - stats.getAudited());
+        assertThat(stats.getLabels()).isEqualTo(10);
+        assertThat(stats.getFrontier()).hasSize(CONFIG.frontierAlphas().size());
+    }
+
+    @Test
+    void shouldAuditAboutEpsilonOfHandledRequests() {
+        final TaskEngine engine = TaskEngine.create("intents", CONFIG.withEpsilon(0.2));
+        final SyntheticIntents data = new SyntheticIntents(5, 32, 0.2, 3);
+        final List<RoutingDecision> decisions = loop(engine, data, 0, 6_000, new ArrayList<>());
+        final List<RoutingDecision> handled = decisions.stream().filter(d -> d.getDecision() == Decision.HANDLED).toList();
+        assertThat(handled).hasSizeGreaterThan(2_000);
+        final double auditShare = handled.stream().filter(RoutingDecision::getAudit).count() / (double) handled.size();
+        assertThat(auditShare).isCloseTo(0.2, within(0.03));
+        assertThat(handled).allSatisfy(d -> assertThat(d.getAuditProbability()).isGreaterThanOrEqualTo(0.2));
+        assertThat(handled).allSatisfy(d -> assertThat(d.getReason())
+                .isEqualTo(d.getAudit() ? Reason.AUDIT : Reason.CONFIDENT));
+    }
+
+    @Test
+    void shouldMakeTheSameDecisionsAfterRestoreAsTheOriginal() {
+        final SyntheticIntents data = new SyntheticIntents(8, 32, 0.4, 11);
+        final TaskEngine original = TaskEngine.create("intents", CONFIG);
+        loop(original, data, 0, 1_500, new ArrayList<>());
+        final TaskEngine restored = TaskEngine.restore(original.snapshot());
+
+        final SyntheticIntents sameStreamA = new SyntheticIntents(8, 32, 0.4, 99);
+        final SyntheticIntents sameStreamB = new SyntheticIntents(8, 32, 0.4, 99);
+        final List<GateEvent> eventsA = new ArrayList<>();
+        final List<GateEvent> eventsB = new ArrayList<>();
+        final List<RoutingDecision> a = loop(original, sameStreamA, 1_500, 1_500, eventsA);
+        final List<RoutingDecision> b = loop(restored, sameStreamB, 1_500, 1_500, eventsB);
+
+        assertThat(b).isEqualTo(a);
+        assertThat(eventsB).isEqualTo(eventsA);
+        assertThat(restored.stats(1).toString()).isEqualTo(original.stats(1).toString());
+    }
+
+    @Test
+    void shouldRejectInvalidInputAndCountIt() {
+        final TaskEngine engine = TaskEngine.create("intents", CONFIG);
+        final RoutingDecision d = engine.rejectInvalid("r1", "empty input", 0);
+        assertThat(d.getDecision()).isEqualTo(Decision.DEFERRED);
+        assertThat(d.getReason()).isEqualTo(Reason.INVALID_INPUT);
+        assertThat(engine.route("r2", "x", new float[0], 0).getReason()).isEqualTo(Reason.INVALID_INPUT);
+        assertThat(engine.stats(0).getInvalid()).isEqualTo(2);
+        assertThatThrownBy(() -> engine.learn("r3", "x", new float[] {1f}, " ", null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank label");
+    }
+
+    @Test
+    void shouldNeverHandleRequestsPredictedAsALabelBeyondTheCap() {
+        final TaskConfig capped = new TaskConfig(0.9, 0.05, 0.05, 2_000, 50, 0.05, 3, List.of("ncm"),
+                List.of(0.9), 0.0, 1L);
+        final TaskEngine engine = TaskEngine.create("capped", capped);
+        final SyntheticIntents data = new SyntheticIntents(6, 32, 0.2, 5);
+        final List<RoutingDecision> decisions = loop(engine, data, 0, 5_000, new ArrayList<>());
+        assertThat(engine.labels()).hasSize(3);
+        assertThat(decisions).anySatisfy(d -> assertThat(d.getReason()).isEqualTo(Reason.UNKNOWN_LABEL));
+        assertThat(decisions).filteredOn(d -> d.getDecision() == Decision.HANDLED)
+                .allSatisfy(d -> assertThat(engine.labels()).contains(d.getLabel()));
+    }
+
+    @Test
+    void shouldKeepTheGateClosedWhenLabelsAreNoise() {
+        final TaskEngine engine = TaskEngine.create("noise", CONFIG);
+        final java.util.Random random = new java.util.Random(5);
+        final SyntheticIntents data = new SyntheticIntents(3, 32, 0.5, 5);
+        final List<GateEvent> events = new ArrayList<>();
+        for (int i = 0; i < 4_000; i++) {
+            final float[] x = data.sample(data.nextClass());
+            final RoutingDecision d = engine.route("r" + i, null, x, i);
+            assertThat(d.getDecision()).isEqualTo(Decision.DEFERRED);
+            events.addAll(engine.learn("r" + i, null, x, SyntheticIntents.label(random.nextInt(3)), d, i));
+        }
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseSomethingThatIsNotASnapshot() {
+        assertThatThrownBy(() -> TaskEngine.restore(new byte[] {1, 2, 3}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snapshot");
+    }
+
+    @Test
+    void shouldDrawAuditsUniformlyAndReproducibly() {
+        int below = 0;
+        for (int i = 0; i < 100_000; i++) {
+            final double u = AuditSampler.uniform(42, "request-" + i);
+            assertThat(u).isBetween(0.0, 1.0);
+            if (u < 0.05) {
+                below++;
+            }
+        }
+        assertThat(below / 100_000.0).isCloseTo(0.05, within(0.004));
+        assertThat(AuditSampler.uniform(42, "x")).isEqualTo(AuditSampler.uniform(42, "x"));
+        assertThat(AuditSampler.uniform(42, "x")).isNotEqualTo(AuditSampler.uniform(43, "x"));
+    }
+}
