@@ -4,7 +4,7 @@
 package io.tracerstreams.topology;
 
 import io.tracerstreams.config.TracerConfig;
-import io.tracerstreams.task.TraceOrigin;
+import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -189,8 +189,7 @@ final class EngineStore {
         switch (type) {
             case ROUTE -> engine.route(requestId, r.readString(), r.readFloats(), ts);
             case REJECT -> engine.rejectInvalid(requestId, r.readString(), ts);
-            case LEARN -> engine.learn(requestId, r.readString(), r.readFloats(), r.readString(),
-                    TraceOrigin.values()[r.readByte()], ts);
+            case LEARN -> engine.learn(requestId, r.readString(), r.readFloats(), r.readString(), DecisionCodec.read(r), ts);
             default -> throw new IllegalStateException("unknown journal entry type " + type);
         }
     }
@@ -209,9 +208,11 @@ final class EngineStore {
 
     /** Journals a learn call that succeeded. */
     void journalLearn(final String task, final String requestId, final String input, final float[] embedding, final String label,
-                      final TraceOrigin origin, final long ts) {
-        append(task, new BinaryCodec.Writer().writeByte(JOURNAL_VERSION).writeByte(LEARN).writeString(requestId).writeLong(ts)
-                .writeString(input).writeFloats(embedding).writeString(label).writeByte(origin.ordinal()).toBytes());
+                      final RoutingDecision routed, final long ts) {
+        final BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(JOURNAL_VERSION).writeByte(LEARN).writeString(requestId)
+                .writeLong(ts).writeString(input).writeFloats(embedding).writeString(label);
+        DecisionCodec.write(w, routed);
+        append(task, w.toBytes());
     }
 
     private void append(final String task, final byte[] entry) {

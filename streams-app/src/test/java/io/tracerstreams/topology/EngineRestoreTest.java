@@ -9,7 +9,6 @@ import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
 import io.tracerstreams.task.TaskConfig;
-import io.tracerstreams.task.TraceOrigin;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
 import org.apache.kafka.streams.KeyValue;
@@ -62,8 +61,8 @@ class EngineRestoreTest {
 
                 @Override
                 public List<GateEvent> learn(final String requestId, final String input, final float[] embedding, final String label,
-                                             final TraceOrigin origin, final long ts) {
-                    return real.learn(requestId, input, embedding, label, origin, ts);
+                                             final RoutingDecision routed, final long ts) {
+                    return real.learn(requestId, input, embedding, label, routed, ts);
                 }
 
                 @Override
