@@ -12,6 +12,7 @@ import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
 import io.tracerstreams.serde.MockSchemaRegistryClient;
 import io.tracerstreams.topology.DeadLetterReason;
+import io.tracerstreams.topology.OutputListener;
 import io.tracerstreams.topology.TracerApp;
 import io.tracerstreams.topology.TracerCounters;
 
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,6 +94,19 @@ abstract class TopologyITBase {
     void shouldRouteLearnOpenTheGateAndDeadLetterBadRecords() throws Exception {
         final TracerConfig config = config("flow");
         try (TracerApp app = start(config); LlmSimulator llm = new LlmSimulator(config, "intents", 5L)) {
+            final List<RoutingDecision> observed = new CopyOnWriteArrayList<>();
+            final List<Map<String, String>> observedDead = new CopyOnWriteArrayList<>();
+            app.observe(new OutputListener() {
+                @Override
+                public void onDecision(final RoutingDecision decision) {
+                    observed.add(decision);
+                }
+
+                @Override
+                public void onDeadLetter(final Map<String, String> headers, final byte[] value) {
+                    observedDead.add(headers);
+                }
+            });
             for (int round = 0; round < 12 && llm.gateEvents.isEmpty(); round++) {
                 llm.round(50, TIMEOUT);
                 llm.poll();
@@ -112,6 +127,10 @@ abstract class TopologyITBase {
                     && llm.latestStats().getTracesSeen() == llm.responsesSent, TIMEOUT))
                     .as("stats reach %d requests and %d traces: %s", llm.requestsSent, llm.responsesSent, llm.latestStats())
                     .isTrue();
+            // TracerApp.observe delivered the same committed outputs
+            assertThat(llm.pollUntil(() -> observed.size() >= llm.requestsSent && !observedDead.isEmpty(), TIMEOUT)).isTrue();
+            assertThat(observed).hasSize(llm.requestsSent);
+            assertThat(observedDead.get(0)).containsEntry("x-tracer-reason", "undecodable");
         }
     }
 

@@ -187,6 +187,10 @@ public final class TracerApp implements AutoCloseable {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
         }
+        if (partitions.isEmpty()) {
+            consumer.close(Duration.ZERO);
+            throw new IllegalStateException("cannot observe: none of the output topics exists (topics.create=false?)");
+        }
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // resolve the end offsets now: nothing committed after observe() is missed
