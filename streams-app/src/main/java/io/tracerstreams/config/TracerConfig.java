@@ -460,7 +460,11 @@ public final class TracerConfig extends AbstractConfig {
         }
         out.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
         out.remove("url");
-        out.put("basic.auth.credentials.source", getString(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG));
+        // the serde's default is the URL behaviour; an explicit URL requires user info in the url
+        out.remove("basic.auth.credentials.source");
+        if (originals().containsKey(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG)) {
+            out.put("basic.auth.credentials.source", getString(SCHEMA_REGISTRY_AUTH_SOURCE_CONFIG));
+        }
         final Password userInfo = getPassword(SCHEMA_REGISTRY_USER_INFO_CONFIG);
         if (userInfo != null) {
             out.put("basic.auth.user.info", userInfo.value());
@@ -496,6 +500,7 @@ public final class TracerConfig extends AbstractConfig {
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics().dlq());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // the consumer's own fetch wait must not exceed poll.ms, or an idle partition still waits 500 ms
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), (int) Math.min(500L, getLong(POLL_MS_CONFIG)));
         // snapshot chunks are up to snapshot.chunk.bytes: leave the producer's request size headroom
@@ -519,7 +524,6 @@ public final class TracerConfig extends AbstractConfig {
 
     private static ConfigDef buildConfigDef() {
         final NonEmptyString nonEmpty = new NonEmptyString();
-        final String tmp = System.getProperty("java.io.tmpdir");
         final String home = System.getProperty("user.home");
         return new ConfigDef()
                 .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, nonEmpty, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -556,7 +560,7 @@ public final class TracerConfig extends AbstractConfig {
                         PROCESSING_GUARANTEE_DOC)
                 .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.between(1, 256), Importance.MEDIUM,
                         "Stream threads of this instance.")
-                .define(STATE_DIR_CONFIG, Type.STRING, Path.of(tmp, "tracer-streams").toString(), nonEmpty, Importance.HIGH,
+                .define(STATE_DIR_CONFIG, Type.STRING, Path.of(home, ".tracer-streams", "state").toString(), nonEmpty, Importance.HIGH,
                         STATE_DIR_DOC)
                 .define(POLL_MS_CONFIG, Type.LONG, 10L, Range.between(1, 10_000), Importance.LOW, POLL_MS_DOC)
                 .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 20L, Range.between(1, 600_000), Importance.MEDIUM,

@@ -4,7 +4,7 @@
 package io.tracerstreams.topology;
 
 import io.tracerstreams.config.TracerConfig;
-import io.tracerstreams.task.TraceOrigin;
+import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -76,6 +76,8 @@ final class EngineStore {
         final RouterEngine engine;
         Meta meta;
         long nextSeq;
+        /** The journal length at which the next snapshot is due (moved on when a snapshot fails). */
+        long snapshotDue = -1;
 
         Loaded(final RouterEngine engine, final Meta meta, final long nextSeq) {
             this.engine = engine;
@@ -187,8 +189,7 @@ final class EngineStore {
         switch (type) {
             case ROUTE -> engine.route(requestId, r.readString(), r.readFloats(), ts);
             case REJECT -> engine.rejectInvalid(requestId, r.readString(), ts);
-            case LEARN -> engine.learn(requestId, r.readString(), r.readFloats(), r.readString(),
-                    TraceOrigin.values()[r.readByte()], ts);
+            case LEARN -> engine.learn(requestId, r.readString(), r.readFloats(), r.readString(), DecisionCodec.read(r), ts);
             default -> throw new IllegalStateException("unknown journal entry type " + type);
         }
     }
@@ -207,17 +208,31 @@ final class EngineStore {
 
     /** Journals a learn call that succeeded. */
     void journalLearn(final String task, final String requestId, final String input, final float[] embedding, final String label,
-                      final TraceOrigin origin, final long ts) {
-        append(task, new BinaryCodec.Writer().writeByte(JOURNAL_VERSION).writeByte(LEARN).writeString(requestId).writeLong(ts)
-                .writeString(input).writeFloats(embedding).writeString(label).writeByte(origin.ordinal()).toBytes());
+                      final RoutingDecision routed, final long ts) {
+        final BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(JOURNAL_VERSION).writeByte(LEARN).writeString(requestId)
+                .writeLong(ts).writeString(input).writeFloats(embedding).writeString(label);
+        DecisionCodec.write(w, routed);
+        append(task, w.toBytes());
     }
 
     private void append(final String task, final byte[] entry) {
         final Loaded loaded = engine(task);
         journal.put(journalKey(task, loaded.nextSeq), entry);
         loaded.nextSeq++;
-        if (loaded.nextSeq - loaded.meta.journalFrom() >= config.snapshotIntervalCalls()) {
-            snapshot(task, loaded);
+        if (loaded.snapshotDue < 0) {
+            loaded.snapshotDue = loaded.meta.journalFrom() + config.snapshotIntervalCalls();
+        }
+        if (loaded.nextSeq >= loaded.snapshotDue) {
+            try {
+                snapshot(task, loaded);
+                loaded.snapshotDue = loaded.nextSeq + config.snapshotIntervalCalls();
+            } catch (final RuntimeException e) {
+                // the call is journaled, so nothing is lost: the journal grows until a snapshot succeeds
+                counters.increment(Counter.SNAPSHOT_FAILURES);
+                loaded.snapshotDue = loaded.nextSeq + config.snapshotIntervalCalls();
+                LOG.error("task {}: snapshot failed; the journal keeps every call since generation {} ({} calls)", task,
+                        loaded.meta.generation(), loaded.nextSeq - loaded.meta.journalFrom(), e);
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
 import io.tracerstreams.task.TaskConfig;
 import io.tracerstreams.task.TaskEngine;
-import io.tracerstreams.task.TraceOrigin;
 
 import java.util.List;
 
@@ -29,7 +28,7 @@ public interface RouterEngine {
     RoutingDecision rejectInvalid(String requestId, String why, long timestampMs);
 
     /** See {@link TaskEngine#learn}. */
-    List<GateEvent> learn(String requestId, String input, float[] embedding, String llmLabel, TraceOrigin origin, long timestampMs);
+    List<GateEvent> learn(String requestId, String input, float[] embedding, String llmLabel, RoutingDecision routed, long timestampMs);
 
     /** See {@link TaskEngine#stats}. */
     TaskStats stats(long timestampMs);
@@ -79,8 +78,8 @@ public interface RouterEngine {
 
         @Override
         public List<GateEvent> learn(final String requestId, final String input, final float[] embedding, final String llmLabel,
-                                     final TraceOrigin origin, final long timestampMs) {
-            return engine.learn(requestId, input, embedding, llmLabel, origin, timestampMs);
+                                     final RoutingDecision routed, final long timestampMs) {
+            return engine.learn(requestId, input, embedding, llmLabel, routed, timestampMs);
         }
 
         @Override

@@ -39,10 +39,11 @@ import java.util.Set;
  *       embedding when the LLM will answer it (DEFERRED, or HANDLED with audit), as a bare marker otherwise.
  *       An invalid request -&gt; {@code engine.rejectInvalid} -&gt; DEFERRED, INVALID_INPUT. A request id seen
  *       before -&gt; dead letter, not routed again.</li>
- *   <li>Response: learned once ({@value #LEARNED_STORE} remembers learned ids for dedupe.retention.ms). Its
- *       origin comes from the pending request: DEFERRED, or AUDITED when the decision had audit = true. Without
- *       a pending request (never seen, expired, or handled without audit) a response with a usable input is
- *       learned as BACKFILL; one without input is a dead letter. {@code engine.learn}'s gate events go to the
+ *   <li>Response: learned once ({@value #LEARNED_STORE} remembers learned ids for dedupe.retention.ms), with
+ *       the decision its request got (the engine derives the trace's origin and weight from it: DEFERRED, or
+ *       AUDITED with weight 1 / audit_probability). Without a pending request (never seen, expired) a response
+ *       with a usable input is learned as BACKFILL (no decision); a response to a request HANDLED without audit
+ *       is learned from its own input (the engine weighs it as backfill); one without input is a dead letter. {@code engine.learn}'s gate events go to the
  *       gate-events topic and its compacted gate-state copy (key task). A label that is new when the task
  *       already knows label.cap labels is learned (the engine treats it as unknown) and copied to the
  *       dead-letter topic.</li>
@@ -131,7 +132,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         }
         engines.journalRoute(t.task(), t.requestId(), t.input(), t.embedding(), t.timestampMs());
         final boolean llmAnswers = decision.getDecision() == Decision.DEFERRED || decision.getAudit();
-        pending.put(t.requestId(), encodePending(llmAnswers ? AWAITING_LLM : HANDLED, decision.getAudit(), t.task(),
+        pending.put(t.requestId(), encodePending(llmAnswers ? AWAITING_LLM : HANDLED, decision, t.task(),
                 llmAnswers ? t.input() : null, llmAnswers ? t.embedding() : null, t.timestampMs()));
         emitDecision(decision, t.timestampMs());
     }
@@ -148,7 +149,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
             return;
         }
         engines.journalReject(t.task(), t.requestId(), t.note(), t.timestampMs());
-        pending.put(t.requestId(), encodePending(INVALID, false, t.task(), null, null, t.timestampMs()));
+        pending.put(t.requestId(), encodePending(INVALID, decision, t.task(), null, null, t.timestampMs()));
         emitDecision(decision, t.timestampMs());
     }
 
@@ -178,15 +179,16 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         }
         final String input;
         final float[] embedding;
-        final TraceOrigin origin;
+        final RoutingDecision routed;
         if (req != null && req.kind == AWAITING_LLM) {
             input = req.input;
             embedding = req.embedding;
-            origin = req.audit ? TraceOrigin.AUDITED : TraceOrigin.DEFERRED;
+            routed = req.decision;
         } else if (t.input() != null) {
+            // never routed (or expired): backfill; handled without audit: the engine weighs it as backfill too
             input = t.input();
             embedding = t.embedding();
-            origin = TraceOrigin.BACKFILL;
+            routed = req == null ? null : req.decision;
         } else {
             final String why = req != null ? "the request was HANDLED without audit and the response carries no usable input"
                     : "no pending request (never seen, or older than pending.retention.ms) and no usable input";
@@ -195,19 +197,19 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         }
         final List<GateEvent> events;
         try {
-            events = engines.engine(t.task()).engine().learn(t.requestId(), input, embedding, t.label(), origin, t.timestampMs());
+            events = engines.engine(t.task()).engine().learn(t.requestId(), input, embedding, t.label(), routed, t.timestampMs());
         } catch (final RuntimeException e) {
             engineFailed(t, e);
             return;
         }
-        engines.journalLearn(t.task(), t.requestId(), input, embedding, t.label(), origin, t.timestampMs());
+        engines.journalLearn(t.task(), t.requestId(), input, embedding, t.label(), routed, t.timestampMs());
         checkLabelCap(t);
         if (req != null) {
             pending.delete(t.requestId());
         }
         learned.put(t.requestId(), ByteBuffer.allocate(Long.BYTES).putLong(t.timestampMs()).array());
         counters.increment(Counter.TRACES_LEARNED);
-        if (origin == TraceOrigin.BACKFILL) {
+        if (TraceOrigin.of(routed) == TraceOrigin.BACKFILL) {
             counters.increment(Counter.BACKFILL_TRACES);
         }
         for (final GateEvent e : events) {
@@ -304,13 +306,14 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
 
     // ------------------------------------------------------------------ store values
 
-    private record Pending(byte kind, boolean audit, String task, String input, float[] embedding, long timestampMs) {
+    private record Pending(byte kind, RoutingDecision decision, String task, String input, float[] embedding, long timestampMs) {
     }
 
-    private static byte[] encodePending(final byte kind, final boolean audit, final String task, final String input,
+    private static byte[] encodePending(final byte kind, final RoutingDecision decision, final String task, final String input,
                                         final float[] embedding, final long ts) {
-        return new BinaryCodec.Writer().writeByte(1).writeByte(kind).writeBoolean(audit).writeString(task).writeString(input)
-                .writeFloats(embedding).writeLong(ts).toBytes();
+        final BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(1).writeByte(kind);
+        DecisionCodec.write(w, decision);
+        return w.writeString(task).writeString(input).writeFloats(embedding).writeLong(ts).toBytes();
     }
 
     private static Pending decodePending(final byte[] b) {
@@ -319,7 +322,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         if (version != 1) {
             throw new IllegalStateException("unknown pending-request version " + version);
         }
-        return new Pending((byte) r.readByte(), r.readBoolean(), r.readString(), r.readString(), r.readFloats(), r.readLong());
+        return new Pending((byte) r.readByte(), DecisionCodec.read(r), r.readString(), r.readString(), r.readFloats(), r.readLong());
     }
 
     private static Set<String> decodeLabels(final byte[] b) {

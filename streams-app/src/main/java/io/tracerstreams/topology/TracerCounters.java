@@ -40,6 +40,8 @@ public final class TracerCounters {
         STATS_EMITTED,
         /** Engine snapshots written. */
         SNAPSHOTS,
+        /** Engine snapshots that failed (the journal keeps growing until one succeeds). */
+        SNAPSHOT_FAILURES,
         /** Engines loaded from the stores (first use in a stream task: after a start, restart or move). */
         ENGINE_LOADS,
         /** Journaled engine calls replayed while loading. */

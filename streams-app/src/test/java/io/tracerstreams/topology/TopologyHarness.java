@@ -1,0 +1,117 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.topology;
+
+import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.featurize.Featurizer;
+import io.tracerstreams.featurize.HashingFeaturizer;
+import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.schema.LlmRequest;
+import io.tracerstreams.schema.LlmResponse;
+import io.tracerstreams.schema.RoutingDecision;
+import io.tracerstreams.schema.TaskStats;
+import io.tracerstreams.serde.MockSchemaRegistryClient;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The topology on a TopologyTestDriver with a mock:// registry and the hashing featurizer. */
+final class TopologyHarness implements AutoCloseable {
+
+    final TracerConfig config;
+    final TracerCounters counters = new TracerCounters();
+    final TopicSerdes serdes;
+    final Featurizer featurizer = new HashingFeaturizer(64);
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, LlmRequest> requests;
+    final TestInputTopic<String, LlmResponse> responses;
+    final TestInputTopic<byte[], byte[]> rawRequests;
+    final TestInputTopic<byte[], byte[]> rawResponses;
+    final TestOutputTopic<String, RoutingDecision> decisions;
+    final TestOutputTopic<String, GateEvent> gateEvents;
+    final TestOutputTopic<String, GateEvent> gateState;
+    final TestOutputTopic<String, TaskStats> stats;
+    final TestOutputTopic<byte[], byte[]> dlq;
+    private final String registry;
+    private Instant clock = Instant.parse("2026-11-27T12:00:00Z");
+
+    /** Test settings: a small window so the gate can open within a few hundred traces. */
+    static Map<String, Object> settings(final Path stateDir) {
+        final Map<String, Object> m = new HashMap<>();
+        m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://topology-" + UUID.randomUUID());
+        m.put(TracerConfig.STATE_DIR_CONFIG, stateDir.toString());
+        m.put(TracerConfig.WINDOW_SIZE_CONFIG, "300");
+        m.put(TracerConfig.MIN_ACCEPTED_CONFIG, "30");
+        m.put(TracerConfig.ALPHA_CONFIG, "0.8");
+        m.put(TracerConfig.DELTA_CONFIG, "0.1");
+        m.put(TracerConfig.EPSILON_CONFIG, "0.2");
+        m.put(TracerConfig.LEARNERS_CONFIG, "ncm,knn");
+        m.put(TracerConfig.MAX_INPUT_CHARS_CONFIG, "200");
+        m.put(TracerConfig.STATS_INTERVAL_MS_CONFIG, "1000");
+        m.put(TracerConfig.SNAPSHOT_INTERVAL_CONFIG, "37");
+        m.put(TracerConfig.SNAPSHOT_CHUNK_BYTES_CONFIG, "65536");
+        return m;
+    }
+
+    TopologyHarness(final Map<String, Object> settings) {
+        this(settings, RouterEngine.TASK_ENGINE);
+    }
+
+    TopologyHarness(final Map<String, Object> settings, final RouterEngine.Factory engines) {
+        this.config = new TracerConfig(settings);
+        this.registry = config.schemaRegistryUrl();
+        this.serdes = TopicSerdes.fromConfig(config);
+        this.driver = new TopologyTestDriver(TracerTopology.build(config, featurizer, serdes, counters, engines),
+                config.toStreamsProperties(), clock);
+        final TracerConfig.Topics t = config.topics();
+        final StringSerializer s = new StringSerializer();
+        final StringDeserializer d = new StringDeserializer();
+        requests = driver.createInputTopic(t.requests(), s, serdes.request().serializer(), clock, Duration.ofMillis(10));
+        responses = driver.createInputTopic(t.responses(), s, serdes.response().serializer(), clock, Duration.ofMillis(10));
+        rawRequests = driver.createInputTopic(t.requests(), new ByteArraySerializer(), new ByteArraySerializer());
+        rawResponses = driver.createInputTopic(t.responses(), new ByteArraySerializer(), new ByteArraySerializer());
+        decisions = driver.createOutputTopic(t.decisions(), d, serdes.decision().deserializer());
+        gateEvents = driver.createOutputTopic(t.gateEvents(), d, serdes.gate().deserializer());
+        gateState = driver.createOutputTopic(t.gateState(), d, serdes.gate().deserializer());
+        stats = driver.createOutputTopic(t.taskStats(), d, serdes.stats().deserializer());
+        dlq = driver.createOutputTopic(t.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    Instant tick() {
+        clock = clock.plusMillis(10);
+        return clock;
+    }
+
+    void request(final String task, final String id, final String input) {
+        final Instant ts = tick();
+        requests.pipeInput(task, LlmRequest.newBuilder().setRequestId(id).setTask(task).setInput(input).setTimestamp(ts).build(), ts);
+    }
+
+    void response(final String task, final String id, final String label, final String inputOrNull) {
+        final Instant ts = tick();
+        responses.pipeInput(task, LlmResponse.newBuilder().setRequestId(id).setTask(task).setLabel(label).setInput(inputOrNull)
+                .setModel("llm").setTimestamp(ts).build(), ts);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        serdes.close();
+        featurizer.close();
+        MockSchemaRegistryClient.dropScope(MockSchemaRegistryClient.scopeOf(registry));
+    }
+}
