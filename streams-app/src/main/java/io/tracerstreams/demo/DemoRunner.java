@@ -5,7 +5,6 @@ package io.tracerstreams.demo;
 
 import io.tracerstreams.broker.EmbeddedKafka;
 import io.tracerstreams.config.TracerConfig;
-import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.replay.Datasets;
 import io.tracerstreams.replay.LabelledText;
 import io.tracerstreams.schema.LlmRequest;
@@ -13,11 +12,9 @@ import io.tracerstreams.schema.LlmResponse;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.serde.MockSchemaRegistryClient;
 import io.tracerstreams.topology.TopicSerdes;
-import io.tracerstreams.topology.TracerCounters;
-import io.tracerstreams.topology.TracerTopology;
+import io.tracerstreams.topology.TracerApp;
 import io.tracerstreams.web.LiveState;
 import io.tracerstreams.web.LiveView;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,8 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +44,7 @@ import java.util.stream.Stream;
 
 /**
  * The zero-setup demo (design section 8, "embedded"): an in-process KRaft broker, the in-process
- * {@code mock://} schema registry, tracer's topology, a {@link RequestGenerator} playing the calling
+ * {@code mock://} schema registry, tracer itself ({@link TracerApp}), a {@link RequestGenerator} playing the calling
  * service, a {@link SimulatedLlm} answering what tracer defers or audits, the {@link LiveView} and a
  * terminal progress display. It stops on the request limit, the duration, {@link #stop()} or Ctrl-C
  * (a shutdown hook), drains what is in flight, and returns a {@link DemoSummary} measured by the
@@ -167,24 +162,14 @@ public final class DemoRunner {
             final EmbeddedKafka kafka = EmbeddedKafka.start();
             resources.add(kafka);
             final TracerConfig config = new TracerConfig(configMap(kafka.bootstrapServers(), registryUrl, stateDir));
-            createTopics(kafka, config);
-
             final TopicSerdes serdes = TopicSerdes.forRegistryUrl(registryUrl);
             resources.add(serdes);
-            banner("loading the " + options.embeddingModel() + " featurizer ...");
-            final Featurizer featurizer = config.openFeaturizer();
-            resources.add(featurizer);
-            final KafkaStreams streams = new KafkaStreams(
-                    TracerTopology.build(config, featurizer, serdes, new TracerCounters()), config.toStreamsProperties());
-            resources.add(() -> streams.close(Duration.ofSeconds(15)));
-            streams.setUncaughtExceptionHandler(e -> {
-                LOG.error("tracer's stream thread failed", e);
-                failure = "stream thread failed: " + e;
-                stopRequested = true;
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            });
-            streams.start();
-            awaitRunning(streams);
+            banner("loading the " + options.embeddingModel() + " featurizer and starting tracer ...");
+            final TracerApp app = TracerApp.run(config); // creates the topics, owns the featurizer
+            resources.add(app);
+            if (!app.awaitRunning(Duration.ofSeconds(90))) {
+                throw new IllegalStateException("tracer did not reach RUNNING within 90 s (state " + app.state() + ")");
+            }
 
             if (options.port() >= 0) {
                 view = LiveView.start(state, options.host(), options.port(), 250);
@@ -226,6 +211,10 @@ public final class DemoRunner {
             long lastPrint = 0;
             while (generatorThread.isAlive()) {
                 generatorThread.join(100);
+                if (!app.state().isRunningOrRebalancing() && !interrupted) {
+                    failure = "tracer stopped (state " + app.state() + ")";
+                    stopRequested = true;
+                }
                 final long now = System.currentTimeMillis();
                 if (progress != null && now - lastPrint >= printEvery) {
                     progress.show(score.results(), state, generator.sent(), seconds(started));
@@ -317,18 +306,6 @@ public final class DemoRunner {
         return m;
     }
 
-    private static void createTopics(final EmbeddedKafka kafka, final TracerConfig config) {
-        final TracerConfig.Topics t = config.topics();
-        final int partitions = config.topicPartitions();
-        final List<NewTopic> topics = new ArrayList<>();
-        for (final String name : List.of(t.requests(), t.responses(), t.decisions(), t.gateEvents(), t.taskStats(),
-                t.reports(), t.dlq())) {
-            topics.add(new NewTopic(name, partitions, (short) 1));
-        }
-        topics.add(new NewTopic(t.gateState(), partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-        kafka.createTopics(topics);
-    }
-
     private static Map<String, Object> producerProps(final EmbeddedKafka kafka) {
         return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -338,23 +315,6 @@ public final class DemoRunner {
         return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
                 group, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 "read_committed", ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-    }
-
-    private void awaitRunning(final KafkaStreams streams) throws InterruptedException {
-        final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (!streams.state().isRunningOrRebalancing() && streams.state() != KafkaStreams.State.CREATED) {
-                throw new IllegalStateException("tracer's topology did not start: state " + streams.state()
-                        + (failure == null ? "" : " (" + failure + ")"));
-            }
-            if (System.nanoTime() > giveUp) {
-                throw new IllegalStateException("tracer's topology did not reach RUNNING within 90 s");
-            }
-            if (stopRequested) {
-                throw new InterruptedException("stopped while starting");
-            }
-            Thread.sleep(50);
-        }
     }
 
     private void banner(final String line) {
