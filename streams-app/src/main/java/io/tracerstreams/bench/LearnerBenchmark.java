@@ -9,11 +9,18 @@ import io.tracerstreams.learning.DenseNaiveBayes;
 import io.tracerstreams.learning.EmbeddingClassifier;
 import io.tracerstreams.learning.LabelSpace;
 import io.tracerstreams.learning.Learners;
+import io.tracerstreams.learning.MoaClassifierAdapter;
 import io.tracerstreams.learning.OodGuard;
 import io.tracerstreams.learning.SoftmaxRegression;
 import io.tracerstreams.replay.Datasets;
 import io.tracerstreams.replay.LabelledText;
+import moa.classifiers.functions.SGDMultiClass;
+import moa.classifiers.trees.HoeffdingTree;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +47,9 @@ import java.util.Random;
  *
  * <p>Options: {@code --cache DIR} (default /tmp/tracer-emb), {@code --data DIR} (default ../shared/data),
  * {@code --datasets banking77,clinc150}, {@code --learners softmax,ncm,knn,nb} (a learner may carry
- * settings for tuning, e.g. {@code softmax:eta=0.5:replay=2}), {@code --seed 42}, {@code --no-routing}.
+ * settings for tuning, e.g. {@code softmax:eta=0.5:replay=2}; {@code moa-sgd} and {@code moa-ht} run MOA's
+ * SGDMultiClass and HoeffdingTree behind {@link MoaClassifierAdapter} for comparison), {@code --seed 42},
+ * {@code --no-routing}.
  */
 public final class LearnerBenchmark {
 
@@ -57,7 +66,7 @@ public final class LearnerBenchmark {
         Path cache = Path.of("/tmp/tracer-emb");
         Path data = Path.of("..", "shared", "data");
         List<String> datasets = List.of("banking77", "clinc150");
-        List<String> learners = Learners.NAMES;
+        List<String> learners = Learners.DEFAULT_ZOO;
         long seed = 42;
         boolean routing = true;
         for (int i = 0; i < args.length; i++) {
@@ -81,13 +90,17 @@ public final class LearnerBenchmark {
             final Data d = load(cache, data, dataset, seed);
             System.out.printf(Locale.ROOT, "%n== %s: train %d, test %d, labels %d (seeded order, seed %d)%n",
                     dataset, d.trainX.size(), d.testX.size(), d.labelCount, seed);
-            System.out.printf(Locale.ROOT, "%-28s %9s %9s %10s %10s %10s %10s%n", "learner", "acc.train",
-                    "acc.test", "pred.p50us", "pred.p99us", "learn.p50", "learn.p99");
+            System.out.printf(Locale.ROOT, "%-28s %9s %9s %10s %10s %10s %10s %9s %8s%n", "learner", "acc.train",
+                    "acc.test", "pred.p50us", "pred.p99us", "learn.p50", "learn.p99", "state.KB", "ser.ms");
             for (final String spec : learners) {
                 final EmbeddingClassifier learner = build(spec, seed);
                 final Result r = prequential(learner, d);
-                System.out.printf(Locale.ROOT, "%-28s %9.4f %9.4f %10.1f %10.1f %10.1f %10.1f%n", spec, r.trainAccuracy,
-                        r.testAccuracy, r.predictP50 / 1e3, r.predictP99 / 1e3, r.learnP50 / 1e3, r.learnP99 / 1e3);
+                final long t0 = System.nanoTime();
+                final int bytes = serializedSize(learner);
+                final double serializeMs = (System.nanoTime() - t0) / 1e6;
+                System.out.printf(Locale.ROOT, "%-28s %9.4f %9.4f %10.1f %10.1f %10.1f %10.1f %9d %8.1f%n", spec,
+                        r.trainAccuracy, r.testAccuracy, r.predictP50 / 1e3, r.predictP99 / 1e3, r.learnP50 / 1e3,
+                        r.learnP99 / 1e3, bytes / 1024, serializeMs);
             }
             if (routing) {
                 routing(d, seed);
@@ -102,6 +115,16 @@ public final class LearnerBenchmark {
         for (int i = 1; i < parts.length; i++) {
             final String[] pair = parts[i].split("=", 2);
             kv.put(pair[0], Double.parseDouble(pair[1]));
+        }
+        if (parts[0].equals("moa-sgd") && !kv.isEmpty()) {
+            final SGDMultiClass sgd = new SGDMultiClass();
+            sgd.lossFunctionOption.setChosenIndex(kv.getOrDefault("loss", 1.0).intValue());
+            sgd.learningRateOption.setValue(kv.getOrDefault("rate", 1.0));
+            return new MoaClassifierAdapter("moa-sgd", sgd, 200, seed);
+        }
+        if (parts[0].equals("moa-ht")) {
+            return new MoaClassifierAdapter("moa-ht", new HoeffdingTree(),
+                    200, seed);
         }
         if (kv.isEmpty()) {
             return Learners.create(parts[0], seed);
@@ -118,7 +141,8 @@ public final class LearnerBenchmark {
             case "knn": {
                 final CosineKnn.Settings s = CosineKnn.Settings.defaults();
                 return new CosineKnn(seed, new CosineKnn.Settings(kv.getOrDefault("window", (double) s.window()).intValue(),
-                        kv.getOrDefault("k", (double) s.k()).intValue(), kv.getOrDefault("beta", s.beta())));
+                        kv.getOrDefault("k", (double) s.k()).intValue(), kv.getOrDefault("beta", s.beta()),
+                        kv.getOrDefault("m", (double) s.candidateClasses()).intValue()));
             }
             case "nb": {
                 final DenseNaiveBayes.Settings s = DenseNaiveBayes.Settings.defaults();
@@ -173,17 +197,22 @@ public final class LearnerBenchmark {
             final LabelSpace labels = new LabelSpace(1000);
             final Acceptor acceptor = new Acceptor();
             final OodGuard guard = new OodGuard(seed);
+            final long[] observeNs = new long[d.trainX.size()];
             for (int i = 0; i < d.trainX.size(); i++) {
                 final float[] x = d.trainX.get(i);
                 final double[] p = learner.probabilities(x, labels.size());
                 final int slot = labels.register(d.trainY.get(i));
                 acceptor.learn(Acceptor.features(p, Double.NaN), EmbeddingClassifier.argmax(p) == slot, 1.0);
+                final long t0 = System.nanoTime();
                 guard.observe(x);
+                observeNs[i] = System.nanoTime() - t0;
                 learner.learn(x, slot);
             }
             final long[] routeNs = new long[d.testX.size()];
             final long[] oodNs = new long[d.testX.size()];
             int flagged = 0;
+            final double[] scores = new double[d.testX.size()];
+            final boolean[] correct = new boolean[d.testX.size()];
             for (int i = 0; i < d.testX.size(); i++) {
                 final float[] x = d.testX.get(i);
                 final long t0 = System.nanoTime();
@@ -197,9 +226,8 @@ public final class LearnerBenchmark {
                 if (ood) {
                     flagged++;
                 }
-                if (s < 0) {
-                    throw new IllegalStateException("score out of range");
-                }
+                scores[i] = s;
+                correct[i] = EmbeddingClassifier.argmax(p) == labels.slotOf(d.testY.get(i));
             }
             int oosFlagged = 0;
             for (final float[] x : d.oosX) {
@@ -207,11 +235,61 @@ public final class LearnerBenchmark {
                     oosFlagged++;
                 }
             }
-            System.out.printf(Locale.ROOT, "%-10s %12.1f %12.1f %12.1f %12.1f %12s %12s%n", name,
+            System.out.printf(Locale.ROOT, "%-10s %12.1f %12.1f %12.1f %12.1f %12s %12s   acceptor %d KB, ood %d KB%n",
+                    name,
                     percentile(routeNs, 0.5) / 1e3, percentile(routeNs, 0.99) / 1e3, percentile(oodNs, 0.5) / 1e3,
                     percentile(oodNs, 0.99) / 1e3, String.format(Locale.ROOT, "%.3f", (double) flagged / d.testX.size()),
-                    d.oosX.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) oosFlagged / d.oosX.size()));
+                    d.oosX.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) oosFlagged / d.oosX.size()),
+                    serializedSize(acceptor) / 1024, serializedSize(guard) / 1024);
+            System.out.printf(Locale.ROOT, "  ood observe (learn side): p50 %.1f us, p99 %.1f us, mean %.1f us;"
+                    + " threshold %.4f%n", percentile(observeNs, 0.5) / 1e3, percentile(observeNs, 0.99) / 1e3,
+                    Arrays.stream(observeNs).average().orElse(0) / 1e3, guard.threshold());
+            acceptorQuality(name, scores, correct);
         }
+    }
+
+    /** Calibration of the acceptor on the test phase (frozen models) and coverage at a few score bars. */
+    private static void acceptorQuality(final String name, final double[] scores, final boolean[] correct) {
+        final int n = scores.length;
+        final int bins = 10;
+        final double[] scoreSum = new double[bins];
+        final double[] agreeSum = new double[bins];
+        int agreed = 0;
+        for (int i = 0; i < n; i++) {
+            final int b = Math.min(bins - 1, (int) (scores[i] * bins));
+            scoreSum[b] += scores[i];
+            agreeSum[b] += correct[i] ? 1 : 0;
+            agreed += correct[i] ? 1 : 0;
+        }
+        double ece = 0;
+        for (int b = 0; b < bins; b++) {
+            ece += Math.abs(scoreSum[b] - agreeSum[b]) / n;
+        }
+        final StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "  %s acceptor on test (frozen): accuracy %.4f, ECE %.4f;", name, (double) agreed / n, ece));
+        for (final double bar : new double[] {0.5, 0.8, 0.9, 0.95}) {
+            int covered = 0;
+            int coveredCorrect = 0;
+            for (int i = 0; i < n; i++) {
+                if (scores[i] >= bar) {
+                    covered++;
+                    coveredCorrect += correct[i] ? 1 : 0;
+                }
+            }
+            line.append(String.format(Locale.ROOT, " s>=%.2f: coverage %.3f agreement %.4f;", bar, (double) covered / n,
+                    covered == 0 ? Double.NaN : (double) coveredCorrect / covered));
+        }
+        System.out.println(line);
+    }
+
+    private static int serializedSize(final Object o) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.size();
     }
 
     private static long percentile(final long[] values, final double q) {

@@ -5,7 +5,9 @@ package io.tracerstreams.cli;
 
 import io.tracerstreams.bench.EngineBenchmark;
 import io.tracerstreams.bench.GateBenchmark;
+import io.tracerstreams.bench.EmbeddingBenchmark;
 import io.tracerstreams.bench.LearnerBenchmark;
+import io.tracerstreams.bench.ReplaySuiteBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -20,14 +22,17 @@ import java.util.function.Consumer;
  * docs/BENCHMARKS.md; the test suite has no timing assertions.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Runs a benchmark: engine (per-trace cost and memory of the learning core), learners "
-                + "(accuracy and cost of each surrogate), gate (cost and closed-loop simulations).")
+        description = "Runs a benchmark: replay (the Banking77/CLINC150/SNLI table), engine (per-trace cost and "
+                + "memory of the learning core), embedding (featurizer throughput), learners (accuracy and cost of "
+                + "each surrogate), gate (cost and closed-loop simulations).")
 public final class BenchCommand implements Callable<Integer> {
 
     static final Map<String, Consumer<String[]>> BENCHMARKS = new LinkedHashMap<>();
 
     static {
+        BENCHMARKS.put("replay", ReplaySuiteBenchmark::run);
         BENCHMARKS.put("engine", EngineBenchmark::run);
+        BENCHMARKS.put("embedding", EmbeddingBenchmark::run);
         BENCHMARKS.put("learners", LearnerBenchmark::run);
         BENCHMARKS.put("gate", GateBenchmark::run);
     }

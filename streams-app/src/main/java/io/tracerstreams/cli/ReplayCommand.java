@@ -14,6 +14,9 @@ import io.tracerstreams.replay.Datasets;
 import io.tracerstreams.replay.LabelledText;
 import io.tracerstreams.replay.Replay;
 import io.tracerstreams.replay.ReplayResult;
+import io.tracerstreams.report.HtmlReport;
+import io.tracerstreams.report.RenderOptions;
+import io.tracerstreams.report.ReportJson;
 import io.tracerstreams.task.TaskConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,6 +90,16 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--curve", paramLabel = "FILE.csv", description = "Write the curve (one row per 500 requests) as CSV.")
     Path curve;
 
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Write the boundary report (one self-contained HTML file; one file per alpha and seed when several).")
+    Path report;
+
+    @Option(names = "--report-json", paramLabel = "FILE.json", description = "The same report content as JSON.")
+    Path reportJson;
+
+    @Option(names = "--hash-texts", description = "Privacy: replace example texts by short hashes in reports.")
+    boolean hashTexts;
+
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -104,7 +117,7 @@ public final class ReplayCommand implements Callable<Integer> {
             trainSet = embed(f, trainRows, progress, "embed train");
             testSet = embed(f, testRows, progress, "embed test");
         }
-        final Replay.Options options = new Replay.Options(base, delay, teacherNoise, trainMode, 500);
+        final Replay.Options options = new Replay.Options(base, delay, teacherNoise, trainMode, 500, 1_000, hashTexts);
         final List<ReplayResult> results = new ArrayList<>();
         for (final double alpha : alphas) {
             for (final long seed : seeds) {
@@ -124,6 +137,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (curve != null) {
             writeCurve(results);
         }
+        writeReports(results);
         if (json) {
             System.out.println(toJson(results));
         } else {
@@ -170,6 +184,34 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write " + curve + ": " + e.getMessage(), e);
         }
+    }
+
+    private void writeReports(final List<ReplayResult> results) {
+        final RenderOptions render = new RenderOptions(hashTexts, "", "");
+        for (final ReplayResult r : results) {
+            final String suffix = results.size() == 1 ? ""
+                    : String.format(Locale.ROOT, "-alpha%.2f-seed%d", r.alpha(), r.seed());
+            try {
+                if (report != null) {
+                    HtmlReport.write(withSuffix(report, suffix), r.reports(), List.of(), r.gateEvents(), render);
+                }
+                if (reportJson != null) {
+                    ReportJson.write(withSuffix(reportJson, suffix), r.reports(), render);
+                }
+            } catch (final IOException e) {
+                throw new UncheckedIOException("cannot write the report: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Path withSuffix(final Path file, final String suffix) {
+        if (suffix.isEmpty()) {
+            return file;
+        }
+        final String name = file.getFileName().toString();
+        final int dot = name.lastIndexOf('.');
+        final String renamed = dot < 0 ? name + suffix : name.substring(0, dot) + suffix + name.substring(dot);
+        return file.resolveSibling(renamed);
     }
 
     private static String num(final double v) {

@@ -23,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,6 +181,10 @@ public final class CachingFeaturizer implements Featurizer {
         }
         if (!missingTexts.isEmpty()) {
             final List<float[]> computed = delegate.embed(missingTexts);
+            if (computed.size() != missingTexts.size()) {
+                throw new IllegalStateException("featurizer " + id() + " returned " + computed.size()
+                        + " vectors for " + missingTexts.size() + " texts");
+            }
             int m = 0;
             for (final Map.Entry<Key, List<Integer>> entry : missing.entrySet()) {
                 final float[] vector = computed.get(m++);
@@ -189,7 +194,7 @@ public final class CachingFeaturizer implements Featurizer {
                 remember(entry.getKey(), vector);
             }
         }
-        return java.util.Arrays.asList(out);
+        return Arrays.asList(out);
     }
 
     private void remember(final Key key, final float[] vector) {
@@ -378,7 +383,7 @@ public final class CachingFeaturizer implements Featurizer {
         }
         final byte[] id = new byte[idLength];
         in.readFully(id);
-        if (!java.util.Arrays.equals(id, expectedId)) {
+        if (!Arrays.equals(id, expectedId)) {
             return new Loaded(Outcome.CORRUPT, 0, "written for featurizer "
                     + new String(id, StandardCharsets.UTF_8) + ", expected " + delegate.id());
         }
@@ -399,7 +404,7 @@ public final class CachingFeaturizer implements Featurizer {
             if ((int) crc.getValue() != view.getInt(recordBytes - 4)) {
                 return new Loaded(Outcome.CORRUPT, offset, "bad checksum at byte " + offset);
             }
-            final byte[] hash = java.util.Arrays.copyOf(record, HASH_BYTES);
+            final byte[] hash = Arrays.copyOf(record, HASH_BYTES);
             final float[] vector = new float[dimension];
             for (int d = 0; d < dimension; d++) {
                 vector[d] = view.getFloat(HASH_BYTES + 4 * d);

@@ -5,6 +5,7 @@ package io.tracerstreams.featurize;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -98,7 +99,7 @@ public final class HashingFeaturizer implements Featurizer {
         }
         if (norm == 0) {
             // no words, or colliding features that cancelled out: keep the unit-length contract
-            java.util.Arrays.fill(sums, 0);
+            Arrays.fill(sums, 0);
             add(sums, EMPTY_FEATURE);
             norm = 1;
         }

@@ -5,6 +5,7 @@ package io.tracerstreams.featurize;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -12,12 +13,12 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -347,7 +348,7 @@ public final class OnnxFeaturizer implements Featurizer {
                 "maxLength", Integer.toString(model.maxTokens()),
                 "modelMaxLength", Integer.toString(model.maxTokens()),
                 "addSpecialTokens", "true");
-        try (InputStream in = new java.io.ByteArrayInputStream(json)) {
+        try (InputStream in = new ByteArrayInputStream(json)) {
             return HuggingFaceTokenizer.newInstance(in, options);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read tokenizer of " + model.id(), e);
@@ -355,7 +356,7 @@ public final class OnnxFeaturizer implements Featurizer {
     }
 
     private static String hiddenStateOutput(final OrtSession session, final EmbeddingModel model) throws OrtException {
-        final Map<String, ai.onnxruntime.NodeInfo> outputs = session.getOutputInfo();
+        final Map<String, NodeInfo> outputs = session.getOutputInfo();
         final String name = outputs.containsKey("last_hidden_state")
                 ? "last_hidden_state" : outputs.keySet().iterator().next();
         final TensorInfo info = (TensorInfo) outputs.get(name).getInfo();

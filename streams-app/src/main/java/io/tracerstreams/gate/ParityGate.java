@@ -70,7 +70,7 @@ public final class ParityGate implements Serializable {
     private double lastDriftBefore = Double.NaN;
     private double lastDriftAfter = Double.NaN;
     private double servedCoverage = Double.NaN;
-    private transient AgreementWindow lastWindow;
+    private AgreementWindow lastWindow; // shared with the engine's member: one serialised object
 
     /** A CLOSED gate. */
     public ParityGate(final GateConfig config) {

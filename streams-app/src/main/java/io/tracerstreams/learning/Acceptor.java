@@ -4,6 +4,8 @@
 package io.tracerstreams.learning;
 
 import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The acceptance score {@code s(x) in [0, 1]}: an estimate of P(the surrogate agrees with the LLM | x),
@@ -83,7 +85,7 @@ public final class Acceptor implements Serializable {
 
     /** An acceptor with explicit settings. */
     public Acceptor(final Settings settings) {
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.rows = new double[settings.window() * P];
         this.outcomes = new boolean[settings.window()];
         this.outcomeWeights = new double[settings.window()];
@@ -227,7 +229,7 @@ public final class Acceptor implements Serializable {
         for (int iter = 0; iter < NEWTON_ITERATIONS; iter++) {
             for (int a = 0; a < P; a++) {
                 grad[a] = settings.ridge() * (weights[a] - prior[a]);
-                java.util.Arrays.fill(hess[a], 0);
+                Arrays.fill(hess[a], 0);
                 hess[a][a] = settings.ridge();
             }
             for (int i = 0; i < held; i++) {

@@ -3,19 +3,31 @@
  */
 package io.tracerstreams.learning;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * k nearest neighbours by cosine over a sliding window of the most recent examples (a flat
  * {@code float[]} ring buffer: no per-example objects). Each of the k nearest votes for its slot with
  * weight {@code exp(beta * (cos - cos_max))}, so closer neighbours count more.
- * Cost: one dot product per stored example to predict (linear in the window), O(d) to learn.
+ *
+ * <p>Class pruning ({@code candidateClasses = M > 0}): the learner also keeps the mean of each slot's
+ * examples in the window; a prediction first ranks the slots by the cosine to their means and scans only
+ * the stored examples of the M best slots. This is an approximation (a neighbour of a slot whose mean is
+ * far is missed) that cuts the cost of a prediction several times over on many-class tasks; 0 scans the
+ * whole window (exact). Cost to predict: slots x d + (share of the window in candidate slots) x window x d;
+ * to learn: O(d).
  */
 public final class CosineKnn extends EmbeddingClassifier {
 
     private static final long serialVersionUID = 1L;
 
     /** Settings; see {@link #defaults()}. */
-    public record Settings(int window, int k, double beta) implements java.io.Serializable {
+    public record Settings(int window, int k, double beta, int candidateClasses) implements java.io.Serializable {
         public Settings {
+            if (candidateClasses < 0) {
+                throw new IllegalArgumentException("candidateClasses must be >= 0, was " + candidateClasses);
+            }
             if (window < 1) {
                 throw new IllegalArgumentException("window must be >= 1, was " + window);
             }
@@ -27,9 +39,9 @@ public final class CosineKnn extends EmbeddingClassifier {
             }
         }
 
-        /** Window 5,000, k = 10, beta = 20. */
+        /** Window 5,000, k = 10, beta = 20, pruning to the 8 nearest class means. */
         public static Settings defaults() {
-            return new Settings(5000, 10, 20);
+            return new Settings(5000, 10, 20, 8);
         }
     }
 
@@ -39,7 +51,12 @@ public final class CosineKnn extends EmbeddingClassifier {
     private int stored;
     private int next;
     private int dim;
+    private double[][] classSums = new double[0][];
+    private float[][] classMeans = new float[0][];
+    private int[] classCounts = new int[0];
     private transient float[] topSim;
+    private transient boolean[] candidate;
+    private transient double[] classSims;
     private transient int[] topIdx;
     private transient float[] query;
 
@@ -51,7 +68,7 @@ public final class CosineKnn extends EmbeddingClassifier {
     /** A learner with explicit settings. */
     public CosineKnn(final long seed, final Settings settings) {
         super(seed);
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** For MOA's option machinery. */
@@ -83,12 +100,19 @@ public final class CosineKnn extends EmbeddingClassifier {
 
     @Override
     protected void growSlots(final int numSlots) {
-        // nothing per slot
+        final int old = classSums.length;
+        classSums = Arrays.copyOf(classSums, numSlots);
+        classMeans = Arrays.copyOf(classMeans, numSlots);
+        classCounts = Arrays.copyOf(classCounts, numSlots);
+        for (int k = old; k < numSlots; k++) {
+            classSums[k] = new double[dim];
+            classMeans[k] = new float[dim];
+        }
     }
 
     @Override
     protected void votes(final float[] z, final int numSlots, final double[] out) {
-        final int found = nearest(z);
+        final int found = nearest(z, selectCandidates(z, numSlots));
         if (found == 0) {
             return;
         }
@@ -104,8 +128,48 @@ public final class CosineKnn extends EmbeddingClassifier {
         }
     }
 
-    /** Fills topSim/topIdx with the k most similar stored rows; returns how many. */
-    private int nearest(final float[] z) {
+    /**
+     * Marks the slots whose rows are scanned: all below numSlots, or with pruning the
+     * {@code candidateClasses} slots with the nearest means. Returns the marks.
+     */
+    private boolean[] selectCandidates(final float[] z, final int numSlots) {
+        final int slots = classCounts.length;
+        if (candidate == null || candidate.length < slots) {
+            candidate = new boolean[Math.max(16, slots)];
+            classSims = new double[Math.max(16, slots)];
+        }
+        Arrays.fill(candidate, false);
+        final int m = settings.candidateClasses();
+        int present = 0;
+        for (int k = 0; k < Math.min(numSlots, slots); k++) {
+            if (classCounts[k] > 0) {
+                present++;
+            }
+        }
+        if (m == 0 || present <= m) {
+            for (int k = 0; k < Math.min(numSlots, slots); k++) {
+                candidate[k] = true;
+            }
+            return candidate;
+        }
+        for (int k = 0; k < Math.min(numSlots, slots); k++) {
+            classSims[k] = classCounts[k] > 0 ? Vectors.dot(classMeans[k], 0, z, dim) : Double.NEGATIVE_INFINITY;
+        }
+        // m rounds of selection: m and the slot count are small
+        for (int round = 0; round < m; round++) {
+            int best = -1;
+            for (int k = 0; k < Math.min(numSlots, slots); k++) {
+                if (!candidate[k] && classCounts[k] > 0 && (best < 0 || classSims[k] > classSims[best])) {
+                    best = k;
+                }
+            }
+            candidate[best] = true;
+        }
+        return candidate;
+    }
+
+    /** Fills topSim/topIdx with the k most similar stored rows of candidate slots; returns how many. */
+    private int nearest(final float[] z, final boolean[] candidates) {
         final int k = Math.min(settings.k(), stored);
         if (topSim == null || topSim.length != settings.k()) {
             topSim = new float[settings.k()];
@@ -115,6 +179,9 @@ public final class CosineKnn extends EmbeddingClassifier {
         int minPos = 0;
         float min = Float.POSITIVE_INFINITY;
         for (int r = 0; r < stored; r++) {
+            if (!candidates[rowSlots[r]]) {
+                continue;
+            }
             final float s = Vectors.dot(rows, r * dim, z, dim);
             if (filled < k) {
                 topSim[filled] = s;
@@ -165,14 +232,37 @@ public final class CosineKnn extends EmbeddingClassifier {
 
     @Override
     protected void train(final float[] z, final int slot) {
+        if (stored == rowSlots.length) {
+            // the oldest example leaves the window and its slot's mean
+            updateMean(rowSlots[next], rows, next * dim, -1);
+        }
+        updateMean(slot, z, 0, 1);
         System.arraycopy(z, 0, rows, next * dim, dim);
         rowSlots[next] = slot;
         next = (next + 1) % rowSlots.length;
         stored = Math.min(stored + 1, rowSlots.length);
     }
 
+    private void updateMean(final int slot, final float[] v, final int off, final int sign) {
+        classCounts[slot] += sign;
+        final double[] sum = classSums[slot];
+        double norm = 0;
+        for (int j = 0; j < dim; j++) {
+            sum[j] += sign * v[off + j];
+            norm += sum[j] * sum[j];
+        }
+        final float[] mean = classMeans[slot];
+        final double inv = classCounts[slot] > 0 && norm > 0 ? 1.0 / Math.sqrt(norm) : 0.0;
+        for (int j = 0; j < dim; j++) {
+            mean[j] = (float) (sum[j] * inv);
+        }
+    }
+
     @Override
     protected void clear() {
+        classSums = new double[0][];
+        classMeans = new float[0][];
+        classCounts = new int[0];
         rows = null;
         rowSlots = null;
         stored = 0;

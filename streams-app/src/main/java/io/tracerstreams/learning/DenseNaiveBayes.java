@@ -4,6 +4,7 @@
 package io.tracerstreams.learning;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Gaussian naive Bayes for dense embeddings, in log space, with shrunk variances.
@@ -65,7 +66,7 @@ public final class DenseNaiveBayes extends EmbeddingClassifier {
     /** A learner with explicit settings. */
     public DenseNaiveBayes(final long seed, final Settings settings) {
         super(seed);
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** For MOA's option machinery. */

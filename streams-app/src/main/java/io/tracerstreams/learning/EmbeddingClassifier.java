@@ -8,6 +8,8 @@ import moa.classifiers.AbstractClassifier;
 import moa.classifiers.MultiClassClassifier;
 import moa.core.Measurement;
 
+import java.util.Arrays;
+
 /**
  * A surrogate learner on embedding vectors: a MOA classifier with a fast {@code float[]} path.
  *
@@ -62,7 +64,7 @@ public abstract class EmbeddingClassifier extends AbstractClassifier implements 
             return out;
         }
         final double[] raw = scoresBuffer(slots);
-        java.util.Arrays.fill(raw, 0, slots, 0.0);
+        Arrays.fill(raw, 0, slots, 0.0);
         votes(scratch, k, raw);
         double sum = 0;
         for (int i = 0; i < k; i++) {
@@ -81,7 +83,7 @@ public abstract class EmbeddingClassifier extends AbstractClassifier implements 
             }
         } else {
             // no usable vote (e.g. only slots beyond numSlots were learned): no information
-            java.util.Arrays.fill(out, 0.0);
+            Arrays.fill(out, 0.0);
         }
         return out;
     }

@@ -4,12 +4,23 @@
 package io.tracerstreams.learning;
 
 import java.util.List;
+import java.util.Locale;
 
 /** Creates learners by name (the names the task configuration uses). */
 public final class Learners {
 
-    /** Every name {@link #create(String, long)} accepts, in a sensible zoo order. */
-    public static final List<String> NAMES = List.of("softmax", "ncm", "knn", "nb");
+    /** The default zoo: our own learners, best first on the Banking77/CLINC150 benchmark. */
+    public static final List<String> DEFAULT_ZOO = List.of("softmax", "ncm", "knn", "nb");
+
+    /**
+     * Every name {@link #create(String, long)} accepts: the default zoo plus {@code moa-sgd}, MOA's
+     * SGDMultiClass (log loss, learning rate 1.0) behind {@link MoaClassifierAdapter} with
+     * {@link #MOA_MAX_SLOTS} pre-declared slots (opt-in: slower and less accurate than {@code softmax}).
+     */
+    public static final List<String> NAMES = List.of("softmax", "ncm", "knn", "nb", "moa-sgd");
+
+    /** Slots pre-declared for the MOA-backed learners; traces of higher slots are not learned by them. */
+    public static final int MOA_MAX_SLOTS = 256;
 
     private Learners() {
     }
@@ -22,7 +33,7 @@ public final class Learners {
      * @throws IllegalArgumentException for an unknown name, listing the valid ones
      */
     public static EmbeddingClassifier create(final String name, final long seed) {
-        final String key = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        final String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         switch (key) {
             case "softmax":
                 return new SoftmaxRegression(seed);
@@ -32,6 +43,12 @@ public final class Learners {
                 return new CosineKnn(seed);
             case "nb":
                 return new DenseNaiveBayes(seed);
+            case "moa-sgd": {
+                final moa.classifiers.functions.SGDMultiClass sgd = new moa.classifiers.functions.SGDMultiClass();
+                sgd.lossFunctionOption.setChosenLabel("LOGLOSS");
+                sgd.learningRateOption.setValue(1.0);
+                return new MoaClassifierAdapter("moa-sgd", sgd, MOA_MAX_SLOTS, seed);
+            }
             default:
                 throw new IllegalArgumentException("unknown learner '" + name + "': valid names are " + NAMES);
         }

@@ -5,6 +5,7 @@ package io.tracerstreams.learning;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Flags inputs far from everything seen: the out-of-distribution guard.
@@ -12,7 +13,11 @@ import java.util.Arrays;
  * <p>It keeps a bounded, seeded reservoir sample of the embeddings of learned traces. For each new trace,
  * {@link #observe(float[])} first measures its cosine distance to the nearest reservoir member (an honest
  * in-distribution distance: the trace is not in the reservoir yet), keeps the last {@code distanceWindow}
- * such distances, and only then offers the trace to the reservoir. The threshold is the {@code quantile}
+ * such distances, and only then offers the trace to the reservoir. Measuring is a full scan of the
+ * reservoir, so only every {@code measureEvery}-th trace is measured (the quantile needs a sample of
+ * distances, not all of them); every trace is offered to the reservoir. While the reservoir is still
+ * filling, nearest distances shrink as it grows: only distances measured against a reservoir at least half
+ * its current size enter the quantile. The threshold is the {@code quantile}
  * (e.g. 0.99) of those distances times {@code slack}, recomputed every 16 observations.
  * {@link #isOutOfDistribution(float[])} is true when an input's nearest distance exceeds the threshold;
  * it stops scanning at the first reservoir member within the threshold, so in-distribution inputs (the
@@ -26,9 +31,12 @@ public final class OodGuard implements Serializable {
     private static final int RECOMPUTE_EVERY = 16;
 
     /** Settings; see {@link #defaults()}. */
-    public record Settings(int reservoirSize, int distanceWindow, double quantile, double slack, int minCount)
-            implements java.io.Serializable {
+    public record Settings(int reservoirSize, int distanceWindow, double quantile, double slack, int minCount,
+                           int measureEvery) implements java.io.Serializable {
         public Settings {
+            if (measureEvery < 1) {
+                throw new IllegalArgumentException("measureEvery must be >= 1, was " + measureEvery);
+            }
             if (reservoirSize < 1) {
                 throw new IllegalArgumentException("reservoirSize must be >= 1, was " + reservoirSize);
             }
@@ -46,9 +54,12 @@ public final class OodGuard implements Serializable {
             }
         }
 
-        /** Reservoir 2,000, last 2,000 distances, quantile 0.99, slack 1.0, active after 200 traces. */
+        /**
+         * Reservoir 2,000, last 2,000 measured distances, quantile 0.99, slack 1.0, active after 200 traces,
+         * every 4th trace measured.
+         */
         public static Settings defaults() {
-            return new Settings(2000, 2000, 0.99, 1.0, 200);
+            return new Settings(2000, 2000, 0.99, 1.0, 200, 4);
         }
     }
 
@@ -59,6 +70,7 @@ public final class OodGuard implements Serializable {
     private int held;
     private long observed;
     private final double[] distances;
+    private final int[] heldAtMeasure;
     private int distanceCount;
     private int distanceNext;
     private double threshold = Double.NaN;
@@ -72,9 +84,10 @@ public final class OodGuard implements Serializable {
 
     /** A guard with explicit settings. */
     public OodGuard(final long seed, final Settings settings) {
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.random = new SeededRandom(seed);
         this.distances = new double[settings.distanceWindow()];
+        this.heldAtMeasure = new int[settings.distanceWindow()];
     }
 
     /**
@@ -92,8 +105,9 @@ public final class OodGuard implements Serializable {
         if (!prepare(x)) {
             return;
         }
-        if (held > 0) {
+        if (held > 0 && (observed < settings.minCount() || observed % settings.measureEvery() == 0)) {
             distances[distanceNext] = 1.0 - maxSimilarity(query, Float.POSITIVE_INFINITY);
+            heldAtMeasure[distanceNext] = held;
             distanceNext = (distanceNext + 1) % distances.length;
             distanceCount = Math.min(distanceCount + 1, distances.length);
         }
@@ -182,9 +196,18 @@ public final class OodGuard implements Serializable {
         if (distanceCount == 0) {
             return;
         }
-        final double[] sorted = Arrays.copyOf(distances, distanceCount);
-        Arrays.sort(sorted);
-        final int index = Math.min(distanceCount - 1, (int) Math.ceil(settings.quantile() * distanceCount) - 1);
+        final double[] sorted = new double[distanceCount];
+        int n = 0;
+        for (int i = 0; i < distanceCount; i++) {
+            if (2L * heldAtMeasure[i] >= held) {
+                sorted[n++] = distances[i];
+            }
+        }
+        if (n == 0) {
+            return;
+        }
+        Arrays.sort(sorted, 0, n);
+        final int index = Math.min(n - 1, (int) Math.ceil(settings.quantile() * n) - 1);
         threshold = Math.min(2.0, sorted[Math.max(0, index)] * settings.slack());
     }
 }

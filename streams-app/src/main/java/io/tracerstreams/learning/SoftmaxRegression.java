@@ -4,6 +4,7 @@
 package io.tracerstreams.learning;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Multinomial logistic regression trained online, with rehearsal.
@@ -25,7 +26,16 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
     private static final long serialVersionUID = 1L;
     private static final double SKIP = 1e-4;
 
-    /** Settings; see {@link #defaults()}. */
+    /**
+     * Settings; see {@link #defaults()}.
+     *
+     * @param eta          AdaGrad base learning rate
+     * @param g0           AdaGrad initial accumulator (damps a new row's first steps)
+     * @param l2           L2 weight decay per step, scaled by the row's learning rate
+     * @param bufferSize   rehearsal buffer capacity (examples); 0 disables rehearsal
+     * @param replay       buffered examples re-learned after each new one
+     * @param recencyFloor lowest probability that a new example replaces a buffered one once full
+     */
     public record Settings(double eta, double g0, double l2, int bufferSize, int replay, double recencyFloor)
             implements java.io.Serializable {
         public Settings {
@@ -49,7 +59,11 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
             }
         }
 
-        /** The defaults, chosen on the Banking77 train split (prequential): see LearnerBenchmark. */
+        /**
+         * eta 8, g0 1, l2 1e-5, buffer 3,000, replay 3, recency floor 0.1: chosen by prequential accuracy on
+         * the Banking77 train split only (never the test split); replay 5 was 0.5 points better there but
+         * costs 40% more per learn.
+         */
         public static Settings defaults() {
             return new Settings(8.0, 1.0, 1e-5, 3000, 3, 0.1);
         }
@@ -76,7 +90,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
     /** A learner with explicit settings. */
     public SoftmaxRegression(final long seed, final Settings settings) {
         super(seed);
-        this.settings = java.util.Objects.requireNonNull(settings, "settings");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.random = new SeededRandom(seed);
     }
 

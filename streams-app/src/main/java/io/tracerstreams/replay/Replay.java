@@ -3,6 +3,7 @@
  */
 package io.tracerstreams.replay;
 
+import io.tracerstreams.report.ReportConfig;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.RoutingDecision;
@@ -49,8 +50,12 @@ public final class Replay {
      * @param teacherNoise  probability that the LLM's label is replaced by another label (in [0, 1))
      * @param trainMode     how the train split enters
      * @param curveEvery    requests per point of the curve (> 0)
+     * @param reportEvery   requests between two boundary reports (> 0); a report also follows every gate flip
+     *                      and ends the run
+     * @param hashTexts     the privacy switch: example texts in reports are hashed
      */
-    public record Options(TaskConfig task, int delay, double teacherNoise, TrainMode trainMode, int curveEvery) {
+    public record Options(TaskConfig task, int delay, double teacherNoise, TrainMode trainMode, int curveEvery,
+                          int reportEvery, boolean hashTexts) {
         public Options {
             Objects.requireNonNull(task, "task");
             Objects.requireNonNull(trainMode, "trainMode");
@@ -63,6 +68,14 @@ public final class Replay {
             if (curveEvery <= 0) {
                 throw new IllegalArgumentException("replay option 'curveEvery' must be > 0 (got " + curveEvery + ")");
             }
+            if (reportEvery <= 0) {
+                throw new IllegalArgumentException("replay option 'reportEvery' must be > 0 (got " + reportEvery + ")");
+            }
+        }
+
+        /** The protocol's defaults around a task configuration: no delay, no noise, backfilled train split. */
+        public static Options of(final TaskConfig task) {
+            return new Options(task, 0, 0.0, TrainMode.BACKFILL, 500, 1_000, false);
         }
     }
 
@@ -114,7 +127,9 @@ public final class Replay {
     public static ReplayResult run(final List<Row> train, final List<Row> test, final double alpha,
                                    final Options options, final long seed, final Listener listener) {
         final Listener observer = listener == null ? new Listener() { } : listener;
-        final TaskEngine engine = TaskEngine.create("replay", options.task().withAlpha(alpha).withSeed(seed));
+        final TaskConfig task = options.task().withAlpha(alpha).withSeed(seed);
+        final TaskEngine engine = TaskEngine.create("replay", task,
+                ReportConfig.forTask(task).withHashTexts(options.hashTexts()));
         final Random random = new Random(seed);
         final List<Row> trainOrder = shuffled(train, random);
         final List<Row> testOrder = shuffled(test, random);
@@ -146,10 +161,14 @@ public final class Replay {
             result.onStep(step, engine);
             observer.onStep(step, engine);
             if (decision.getDecision() == Decision.DEFERRED || decision.getAudit()) {
-                inFlight.add(new Pending(i + options.delay(), row, llmLabel, decision));
+                inFlight.add(new Pending(i + 1 + options.delay(), row, llmLabel, decision));
+            }
+            if ((i + 1) % options.reportEvery() == 0) {
+                result.onReport(engine.report(i));
             }
         }
         deliver(engine, inFlight, Integer.MAX_VALUE, result, observer);
+        result.onReport(engine.report(requests.size()));
         return result.build(engine);
     }
 
@@ -173,6 +192,9 @@ public final class Replay {
         for (final GateEvent event : events) {
             result.onGateEvent(event, engine);
             observer.onGateEvent(event);
+        }
+        if (!events.isEmpty()) {
+            result.onReport(engine.report(time));
         }
     }
 

@@ -3,6 +3,7 @@
  */
 package io.tracerstreams.replay;
 
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.task.TaskEngine;
 
@@ -23,10 +24,11 @@ import java.util.List;
  * @param tracesLearned        traces the engine learned
  * @param curve                one point per {@code curveEvery} requests
  * @param gateEvents           every gate event, in order
+ * @param reports              boundary reports taken during the run (periodically, after flips, at the end)
  */
 public record ReplayResult(double alpha, long seed, Metrics overall, Metrics test, Metrics last20, long gateFlips,
                            long tracesUntilFirstOpen, String servedLearner, long tracesLearned,
-                           List<CurvePoint> curve, List<GateEvent> gateEvents) {
+                           List<CurvePoint> curve, List<GateEvent> gateEvents, List<BoundaryReport> reports) {
 
     /**
      * Routing metrics over a stretch of requests.
@@ -91,6 +93,7 @@ public record ReplayResult(double alpha, long seed, Metrics overall, Metrics tes
         private Metrics last20 = new Metrics(0, 0, 0, 0);
         private final List<CurvePoint> curve = new ArrayList<>();
         private final List<GateEvent> events = new ArrayList<>();
+        private final List<BoundaryReport> reports = new ArrayList<>();
         private Metrics block = new Metrics(0, 0, 0, 0);
         private Metrics cumulative = new Metrics(0, 0, 0, 0);
         private long flips;
@@ -128,6 +131,10 @@ public record ReplayResult(double alpha, long seed, Metrics overall, Metrics tes
             }
         }
 
+        void onReport(final BoundaryReport report) {
+            reports.add(report);
+        }
+
         void onGateEvent(final GateEvent event, final TaskEngine engine) {
             events.add(event);
             if (event.getState() != event.getPrevious()) {
@@ -140,7 +147,7 @@ public record ReplayResult(double alpha, long seed, Metrics overall, Metrics tes
 
         ReplayResult build(final TaskEngine engine) {
             return new ReplayResult(alpha, seed, overall, test, last20, flips, firstOpen, engine.servedLearner(),
-                    engine.tracesLearned(), List.copyOf(curve), List.copyOf(events));
+                    engine.tracesLearned(), List.copyOf(curve), List.copyOf(events), List.copyOf(reports));
         }
     }
 }

@@ -14,6 +14,9 @@ import io.tracerstreams.learning.EmbeddingClassifier;
 import io.tracerstreams.learning.LabelSpace;
 import io.tracerstreams.learning.Learners;
 import io.tracerstreams.learning.OodGuard;
+import io.tracerstreams.report.ReportBuilder;
+import io.tracerstreams.report.ReportConfig;
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.FrontierPoint;
 import io.tracerstreams.schema.GateEvent;
@@ -84,6 +87,7 @@ public final class TaskEngine implements Serializable {
     private final List<Member> members;
     private final OodGuard ood;
     private final ParityGate gate;
+    private final ReportBuilder report;
     private int served;
 
     private long requests;
@@ -109,7 +113,7 @@ public final class TaskEngine implements Serializable {
         }
     }
 
-    private TaskEngine(final String task, final TaskConfig config) {
+    private TaskEngine(final String task, final TaskConfig config, final ReportConfig reportConfig) {
         this.task = task;
         this.config = config;
         this.gateConfig = GateConfig.from(config);
@@ -123,6 +127,7 @@ public final class TaskEngine implements Serializable {
         this.members = List.copyOf(zoo);
         this.ood = new OodGuard(config.seed() ^ 0x5DEECE66DL);
         this.gate = new ParityGate(gateConfig);
+        this.report = new ReportBuilder(reportConfig);
         this.served = 0;
     }
 
@@ -133,10 +138,21 @@ public final class TaskEngine implements Serializable {
      */
     public static TaskEngine create(final String task, final TaskConfig config) {
         Objects.requireNonNull(config, "config");
+        return create(task, config, ReportConfig.forTask(config));
+    }
+
+    /**
+     * A fresh engine for a task whose boundary reports follow {@code reportConfig} (e.g. texts hashed).
+     *
+     * @throws IllegalArgumentException when the task name is blank or a learner name is unknown
+     */
+    public static TaskEngine create(final String task, final TaskConfig config, final ReportConfig reportConfig) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(reportConfig, "reportConfig");
         if (task == null || task.isBlank()) {
             throw new IllegalArgumentException("task name must not be blank");
         }
-        return new TaskEngine(task, config);
+        return new TaskEngine(task, config, reportConfig);
     }
 
     /**
@@ -187,10 +203,16 @@ public final class TaskEngine implements Serializable {
      */
     public RoutingDecision route(final String requestId, final String input, final float[] embedding,
                                  final long timestampMs) {
+        final RoutingDecision decision = decide(requestId, embedding, timestampMs);
+        report.onDecision(decision, input);
+        return decision;
+    }
+
+    private RoutingDecision decide(final String requestId, final float[] embedding, final long timestampMs) {
         requests++;
         if (embedding == null || embedding.length == 0 || labels.size() == 0) {
             return embedding == null || embedding.length == 0
-                    ? rejectInvalid(requestId, "no embedding", timestampMs)
+                    ? invalidInput(requestId, timestampMs)
                     : defer(requestId, Double.NaN, Reason.WARMING_UP, timestampMs);
         }
         final Member member = members.get(served);
@@ -223,6 +245,13 @@ public final class TaskEngine implements Serializable {
 
     /** Answers an unusable request (empty, oversized, undecodable text): DEFERRED, reason INVALID_INPUT, counted. */
     public RoutingDecision rejectInvalid(final String requestId, final String why, final long timestampMs) {
+        requests++;
+        final RoutingDecision decision = invalidInput(requestId, timestampMs);
+        report.onDecision(decision, null);
+        return decision;
+    }
+
+    private RoutingDecision invalidInput(final String requestId, final long timestampMs) {
         invalid++;
         return defer(requestId, Double.NaN, Reason.INVALID_INPUT, timestampMs);
     }
@@ -248,21 +277,28 @@ public final class TaskEngine implements Serializable {
         if (embedding == null || embedding.length == 0) {
             throw new IllegalArgumentException("trace " + requestId + " of task " + task + " has no embedding");
         }
-        final int slot = labels.register(llmLabel);
+        // predict against the label space as it was: a label seen for the first time can never be agreed with
+        final int known = labels.slotOf(llmLabel);
         final int slots = slotCount();
-        for (final Member member : members) {
+        for (int m = 0; m < members.size(); m++) {
+            final Member member = members.get(m);
             final double[] probs = member.learner.probabilities(embedding, slots);
             final int predicted = EmbeddingClassifier.argmax(probs);
-            final boolean agreed = predicted == slot && !labels.isOverflow(slot);
+            final boolean agreed = known >= 0 && predicted == known && !labels.isOverflow(known);
             final double[] features = Acceptor.features(probs, Double.NaN);
-            if (predicted < 0 || labels.isOverflow(predicted)) {
-                // routing would answer UNKNOWN_LABEL whatever the score: never in accepted(t) for t > 0
-                member.window.add(0.0, false, weight);
-            } else {
-                member.window.add(member.acceptor.score(features), agreed, weight);
+            final boolean unknown = predicted < 0 || labels.isOverflow(predicted);
+            // routing would answer UNKNOWN_LABEL whatever the score: never in accepted(t) for t > 0
+            final double score = unknown ? 0.0 : member.acceptor.score(features);
+            member.window.add(score, agreed, weight);
+            if (!unknown) {
                 member.acceptor.learn(features, agreed, weight);
             }
+            if (m == served) {
+                report.onOutcome(requestId, input, llmLabel, unknown ? null : labels.label(predicted), score, agreed,
+                        weight);
+            }
         }
+        final int slot = labels.register(llmLabel);
         for (final Member member : members) {
             member.learner.learn(embedding, slot);
         }
@@ -274,6 +310,7 @@ public final class TaskEngine implements Serializable {
         if (traces % SELECTION_EVERY == 0 && members.size() > 1) {
             reselect().ifPresent(t -> events.add(event(t, timestampMs)));
         }
+        events.forEach(report::onGateEvent);
         return events;
     }
 
@@ -313,9 +350,20 @@ public final class TaskEngine implements Serializable {
                 .build();
     }
 
+    /**
+     * The boundary report now (DESIGN section 6): per-label and per-length slices, deferral reasons,
+     * plateaus, boundary pairs, examples, frontier, coverage curve and cost. Emit it periodically and after
+     * every gate flip.
+     */
+    public BoundaryReport report(final long timestampMs) {
+        return report.build(stats(timestampMs), timestampMs);
+    }
+
     /** Closes the gate by an operator's command (reason MANUAL); it stays closed until {@link #releaseGate()}. */
     public Optional<GateEvent> closeGate(final String why, final long timestampMs) {
-        return gate.forceClose(why).map(t -> event(t, timestampMs));
+        final Optional<GateEvent> event = gate.forceClose(why).map(t -> event(t, timestampMs));
+        event.ifPresent(report::onGateEvent);
+        return event;
     }
 
     /** Lets an operator-closed gate open again when the statistics allow. */

@@ -14,7 +14,7 @@ class OodGuardTest {
     @Test
     void shouldStayInactiveUntilTheMinimumCount() {
         final SyntheticClusters data = new SyntheticClusters(10, DIM, 1.0, 1);
-        final OodGuard guard = new OodGuard(1, new OodGuard.Settings(500, 500, 0.99, 1.0, 200));
+        final OodGuard guard = new OodGuard(1, new OodGuard.Settings(500, 500, 0.99, 1.0, 200, 1));
         for (int i = 0; i < 199; i++) {
             guard.observe(data.sample(data.nextClass()));
         }
@@ -29,7 +29,7 @@ class OodGuardTest {
     void shouldFlagFarPointsAndRarelyInDistributionOnes() {
         for (final long seed : new long[] {1, 2, 3}) {
             final SyntheticClusters data = new SyntheticClusters(10, DIM, 1.0, seed);
-            final OodGuard guard = new OodGuard(seed, new OodGuard.Settings(500, 1000, 0.99, 1.0, 200));
+            final OodGuard guard = new OodGuard(seed, new OodGuard.Settings(500, 1000, 0.99, 1.0, 200, 4));
             for (int i = 0; i < 3000; i++) {
                 guard.observe(data.sample(data.nextClass()));
             }
@@ -45,7 +45,7 @@ class OodGuardTest {
                 }
             }
             // the threshold is the 0.99 quantile of in-distribution distances: about 1% false alarms
-            assertThat((double) inFlagged / n).as("in-distribution flag rate, seed %d", seed).isLessThan(0.03);
+            assertThat((double) inFlagged / n).as("in-distribution flag rate, seed %d", seed).isBetween(0.002, 0.03);
             assertThat((double) farFlagged / n).as("far flag rate, seed %d", seed).isGreaterThan(0.95);
         }
     }
@@ -53,7 +53,7 @@ class OodGuardTest {
     @Test
     void shouldGiveTheNearestCosineDistanceAndHandleBadInputs() throws Exception {
         final SyntheticClusters data = new SyntheticClusters(5, DIM, 1.0, 4);
-        final OodGuard guard = new OodGuard(4, new OodGuard.Settings(100, 100, 0.99, 1.5, 50));
+        final OodGuard guard = new OodGuard(4, new OodGuard.Settings(100, 100, 0.99, 1.5, 50, 2));
         assertThat(guard.nearestDistance(data.sample(0))).isNaN();
         final float[] x = data.sample(1);
         guard.observe(x);

@@ -131,6 +131,20 @@ class TaskEngineTest {
     }
 
     @Test
+    void shouldReportItsBoundaryAndKeepTheReportAcrossRestore() {
+        final TaskEngine engine = TaskEngine.create("intents", CONFIG);
+        final SyntheticIntents data = new SyntheticIntents(6, 32, 0.35, 21);
+        loop(engine, data, 0, 4_000, new ArrayList<>());
+        final io.tracerstreams.schema.BoundaryReport report = engine.report(4_000);
+        assertThat(report.getTask()).isEqualTo("intents");
+        assertThat(report.getRequestsSeen()).isEqualTo(4_000);
+        assertThat(report.getGateState()).isEqualTo(engine.stats(4_000).getGateState());
+        assertThat(report.toString()).contains("intent_0", "intent_5");
+        final TaskEngine restored = TaskEngine.restore(engine.snapshot());
+        assertThat(restored.report(4_001).toString()).isEqualTo(engine.report(4_001).toString());
+    }
+
+    @Test
     void shouldRefuseSomethingThatIsNotASnapshot() {
         assertThatThrownBy(() -> TaskEngine.restore(new byte[] {1, 2, 3}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snapshot");
