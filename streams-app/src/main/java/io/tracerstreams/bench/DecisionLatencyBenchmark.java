@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * and not counted.
  *
  * <p>Arguments (all optional): {@code --seconds 60 --rate 100 --model minilm --commit-interval-ms 20
- * --poll-ms 10}.
+ * --poll-ms 10 --partitions 2 --threads 2}. Requests are keyed by request id so that featurizing, the
+ * expensive stage, runs on every partition; the router sees them repartitioned by task.
  */
 public final class DecisionLatencyBenchmark {
 
@@ -67,6 +68,8 @@ public final class DecisionLatencyBenchmark {
         final String model = opts.getOrDefault("model", Featurizers.DEFAULT_NAME);
         final String commitMs = opts.getOrDefault("commit-interval-ms", "20");
         final String pollMs = opts.getOrDefault("poll-ms", "10");
+        final String partitions = opts.getOrDefault("partitions", "2");
+        final String threads = opts.getOrDefault("threads", "2");
         final Path stateDir = Files.createTempDirectory("tracer-bench-state-");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(); Featurizer featurizer = Featurizers.open(model, null)) {
             final Map<String, Object> m = new HashMap<>();
@@ -77,13 +80,15 @@ public final class DecisionLatencyBenchmark {
             m.put(TracerConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2");
             m.put(TracerConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
             m.put(TracerConfig.POLL_MS_CONFIG, pollMs);
-            m.put(TracerConfig.TOPICS_PARTITIONS_CONFIG, "1");
+            m.put(TracerConfig.TOPICS_PARTITIONS_CONFIG, partitions);
+            m.put(TracerConfig.NUM_STREAM_THREADS_CONFIG, threads);
             m.put(TracerConfig.WINDOW_SIZE_CONFIG, "500");
             m.put(TracerConfig.MIN_ACCEPTED_CONFIG, "30");
             m.put(TracerConfig.ALPHA_CONFIG, "0.85");
             final TracerConfig config = new TracerConfig(m);
             System.out.printf(Locale.ROOT, "decision latency: %d s at %d requests/s, featurizer %s, exactly_once_v2, "
-                    + "commit.interval.ms=%s, poll.ms=%s, read_committed%n", seconds, rate, featurizer.id(), commitMs, pollMs);
+                    + "commit.interval.ms=%s, poll.ms=%s, %s partitions, %s stream threads, read_committed%n", seconds, rate,
+                    featurizer.id(), commitMs, pollMs, partitions, threads);
             try (TracerApp app = TracerApp.run(config, featurizer); TopicSerdes serdes = TopicSerdes.fromConfig(config)) {
                 if (!app.awaitRunning(Duration.ofMinutes(2))) {
                     throw new IllegalStateException("the app did not reach RUNNING: " + app.state());
@@ -171,7 +176,9 @@ public final class DecisionLatencyBenchmark {
                 final String id = "r-" + i;
                 truth.put(id, ex.label());
                 sentAt.put(id, System.nanoTime());
-                requests.send(new ProducerRecord<>(topics.requests(), "bench", LlmRequest.newBuilder().setRequestId(id)
+                // keyed by request id, so that one task's requests are featurized on every partition in parallel
+                // (the router repartitions them by task)
+                requests.send(new ProducerRecord<>(topics.requests(), id, LlmRequest.newBuilder().setRequestId(id)
                         .setTask("bench").setInput(ex.text()).setTimestamp(Instant.now()).build()));
             }
             requests.flush();
