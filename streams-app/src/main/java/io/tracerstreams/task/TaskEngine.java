@@ -341,7 +341,9 @@ public final class TaskEngine implements Serializable {
                 .setAgreement(finite(now.agreement(), 0.0))
                 .setAgreementLower(finite(now.lower(), 0.0))
                 .setAgreementUpper(finite(now.upper(), 1.0))
-                .setCoverageEstimate(finite(now.coverage(), 0.0))
+                // the share of traffic the gate hands to the surrogate now: 0 while closed (the frontier
+                // says what it would hand over at each alpha)
+                .setCoverageEstimate(gate.isOpen() ? finite(now.coverage(), 0.0) : 0.0)
                 .setFrontier(frontier)
                 .setDeferralsByReason(reasons)
                 .setServedLearner(servedLearner())
