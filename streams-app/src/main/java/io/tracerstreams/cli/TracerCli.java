@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tracer", mixinStandardHelpOptions = true, version = "tracer-streams 0.1.0",
         description = "Learns a cheap surrogate for an LLM classification endpoint from its traces and routes "
                 + "requests to it under a parity gate.",
-        subcommands = {ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class TracerCli implements Runnable {
 
     @CommandLine.Spec
