@@ -8,7 +8,9 @@ import io.tracerstreams.schema.FrontierPoint;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The statistics of the parity gate, all in one place: weighted agreement and coverage at a threshold, Kish
@@ -69,9 +71,9 @@ import java.util.Objects;
  * <p>Why not a betting confidence sequence: hedged-capital CSs are tighter on a growing sample, but they
  * are defined for a sample that only grows (a sliding window drops the oldest outcome at every step), and
  * evaluating one per candidate threshold and per candidate mean costs O(N * G * grid of means) per trace,
- * far above the budget of a per-trace gate with four learners. Here an evaluation costs O(G) (the window keeps
- * per-grid-cell sums) plus, per threshold on the walk, a Chernoff (sufficient) or Ash (necessary) check, with
- * one incomplete-beta evaluation only when neither decides.
+ * far above the budget of a per-trace gate with four learners. Here an evaluation costs O(G): the window keeps
+ * per-grid-cell sums, and the opening test is a lookup in a table of critical agreements per integer effective
+ * size ({@link #criticalTable}), computed once per (alpha, level, N).
  *
  * <h2>Closing and hysteresis</h2>
  * The closing test uses the upper bound at the served threshold with delta'' = lookAdjustedDelta(closeDelta,
@@ -231,6 +233,7 @@ public final class GateStatistics implements Serializable {
             sw2[c] = w2;
             swa[c] = wa;
         }
+        final double[] critical = criticalTable(alpha);
         if (config.search() == ThresholdSearch.UNION_BOUND) {
             for (int i = 0; i < g; i++) {
                 if (sw[i] <= 0.0) {
@@ -244,7 +247,7 @@ public final class GateStatistics implements Serializable {
                 if (nEff < config.minAccepted()) {
                     continue; // Kish's size is not monotone in the threshold: a higher one may still qualify
                 }
-                if (lowerBoundAtLeast(p * nEff, nEff, alpha)) {
+                if (passes(critical, p, nEff)) {
                     return i;
                 }
             }
@@ -254,13 +257,18 @@ public final class GateStatistics implements Serializable {
         // highest threshold with n_eff >= L_j (a function of scores and weights, not of outcomes) and walking down
         // while the lower bound stays >= alpha. Walks at the same level that meet continue identically, so each
         // threshold is tested at most once: a lower start only matters when it lies below everything passed so far.
+        final double[] nEff = new double[g];
+        for (int i = 0; i < g; i++) {
+            nEff[i] = sw[i] > 0.0 ? kishEffectiveSize(sw[i], sw2[i]) : 0.0;
+        }
         int best = -1;
         int lowestTested = g;
         double level = config.minAccepted();
+        int from = g - 1;
         for (int j = 0; j < sequenceStarts; j++, level *= 2) {
             int start = -1;
-            for (int i = g - 1; i >= 0; i--) {
-                if (sw[i] > 0.0 && kishEffectiveSize(sw[i], sw2[i]) >= level) {
+            for (int i = from; i >= 0; i--) {
+                if (nEff[i] >= level) {
                     start = i;
                     break;
                 }
@@ -268,20 +276,62 @@ public final class GateStatistics implements Serializable {
             if (start < 0) {
                 break; // no threshold reaches this level; higher levels cannot either
             }
+            from = start; // the start of a higher level is never above the start of a lower one
             if (start >= lowestTested) {
                 continue; // this walk retraces an earlier one
             }
             for (int i = start; i >= 0; i--) {
                 lowestTested = i;
                 final double p = clamp01(swa[i] / sw[i]);
-                final double nEff = kishEffectiveSize(sw[i], sw2[i]);
-                if (p < alpha || nEff < config.minAccepted() || !lowerBoundAtLeast(p * nEff, nEff, alpha)) {
+                if (p < alpha || nEff[i] < config.minAccepted() || !passes(critical, p, nEff[i])) {
                     break;
                 }
                 best = i;
             }
         }
         return best;
+    }
+
+    private static final Map<String, double[]> CRITICAL = new ConcurrentHashMap<>();
+
+    /**
+     * Critical proportions of the opening test at {@code alpha}: entry n is the smallest agreement q with
+     * P(Bin(n, alpha) &gt;= q n) &lt;= openLevel (2 when even q = 1 fails), made non-increasing in n by a running
+     * maximum from the top. Looked up at floor(n_eff), which rounds the sample down: the table never passes a
+     * threshold the exact test fails (checked by a unit test). Computed once per (alpha, level, N) and shared.
+     */
+    double[] criticalTable(final double alpha) {
+        final int maxN = config.windowSize();
+        return CRITICAL.computeIfAbsent(alpha + "/" + openLevel + "/" + maxN, key -> {
+            final double[] c = new double[maxN + 1];
+            c[0] = 2.0;
+            for (int n = 1; n <= maxN; n++) {
+                if (binomialTailAtLeast(n, n, alpha) > openLevel) {
+                    c[n] = 2.0;
+                    continue;
+                }
+                double lo = alpha;
+                double hi = 1.0;
+                for (int it = 0; it < 40; it++) {
+                    final double mid = 0.5 * (lo + hi);
+                    if (binomialTailAtLeast(n, mid * n, alpha) <= openLevel) {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                c[n] = hi;
+            }
+            for (int n = maxN - 1; n >= 1; n--) {
+                c[n] = Math.max(c[n], c[n + 1]);
+            }
+            return c;
+        });
+    }
+
+    private static boolean passes(final double[] critical, final double p, final double nEff) {
+        final int n = (int) Math.min(Math.floor(nEff), critical.length - 1);
+        return n >= 1 && p >= critical[n];
     }
 
     /** Number of start levels minAccepted * 2^j (up to the window size) of {@link ThresholdSearch#FIXED_SEQUENCE}. */
@@ -351,11 +401,6 @@ public final class GateStatistics implements Serializable {
         final double nkl = n * bernoulliKl(q, alpha);
         if (nkl >= openLogLevel + 1.0) {
             return true;
-        }
-        // Ash: P(Bin(n, alpha) >= qn) >= exp(-n KL) / sqrt(8 n q (1 - q)); again with a margin of one nat a fail here
-        // is a fail of the exact test
-        if (q < 1.0 && nkl < openLogLevel - 0.5 * Math.log(8.0 * n * q * (1.0 - q)) - 1.0) {
-            return false;
         }
         return binomialTailAtLeast(n, k, alpha) <= openLevel;
     }
