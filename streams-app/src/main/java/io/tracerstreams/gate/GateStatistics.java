@@ -233,8 +233,8 @@ public final class GateStatistics implements Serializable {
             sw2[c] = w2;
             swa[c] = wa;
         }
-        final double[] critical = criticalTable(alpha);
         if (config.search() == ThresholdSearch.UNION_BOUND) {
+            final double[] critical = criticalTable(alpha);
             for (int i = 0; i < g; i++) {
                 if (sw[i] <= 0.0) {
                     return -1; // nothing at or above this threshold, nor any higher one
@@ -261,14 +261,15 @@ public final class GateStatistics implements Serializable {
         for (int i = 0; i < g; i++) {
             nEff[i] = sw[i] > 0.0 ? kishEffectiveSize(sw[i], sw2[i]) : 0.0;
         }
+        // one walk per start level L_j = minAccepted * 2^j, at level openLevel * 2^j / (2^J - 1) (weighted Bonferroni:
+        // the budget goes where the power is, so small-sample starts at the top of the grid are tested strictly)
         int best = -1;
-        int lowestTested = g;
-        double level = config.minAccepted();
+        double startLevel = config.minAccepted();
         int from = g - 1;
-        for (int j = 0; j < sequenceStarts; j++, level *= 2) {
+        for (int j = 0; j < sequenceStarts; j++, startLevel *= 2) {
             int start = -1;
             for (int i = from; i >= 0; i--) {
-                if (nEff[i] >= level) {
+                if (nEff[i] >= startLevel) {
                     start = i;
                     break;
                 }
@@ -277,61 +278,88 @@ public final class GateStatistics implements Serializable {
                 break; // no threshold reaches this level; higher levels cannot either
             }
             from = start; // the start of a higher level is never above the start of a lower one
-            if (start >= lowestTested) {
-                continue; // this walk retraces an earlier one
-            }
+            final double[] table = criticalTable(alpha, startShare(j) * openLevel);
             for (int i = start; i >= 0; i--) {
-                lowestTested = i;
                 final double p = clamp01(swa[i] / sw[i]);
-                if (p < alpha || nEff[i] < config.minAccepted() || !passes(critical, p, nEff[i])) {
+                if (p < alpha || nEff[i] < config.minAccepted() || !passes(table, p, nEff[i])) {
                     break;
                 }
-                best = i;
+                if (best < 0 || i < best) {
+                    best = i;
+                }
             }
         }
         return best;
     }
 
+    /** Share of the opening level given to start level j: 2^j / (2^J - 1). */
+    double startShare(final int j) {
+        return Math.pow(2, j) / (Math.pow(2, sequenceStarts) - 1);
+    }
+
     private static final Map<String, double[]> CRITICAL = new ConcurrentHashMap<>();
+    private static final double GRID_RATIO = 1.02;
+    private static final double LOG_GRID_RATIO = Math.log(GRID_RATIO);
+
+    /** Effective size of table entry m: floor(1.02^m), a geometric grid (about 380 entries up to 2,000). */
+    private static double tableSize(final int m) {
+        return Math.floor(Math.pow(GRID_RATIO, m) + 1e-9);
+    }
+
+    /** The critical table at the opening level (the union-bound search and the exact-test comparison in tests). */
+    double[] criticalTable(final double alpha) {
+        return criticalTable(alpha, openLevel);
+    }
 
     /**
-     * Critical proportions of the opening test at {@code alpha}: entry n is the smallest agreement q with
-     * P(Bin(n, alpha) &gt;= q n) &lt;= openLevel (2 when even q = 1 fails), made non-increasing in n by a running
-     * maximum from the top. Looked up at floor(n_eff), which rounds the sample down: the table never passes a
-     * threshold the exact test fails (checked by a unit test). Computed once per (alpha, level, N) and shared.
+     * Critical proportions of the opening test at {@code alpha} and {@code level}: entry m is the smallest agreement
+     * q with P(Bin(n_m, alpha) &gt;= q n_m) &lt;= level at n_m = {@link #tableSize}(m) (2 when even q = 1 fails), made
+     * non-increasing by a running maximum from the top. Looked up at the largest n_m &lt;= n_eff, which rounds the
+     * sample down: the table never passes a threshold the exact test fails (checked by a unit test). Computed once
+     * per (alpha, level, N) and shared.
      */
-    double[] criticalTable(final double alpha) {
+    double[] criticalTable(final double alpha, final double level) {
         final int maxN = config.windowSize();
-        return CRITICAL.computeIfAbsent(alpha + "/" + openLevel + "/" + maxN, key -> {
-            final double[] c = new double[maxN + 1];
-            c[0] = 2.0;
-            for (int n = 1; n <= maxN; n++) {
-                if (binomialTailAtLeast(n, n, alpha) > openLevel) {
-                    c[n] = 2.0;
+        return CRITICAL.computeIfAbsent(alpha + "/" + level + "/" + maxN, key -> {
+            final int size = (int) Math.ceil(Math.log(maxN) / LOG_GRID_RATIO) + 2;
+            final double[] c = new double[size];
+            for (int m = 0; m < size; m++) {
+                final double n = tableSize(m);
+                if (binomialTailAtLeast(n, n, alpha) > level) {
+                    c[m] = 2.0;
                     continue;
                 }
                 double lo = alpha;
                 double hi = 1.0;
                 for (int it = 0; it < 40; it++) {
                     final double mid = 0.5 * (lo + hi);
-                    if (binomialTailAtLeast(n, mid * n, alpha) <= openLevel) {
+                    if (binomialTailAtLeast(n, mid * n, alpha) <= level) {
                         hi = mid;
                     } else {
                         lo = mid;
                     }
                 }
-                c[n] = hi;
+                c[m] = hi;
             }
-            for (int n = maxN - 1; n >= 1; n--) {
-                c[n] = Math.max(c[n], c[n + 1]);
+            for (int m = size - 2; m >= 0; m--) {
+                c[m] = Math.max(c[m], c[m + 1]);
             }
             return c;
         });
     }
 
-    private static boolean passes(final double[] critical, final double p, final double nEff) {
-        final int n = (int) Math.min(Math.floor(nEff), critical.length - 1);
-        return n >= 1 && p >= critical[n];
+    static boolean passes(final double[] critical, final double p, final double nEff) {
+        if (nEff < 1.0) {
+            return false;
+        }
+        int m = (int) Math.floor(Math.log(nEff) / LOG_GRID_RATIO + 1e-9);
+        while (m > 0 && tableSize(m) > nEff) {
+            m--;
+        }
+        while (m + 1 < critical.length && tableSize(m + 1) <= nEff) {
+            m++;
+        }
+        return p >= critical[Math.min(m, critical.length - 1)];
     }
 
     /** Number of start levels minAccepted * 2^j (up to the window size) of {@link ThresholdSearch#FIXED_SEQUENCE}. */

@@ -101,7 +101,7 @@ class GateStatisticsTest {
             for (int k = 0; k < trials / 2; k++) {
                 final double n = 1 + rnd.nextDouble() * 599;
                 final double p = alpha + rnd.nextDouble() * (1 - alpha);
-                final boolean tablePass = p >= table[(int) Math.floor(n)];
+                final boolean tablePass = GateStatistics.passes(table, p, n);
                 final boolean exactPass = stats.lowerBoundAtLeast(p * n, n, alpha);
                 if (tablePass) {
                     assertThat(exactPass).as("n %s p %s alpha %s", n, p, alpha).isTrue();
@@ -205,7 +205,7 @@ class GateStatisticsTest {
         }
         assertThat((double) honestViolations / runs).isLessThanOrEqualTo(config.delta());
         assertThat((double) naiveViolations / runs).isGreaterThan(2 * config.delta());
-        assertThat(honestFound).as("the honest bound must still find a deployable threshold").isGreaterThan(runs * 9 / 10);
+        assertThat(honestFound).as("the honest bound must still find a deployable threshold").isGreaterThan(runs / 2);
     }
 
     @Test
