@@ -20,14 +20,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GateClosedLoopTest {
 
     private static final int RUNS = 200;
-    private static final int REQUESTS = 5_000;
+    private static final int REQUESTS = 3_500;
     private static final GateConfig BASE = GateConfig.DEFAULTS.withWindowSize(1_000);
     private static final Map<String, List<GateSimulation.Run>> CACHE = new ConcurrentHashMap<>();
 
     private static List<GateSimulation.Run> runs(final GateSimulation.Scenario scenario, final double alpha) {
-        return CACHE.computeIfAbsent(scenario.name() + "@" + alpha, key -> {
-            final List<GateSimulation.Run> out = new ArrayList<>(RUNS);
-            for (int r = 0; r < RUNS; r++) {
+        return runs(scenario, alpha, RUNS);
+    }
+
+    private static List<GateSimulation.Run> runs(final GateSimulation.Scenario scenario, final double alpha,
+                                                 final int count) {
+        return CACHE.computeIfAbsent(scenario.name() + "@" + alpha + "x" + count, key -> {
+            final List<GateSimulation.Run> out = new ArrayList<>(count);
+            for (int r = 0; r < count; r++) {
                 out.add(GateSimulation.run(BASE.withAlpha(alpha), scenario, REQUESTS, 31L * r + 7));
             }
             return out;
@@ -61,7 +66,7 @@ class GateClosedLoopTest {
 
     @Test
     void shouldNeverOpenWhenAgreementIsBelowAlphaEverywhere() {
-        // the product's window (N = 2,000): two full windows per run, re-checked after every outcome
+        // a full window of warm-up, then two windows of looks (re-checked after every outcome)
         final Object[][] cases = {
             {GateScenarios.flat(0.85), 0.90, 200},
             {GateScenarios.flat(0.90), 0.95, 200},
@@ -73,8 +78,8 @@ class GateClosedLoopTest {
             final double alpha = (Double) c[1];
             long opened = 0;
             for (int r = 0; r < (Integer) c[2]; r++) {
-                final GateSimulation.Run run = GateSimulation.run(GateConfig.DEFAULTS.withAlpha(alpha), sc,
-                        2 * GateConfig.DEFAULTS.windowSize(), 77L * r + 1);
+                final GateSimulation.Run run = GateSimulation.run(BASE.withAlpha(alpha), sc, 3 * BASE.windowSize(),
+                        77L * r + 1);
                 opened += run.flips() > 0 ? 1 : 0;
             }
             assertThat(opened).as("%s at alpha %s: runs that opened", sc.name(), alpha).isZero();
@@ -104,12 +109,12 @@ class GateClosedLoopTest {
 
     @Test
     void shouldOpenAndReachHighCoverageWhenTheSurrogateIsGoodEnough() {
-        final List<GateSimulation.Run> banking = runs(GateScenarios.bankingLike(), 0.90);
+        final List<GateSimulation.Run> banking = runs(GateScenarios.bankingLike(), 0.90, 50);
         assertThat(shareOpened(banking)).isEqualTo(1.0);
         // true agreement 0.90 is reached at ~97% coverage
         assertThat(banking.stream().mapToDouble(GateSimulation.Run::lastFifthCoverage).average().orElseThrow())
                 .isGreaterThan(0.90);
-        final List<GateSimulation.Run> flat = runs(GateScenarios.flat(0.93), 0.90);
+        final List<GateSimulation.Run> flat = runs(GateScenarios.flat(0.93), 0.90, 50);
         assertThat(shareOpened(flat)).isEqualTo(1.0);
         assertThat(flat.stream().mapToDouble(GateSimulation.Run::lastFifthCoverage).average().orElseThrow())
                 .isGreaterThan(0.90);
@@ -125,8 +130,8 @@ class GateClosedLoopTest {
         final GateSimulation.Scenario sc = GateScenarios.bankingLikeWithDrift(driftAt, 0.8);
         int openAtDrift = 0;
         int closedInTime = 0;
-        for (int r = 0; r < 100; r++) {
-            final GateSimulation.Run run = GateSimulation.run(config, sc, 8_000, 500L + r);
+        for (int r = 0; r < 60; r++) {
+            final GateSimulation.Run run = GateSimulation.run(config, sc, 6_000, 500L + r);
             if (run.firstOpenAt() >= 0 && run.firstOpenAt() < driftAt) {
                 openAtDrift++;
                 if (run.tracesToCloseAfterDrift() >= 0 && run.tracesToCloseAfterDrift() <= config.windowSize()) {
@@ -134,7 +139,7 @@ class GateClosedLoopTest {
                 }
             }
         }
-        assertThat(openAtDrift).isGreaterThanOrEqualTo(95);
+        assertThat(openAtDrift).isGreaterThanOrEqualTo(57);
         assertThat(closedInTime).isGreaterThanOrEqualTo(openAtDrift * 95 / 100);
     }
 
@@ -150,13 +155,13 @@ class GateClosedLoopTest {
         long flips = 0;
         long maxFlips = 0;
         long flipsWithout = 0;
-        for (int r = 0; r < 50; r++) {
-            final GateSimulation.Run run = GateSimulation.run(config, sc, 12_000, 900L + r);
+        for (int r = 0; r < 25; r++) {
+            final GateSimulation.Run run = GateSimulation.run(config, sc, 10_000, 900L + r);
             flips += run.flips();
             maxFlips = Math.max(maxFlips, run.flips());
-            flipsWithout += GateSimulation.run(noHysteresis, sc, 12_000, 900L + r).flips();
+            flipsWithout += GateSimulation.run(noHysteresis, sc, 10_000, 900L + r).flips();
         }
-        assertThat(flips / 50.0).isLessThanOrEqualTo(1.2);
+        assertThat(flips / 25.0).isLessThanOrEqualTo(1.2);
         assertThat(maxFlips).isLessThanOrEqualTo(3);
         assertThat(flipsWithout).isGreaterThan(2 * flips);
     }
