@@ -280,7 +280,7 @@ public final class GateStatistics implements Serializable {
                 break; // no threshold reaches this level; higher levels cannot either
             }
             from = start; // the start of a higher level is never above the start of a lower one
-            final double[] table = criticalTable(alpha, startShare(j) * openLevel);
+            final double[] table = walkTables(alpha)[j];
             for (int i = start; i >= 0; i--) {
                 final double p = clamp01(swa[i] / sw[i]);
                 if (p < alpha || nEff[i] < config.minAccepted() || !passes(table, p, nEff[i])) {
@@ -294,6 +294,31 @@ public final class GateStatistics implements Serializable {
         return best;
     }
 
+    private transient double[][] primaryTables;
+    private transient Map<Double, double[][]> otherTables;
+
+    /** The critical tables of the J walks at {@code alpha} (cached: the gate's own alpha in a field). */
+    private double[][] walkTables(final double alpha) {
+        if (alpha == config.alpha()) {
+            if (primaryTables == null) {
+                primaryTables = buildWalkTables(alpha);
+            }
+            return primaryTables;
+        }
+        if (otherTables == null) {
+            otherTables = new java.util.HashMap<>();
+        }
+        return otherTables.computeIfAbsent(alpha, this::buildWalkTables);
+    }
+
+    private double[][] buildWalkTables(final double alpha) {
+        final double[][] t = new double[sequenceStarts][];
+        for (int j = 0; j < sequenceStarts; j++) {
+            t[j] = criticalTable(alpha, startShare(j) * openLevel);
+        }
+        return t;
+    }
+
     /** Share of the opening level given to start level j: 2^j / (2^J - 1). */
     double startShare(final int j) {
         return Math.pow(2, j) / (Math.pow(2, sequenceStarts) - 1);
@@ -303,9 +328,17 @@ public final class GateStatistics implements Serializable {
     private static final double GRID_RATIO = 1.02;
     private static final double LOG_GRID_RATIO = Math.log(GRID_RATIO);
 
+    private static final double[] TABLE_SIZES = new double[1_100];
+
+    static {
+        for (int m = 0; m < TABLE_SIZES.length; m++) {
+            TABLE_SIZES[m] = Math.floor(Math.pow(GRID_RATIO, m) + 1e-9);
+        }
+    }
+
     /** Effective size of table entry m: floor(1.02^m), a geometric grid (about 380 entries up to 2,000). */
     private static double tableSize(final int m) {
-        return Math.floor(Math.pow(GRID_RATIO, m) + 1e-9);
+        return TABLE_SIZES[m];
     }
 
     /** The critical table at the opening level (the union-bound search and the exact-test comparison in tests). */
