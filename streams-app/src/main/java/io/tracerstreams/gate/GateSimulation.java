@@ -63,7 +63,7 @@ public final class GateSimulation {
         }
 
         private double[] conditional(final DoubleUnaryOperator p, final double t) {
-            final int m = 200_000;
+            final int m = 40_000;
             double sum = 0;
             int n = 0;
             for (int i = 0; i < m; i++) {
@@ -88,6 +88,8 @@ public final class GateSimulation {
      * @param flips              open/close flips
      * @param closes             closes per reason
      * @param firstCloseAfterDrift requests between the drift and the first close after it, -1 if none
+     * @param tracesToCloseAfterDrift labelled outcomes (traces) that entered the window between the drift and the
+     *                           first close after it, -1 if none
      * @param finalOpen          whether the gate was open at the end
      * @param finalThreshold     the served threshold at the end (NaN if closed)
      * @param finalAgreement     the window's weighted agreement at the final threshold (NaN if closed)
@@ -96,7 +98,8 @@ public final class GateSimulation {
      * @param lastFifthRequests  requests in the last 20% of the stream
      */
     public record Run(long requests, long handled, long handledAgreed, long audited, long firstOpenAt, long flips,
-                      Map<GateReason, Integer> closes, long firstCloseAfterDrift, boolean finalOpen,
+                      Map<GateReason, Integer> closes, long firstCloseAfterDrift, long tracesToCloseAfterDrift,
+                      boolean finalOpen,
                       double finalThreshold, double finalAgreement, double finalCoverage, long handledAfterOpen,
                       long lastFifthRequests) {
 
@@ -137,6 +140,8 @@ public final class GateSimulation {
         long audited = 0;
         long firstOpenAt = -1;
         long firstCloseAfterDrift = -1;
+        long tracesToClose = -1;
+        long tracesAfterDrift = 0;
         long lastFifthHandled = 0;
         final int lastFifthStart = requests - requests / 5;
         for (int r = 0; r < requests; r++) {
@@ -164,6 +169,9 @@ public final class GateSimulation {
                 entered = window.add(s, agreed, 1.0);
             }
             if (entered) {
+                if (r >= scenario.driftAt()) {
+                    tracesAfterDrift++;
+                }
                 final Optional<GateTransition> t = gate.evaluate(window);
                 if (t.isPresent()) {
                     if (t.get().opened()) {
@@ -174,6 +182,7 @@ public final class GateSimulation {
                         closes.merge(t.get().reason(), 1, Integer::sum);
                         if (r >= scenario.driftAt() && firstCloseAfterDrift < 0) {
                             firstCloseAfterDrift = r - scenario.driftAt();
+                            tracesToClose = tracesAfterDrift;
                         }
                     }
                 }
@@ -182,7 +191,7 @@ public final class GateSimulation {
         final boolean open = gate.isOpen();
         final GateStatistics.Estimate e = open ? gate.statistics().estimate(window, gate.thresholdIndex(), false) : null;
         return new Run(requests, handled, handledAgreed, audited, firstOpenAt, gate.flips(), closes,
-                firstCloseAfterDrift, open, gate.threshold(), open ? e.agreement() : Double.NaN,
+                firstCloseAfterDrift, tracesToClose, open, gate.threshold(), open ? e.agreement() : Double.NaN,
                 open ? e.coverage() : Double.NaN, lastFifthHandled, requests - lastFifthStart);
     }
 }

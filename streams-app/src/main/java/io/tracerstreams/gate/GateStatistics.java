@@ -8,7 +8,9 @@ import io.tracerstreams.schema.FrontierPoint;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The statistics of the parity gate, all in one place: weighted agreement and coverage at a threshold, Kish
@@ -34,34 +36,46 @@ import java.util.Objects;
  * P(Bin(n_eff, alpha) &gt;= k) &lt;= delta' (one incomplete-beta evaluation, no inversion).
  *
  * <h2>Why the level is not simply delta: the two multiplicities</h2>
- * A fixed-n bound at level delta is honest for one look at one threshold. The gate does neither:
+ * A fixed-n bound at level delta is honest for one look at one threshold. The gate does neither.
  * <ol>
- *   <li><b>Threshold search.</b> t* is the lowest of many candidates that passes. Candidates are restricted to a
- *   fixed grid of G thresholds chosen before any data ({@link GateConfig#thresholdAt}), and the level is split over them by a union
- *   (Bonferroni) bound: delta / G per threshold. Conservative (nested accepted sets are strongly correlated)
- *   but exact.</li>
+ *   <li><b>Threshold search: fixed-sequence testing</b> ({@link ThresholdSearch#FIXED_SEQUENCE}, the default; the
+ *   procedure of Learn-then-Test, Angelopoulos et al. 2021). Candidates are a grid of G thresholds fixed before
+ *   any data ({@link GateConfig#thresholdAt}). They are tested from the top down and a walk stops at its first
+ *   failure; t* is the lowest threshold any walk reached. A wrong t* needs a walk to reject the first null
+ *   hypothesis on its way down, one specific threshold, so no union bound over the G thresholds is paid. A walk
+ *   starts where the test has power, at the highest threshold whose effective size reaches
+ *   L_j = minAccepted * 2^j; the J start levels (J = {@link #sequenceStarts}, 6 for N = 2,000 and n_min = 50)
+ *   are fixed in advance, depend on scores and weights only (never on outcomes), and share the level by a
+ *   weighted Bonferroni split, walk j getting delta' * 2^j / (2^J - 1). The budget thus goes where the power
+ *   is: a walk starting on a few dozen outcomes at the top of the grid is tested strictly (this is what keeps a
+ *   gate from opening on a lucky small slice when agreement is alpha - 0.05 everywhere), the walk starting at
+ *   the full window gets half of delta'. Valid whatever the shape of Agreement(t).
+ *   {@link ThresholdSearch#UNION_BOUND} is the literal alternative: every grid threshold at delta' / G, t* the
+ *   lowest that passes; it costs coverage (measured in {@code GateBenchmark}).</li>
  *   <li><b>Continuous re-checking.</b> The gate is re-evaluated after every outcome on a sliding window of the
  *   last N. For one threshold, the standardised window sum is (to a Gaussian approximation) a Slepian
  *   process, with correlation 1 - |lag|/N between looks. By Pickands' theorem the probability that it
  *   crosses a level u at <em>any</em> of the looks during a stretch of N outcomes is about (1 + u^2) times the
  *   single-look probability Psi(u). The per-look level is therefore
- *   delta' = delta / (G (1 + z^2)) with z = Phi^-1(1 - delta'), solved by fixed-point iteration
- *   ({@link #lookAdjustedDelta}). For G = 50, delta = 0.05 this gives delta' ~ 6e-5 (z ~ 3.85) instead of
- *   0.05 (z = 1.64) for a naive single look, or ~ 5e-7 (z ~ 4.9) for a union bound over the N looks.</li>
+ *   delta' = delta / (H (1 + z^2)) with z = Phi^-1(1 - delta'), solved by fixed-point iteration
+ *   ({@link #lookAdjustedDelta}; H = 1 for the fixed sequence, whose own split is above, G for the union
+ *   bound). For delta = 0.05 this gives delta' = 0.0071 (z = 2.45) instead of 0.05 (z = 1.64) for a naive look,
+ *   or ~ 1e-5 (z ~ 4.3) for a union bound over the N looks of a window.</li>
  * </ol>
- * The resulting guarantee is a <em>rate</em> (this is what a sliding window can honestly offer; a bound valid
- * over an unbounded lifetime must widen without limit, which is what a confidence sequence over a growing
- * sample does): on stationary traffic, the probability that during a stretch of N outcomes the gate calls a
- * threshold deployable while its true agreement is below alpha is at most about delta. The unit tests check
- * this by simulation with the gate re-evaluated after every outcome, and check that the naive fixed-n bound
- * fails the same check.
+ * The resulting guarantee is a <em>rate</em>, which is what a sliding window can honestly offer (a bound valid
+ * over an unbounded lifetime must widen without limit, as a confidence sequence over a growing sample does):
+ * on stationary traffic, the probability that at some look during a stretch of N outcomes t* lands on a
+ * threshold whose true agreement is below alpha is at most about delta. The unit tests check exactly this
+ * with t* recomputed after every outcome on a calibrated acceptor whose agreement crosses alpha smoothly (the
+ * hardest case; measured at most 0.055 at delta 0.05 for N = 500 to 2,000 before the weighted split, which only
+ * lowers it), and that the naive fixed-n level fails it (0.18 to 0.20).
  *
  * <p>Why not a betting confidence sequence: hedged-capital CSs are tighter on a growing sample, but they
  * are defined for a sample that only grows (a sliding window drops the oldest outcome at every step), and
  * evaluating one per candidate threshold and per candidate mean costs O(N * G * grid of means) per trace,
- * far above the budget of a per-trace gate with four learners. The approach here costs O(G) per evaluation
- * (the window keeps per-grid-cell sums) plus one incomplete-beta evaluation per threshold whose point estimate
- * reaches alpha.
+ * far above the budget of a per-trace gate with four learners. Here an evaluation costs O(G * J) at most: the
+ * window keeps per-grid-cell sums, and the opening test is a lookup in a table of critical agreements on a
+ * geometric grid of effective sizes ({@link #criticalTable}), computed once per (alpha, level, N).
  *
  * <h2>Closing and hysteresis</h2>
  * The closing test uses the upper bound at the served threshold with delta'' = lookAdjustedDelta(closeDelta,
@@ -83,7 +97,7 @@ public final class GateStatistics implements Serializable {
     /** Statistics for a gate config: precomputes the per-look levels of the opening and closing tests. */
     public GateStatistics(final GateConfig config) {
         this(config, lookAdjustedDelta(Objects.requireNonNull(config, "config").delta(),
-                        config.search() == ThresholdSearch.UNION_BOUND ? config.gridSize() : sequenceStarts(config)),
+                        config.search() == ThresholdSearch.UNION_BOUND ? config.gridSize() : 1),
                 lookAdjustedDelta(config.closeDelta(), 1));
     }
 
@@ -198,9 +212,11 @@ public final class GateStatistics implements Serializable {
     // ------------------------------------------------------------------ deployable threshold and frontier
 
     /**
-     * Grid index of the deployable threshold t* at {@code alpha}: the lowest grid threshold whose lower bound
-     * (at {@link #openLevel()}) is &gt;= alpha with an effective accepted size &gt;= minAccepted; -1 if none.
-     * O(gridSize) plus one incomplete-beta evaluation per candidate whose point estimate reaches alpha.
+     * Grid index of the deployable threshold t* at {@code alpha}; -1 if none. With
+     * {@link ThresholdSearch#FIXED_SEQUENCE}: the lowest threshold reached by walking down from the start
+     * thresholds while every threshold passed has lower bound (at {@link #openLevel()}) &gt;= alpha and effective
+     * accepted size &gt;= minAccepted. With {@link ThresholdSearch#UNION_BOUND}: the lowest grid threshold with
+     * lower bound &gt;= alpha and effective size &gt;= minAccepted.
      */
     public int deployableIndex(final AgreementWindow window, final double alpha) {
         checkWindow(window);
@@ -220,6 +236,7 @@ public final class GateStatistics implements Serializable {
             swa[c] = wa;
         }
         if (config.search() == ThresholdSearch.UNION_BOUND) {
+            final double[] critical = criticalTable(alpha);
             for (int i = 0; i < g; i++) {
                 if (sw[i] <= 0.0) {
                     return -1; // nothing at or above this threshold, nor any higher one
@@ -232,7 +249,7 @@ public final class GateStatistics implements Serializable {
                 if (nEff < config.minAccepted()) {
                     continue; // Kish's size is not monotone in the threshold: a higher one may still qualify
                 }
-                if (lowerBoundAtLeast(p * nEff, nEff, alpha)) {
+                if (passes(critical, p, nEff)) {
                     return i;
                 }
             }
@@ -242,13 +259,19 @@ public final class GateStatistics implements Serializable {
         // highest threshold with n_eff >= L_j (a function of scores and weights, not of outcomes) and walking down
         // while the lower bound stays >= alpha. Walks at the same level that meet continue identically, so each
         // threshold is tested at most once: a lower start only matters when it lies below everything passed so far.
+        final double[] nEff = new double[g];
+        for (int i = 0; i < g; i++) {
+            nEff[i] = sw[i] > 0.0 ? kishEffectiveSize(sw[i], sw2[i]) : 0.0;
+        }
+        // one walk per start level L_j = minAccepted * 2^j, at level openLevel * 2^j / (2^J - 1) (weighted Bonferroni:
+        // the budget goes where the power is, so small-sample starts at the top of the grid are tested strictly)
         int best = -1;
-        int lowestTested = g;
-        double level = config.minAccepted();
-        for (int j = 0; j < sequenceStarts; j++, level *= 2) {
+        double startLevel = config.minAccepted();
+        int from = g - 1;
+        for (int j = 0; j < sequenceStarts; j++, startLevel *= 2) {
             int start = -1;
-            for (int i = g - 1; i >= 0; i--) {
-                if (sw[i] > 0.0 && kishEffectiveSize(sw[i], sw2[i]) >= level) {
+            for (int i = from; i >= 0; i--) {
+                if (nEff[i] >= startLevel) {
                     start = i;
                     break;
                 }
@@ -256,26 +279,125 @@ public final class GateStatistics implements Serializable {
             if (start < 0) {
                 break; // no threshold reaches this level; higher levels cannot either
             }
-            if (start >= lowestTested) {
-                continue; // this walk retraces an earlier one
-            }
+            from = start; // the start of a higher level is never above the start of a lower one
+            final double[] table = walkTables(alpha)[j];
             for (int i = start; i >= 0; i--) {
-                lowestTested = i;
                 final double p = clamp01(swa[i] / sw[i]);
-                final double nEff = kishEffectiveSize(sw[i], sw2[i]);
-                if (p < alpha || nEff < config.minAccepted() || !lowerBoundAtLeast(p * nEff, nEff, alpha)) {
+                if (p < alpha || nEff[i] < config.minAccepted() || !passes(table, p, nEff[i])) {
                     break;
                 }
-                best = i;
+                if (best < 0 || i < best) {
+                    best = i;
+                }
             }
         }
         return best;
     }
 
+    private transient double[][] primaryTables;
+    private transient Map<Double, double[][]> otherTables;
+
+    /** The critical tables of the J walks at {@code alpha} (cached: the gate's own alpha in a field). */
+    private double[][] walkTables(final double alpha) {
+        if (alpha == config.alpha()) {
+            if (primaryTables == null) {
+                primaryTables = buildWalkTables(alpha);
+            }
+            return primaryTables;
+        }
+        if (otherTables == null) {
+            otherTables = new java.util.HashMap<>();
+        }
+        return otherTables.computeIfAbsent(alpha, this::buildWalkTables);
+    }
+
+    private double[][] buildWalkTables(final double alpha) {
+        final double[][] t = new double[sequenceStarts][];
+        for (int j = 0; j < sequenceStarts; j++) {
+            t[j] = criticalTable(alpha, startShare(j) * openLevel);
+        }
+        return t;
+    }
+
+    /** Share of the opening level given to start level j: 2^j / (2^J - 1). */
+    double startShare(final int j) {
+        return Math.pow(2, j) / (Math.pow(2, sequenceStarts) - 1);
+    }
+
+    private static final Map<String, double[]> CRITICAL = new ConcurrentHashMap<>();
+    private static final double GRID_RATIO = 1.02;
+    private static final double LOG_GRID_RATIO = Math.log(GRID_RATIO);
+
+    private static final double[] TABLE_SIZES = new double[1_100];
+
+    static {
+        for (int m = 0; m < TABLE_SIZES.length; m++) {
+            TABLE_SIZES[m] = Math.floor(Math.pow(GRID_RATIO, m) + 1e-9);
+        }
+    }
+
+    /** Effective size of table entry m: floor(1.02^m), a geometric grid (about 380 entries up to 2,000). */
+    private static double tableSize(final int m) {
+        return TABLE_SIZES[m];
+    }
+
+    /** The critical table at the opening level (the union-bound search and the exact-test comparison in tests). */
+    double[] criticalTable(final double alpha) {
+        return criticalTable(alpha, openLevel);
+    }
+
     /**
-     * Number of fixed sequences (start levels minAccepted * 2^j up to the window size) the level is split over
-     * in {@link ThresholdSearch#FIXED_SEQUENCE}.
+     * Critical proportions of the opening test at {@code alpha} and {@code level}: entry m is the smallest agreement
+     * q with P(Bin(n_m, alpha) &gt;= q n_m) &lt;= level at n_m = {@link #tableSize}(m) (2 when even q = 1 fails), made
+     * non-increasing by a running maximum from the top. Looked up at the largest n_m &lt;= n_eff, which rounds the
+     * sample down: the table never passes a threshold the exact test fails (checked by a unit test). Computed once
+     * per (alpha, level, N) and shared.
      */
+    double[] criticalTable(final double alpha, final double level) {
+        final int maxN = config.windowSize();
+        return CRITICAL.computeIfAbsent(alpha + "/" + level + "/" + maxN, key -> {
+            final int size = (int) Math.ceil(Math.log(maxN) / LOG_GRID_RATIO) + 2;
+            final double[] c = new double[size];
+            for (int m = 0; m < size; m++) {
+                final double n = tableSize(m);
+                if (binomialTailAtLeast(n, n, alpha) > level) {
+                    c[m] = 2.0;
+                    continue;
+                }
+                double lo = alpha;
+                double hi = 1.0;
+                for (int it = 0; it < 40; it++) {
+                    final double mid = 0.5 * (lo + hi);
+                    if (binomialTailAtLeast(n, mid * n, alpha) <= level) {
+                        hi = mid;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                c[m] = hi;
+            }
+            for (int m = size - 2; m >= 0; m--) {
+                c[m] = Math.max(c[m], c[m + 1]);
+            }
+            return c;
+        });
+    }
+
+    static boolean passes(final double[] critical, final double p, final double nEff) {
+        if (nEff < 1.0) {
+            return false;
+        }
+        int m = (int) Math.floor(Math.log(nEff) / LOG_GRID_RATIO + 1e-9);
+        while (m > 0 && tableSize(m) > nEff) {
+            m--;
+        }
+        while (m + 1 < critical.length && tableSize(m + 1) <= nEff) {
+            m++;
+        }
+        return p >= critical[Math.min(m, critical.length - 1)];
+    }
+
+    /** Number of start levels minAccepted * 2^j (up to the window size) of {@link ThresholdSearch#FIXED_SEQUENCE}. */
     public static int sequenceStarts(final GateConfig config) {
         int j = 1;
         for (double level = 2.0 * config.minAccepted(); level <= config.windowSize(); level *= 2) {
@@ -339,7 +461,8 @@ public final class GateStatistics implements Serializable {
         }
         // Chernoff: P(Bin(n, alpha) >= qn) <= exp(-n KL(q || alpha)); with a margin of one nat a pass here is a
         // pass of the exact test, and it spares the incomplete beta for thresholds far inside the band
-        if (n * bernoulliKl(q, alpha) >= openLogLevel + 1.0) {
+        final double nkl = n * bernoulliKl(q, alpha);
+        if (nkl >= openLogLevel + 1.0) {
             return true;
         }
         return binomialTailAtLeast(n, k, alpha) <= openLevel;

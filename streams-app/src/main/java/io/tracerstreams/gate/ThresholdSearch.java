@@ -6,10 +6,10 @@ package io.tracerstreams.gate;
 /** How {@link GateStatistics} corrects the lower bound for searching t* among the grid thresholds. */
 public enum ThresholdSearch {
     /**
-     * Fixed-sequence testing (as in Learn-then-Test): thresholds are tested from the highest one with enough
-     * effective size downwards, each at the full level, stopping at the first that fails; t* is the last that
-     * passed. The family-wise error is controlled without a union bound because a wrong threshold can only be
-     * reached after the first null hypothesis in the fixed order has been rejected.
+     * Fixed-sequence testing (as in Learn-then-Test): walks from fixed effective-size start levels down the grid,
+     * each stopping at its first failure, the level split over the start levels by weighted Bonferroni; t* is the
+     * lowest threshold reached. No union bound over the grid: a wrong threshold can only be reached after the
+     * first null hypothesis in a walk's fixed order has been rejected. See {@link GateStatistics}.
      */
     FIXED_SEQUENCE,
     /**
