@@ -16,7 +16,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
-import org.apache.avro.SchemaParser;
 
 /**
  * The schema files of the build (src/main/avro) and of every released version
@@ -45,23 +44,38 @@ final class ReleasedSchemas {
     private ReleasedSchemas() {
     }
 
-    /** Every .avsc under a directory (recursively), parsed together so files may reference each other. */
+    /**
+     * Every .avsc under a directory (recursively), parsed together so files may reference each other. A
+     * field default of a named type is validated when the field is parsed, so a file is parsed only once
+     * the types it names are known: files that fail on an unknown name are retried after the others.
+     */
     static Map<String, Schema> parseDirectory(final Path dir) throws IOException {
-        final List<Path> files;
+        List<Path> pending;
         try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(p -> p.toString().endsWith(".avsc")).sorted().toList();
-        }
-        final SchemaParser parser = new SchemaParser();
-        final List<SchemaParser.ParseResult> results = new ArrayList<>();
-        for (final Path file : files) {
-            results.add(parser.parse(file));
+            pending = walk.filter(p -> p.toString().endsWith(".avsc")).sorted().toList();
         }
         final Map<String, Schema> byName = new LinkedHashMap<>();
-        for (final SchemaParser.ParseResult result : results) {
-            final Schema schema = parser.resolve(result);
-            if (byName.put(schema.getFullName(), schema) != null) {
-                throw new IllegalStateException("two files define " + schema.getFullName() + " in " + dir);
+        final Schema.Parser parser = new Schema.Parser();
+        while (!pending.isEmpty()) {
+            final List<Path> failed = new ArrayList<>();
+            RuntimeException last = null;
+            for (final Path file : pending) {
+                final Schema.Parser attempt = new Schema.Parser().addTypes(parser.getTypes().values());
+                try {
+                    final Schema schema = attempt.parse(file.toFile());
+                    parser.addTypes(attempt.getTypes().values());
+                    if (byName.put(schema.getFullName(), schema) != null) {
+                        throw new IllegalStateException("two files define " + schema.getFullName() + " in " + dir);
+                    }
+                } catch (final org.apache.avro.SchemaParseException | org.apache.avro.AvroTypeException e) {
+                    failed.add(file);
+                    last = new IllegalStateException(file + ": " + e.getMessage(), e);
+                }
             }
+            if (failed.size() == pending.size()) {
+                throw last;
+            }
+            pending = failed;
         }
         return byName;
     }
