@@ -157,6 +157,14 @@ public final class TracerConfig extends AbstractConfig {
     public static final String STATS_INTERVAL_MS_CONFIG = "stats.interval.ms";
     private static final String STATS_INTERVAL_MS_DOC = "How often (wall clock) each task's TaskStats goes to the task-stats topic.";
 
+    public static final String REPORTS_INTERVAL_MS_CONFIG = "reports.interval.ms";
+    private static final String REPORTS_INTERVAL_MS_DOC = "How often (wall clock) each task's BoundaryReport goes to the "
+            + "reports topic; a report also follows every gate flip.";
+
+    public static final String REPORTS_HASH_TEXTS_CONFIG = "reports.hash.texts";
+    private static final String REPORTS_HASH_TEXTS_DOC = "Privacy switch: boundary reports carry short hashes "
+            + "(sha256:...) instead of example texts.";
+
     public static final String SNAPSHOT_INTERVAL_CONFIG = "snapshot.interval.calls";
     private static final String SNAPSHOT_INTERVAL_DOC = "A task's engine is snapshotted into its changelogged store after this "
             + "many journaled engine calls (routes and traces); restore = snapshot + replay of the journal since. Smaller: "
@@ -413,6 +421,14 @@ public final class TracerConfig extends AbstractConfig {
         return getLong(STATS_INTERVAL_MS_CONFIG);
     }
 
+    public long reportsIntervalMs() {
+        return getLong(REPORTS_INTERVAL_MS_CONFIG);
+    }
+
+    public boolean reportsHashTexts() {
+        return getBoolean(REPORTS_HASH_TEXTS_CONFIG);
+    }
+
     public int snapshotIntervalCalls() {
         return getInt(SNAPSHOT_INTERVAL_CONFIG);
     }
@@ -572,6 +588,9 @@ public final class TracerConfig extends AbstractConfig {
                 .define(MAX_INPUT_CHARS_CONFIG, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.MEDIUM, MAX_INPUT_CHARS_DOC)
                 .define(STATS_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
                         STATS_INTERVAL_MS_DOC)
+                .define(REPORTS_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
+                        REPORTS_INTERVAL_MS_DOC)
+                .define(REPORTS_HASH_TEXTS_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, REPORTS_HASH_TEXTS_DOC)
                 .define(SNAPSHOT_INTERVAL_CONFIG, Type.INT, 5_000, Range.between(1, 10_000_000), Importance.MEDIUM,
                         SNAPSHOT_INTERVAL_DOC)
                 .define(SNAPSHOT_CHUNK_BYTES_CONFIG, Type.INT, 512 * 1024, Range.between(1024, 900 * 1024), Importance.LOW,

@@ -1,6 +1,7 @@
 /* Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later. */
 package io.tracerstreams.serde;
 
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.LlmRequest;
 import io.tracerstreams.schema.LlmResponse;
@@ -69,6 +70,11 @@ public final class TracerSerdes {
     /** TaskStats (topic tracer.task-stats). */
     public static SpecificAvroSerde<TaskStats> taskStats(final Map<String, ?> config, final boolean isKey) {
         return forType(TaskStats.class, AvroSerdeConfig.fromMap(config), isKey);
+    }
+
+    /** BoundaryReport (topic tracer.reports). */
+    public static SpecificAvroSerde<BoundaryReport> boundaryReport(final Map<String, ?> config, final boolean isKey) {
+        return forType(BoundaryReport.class, AvroSerdeConfig.fromMap(config), isKey);
     }
 
     /** Any generated record class, with its own registry client (closed with the serde). */

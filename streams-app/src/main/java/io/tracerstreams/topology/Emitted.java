@@ -3,6 +3,7 @@
  */
 package io.tracerstreams.topology;
 
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
@@ -11,7 +12,7 @@ import io.tracerstreams.schema.TaskStats;
  * What the featurize stage and the task router forward downstream; the topology splits the stream by type
  * into the sinks. Never serialised: only {@link TraceRecord} crosses a topic, with its own serde.
  */
-sealed interface Emitted permits TraceRecord, DeadLetter, Emitted.Decision, Emitted.Gate, Emitted.Stats {
+sealed interface Emitted permits TraceRecord, DeadLetter, Emitted.Decision, Emitted.Gate, Emitted.Stats, Emitted.Report {
 
     /** A routing decision, key: request id. */
     record Decision(RoutingDecision value) implements Emitted {
@@ -23,5 +24,9 @@ sealed interface Emitted permits TraceRecord, DeadLetter, Emitted.Decision, Emit
 
     /** A task's stats, key: task. */
     record Stats(TaskStats value) implements Emitted {
+    }
+
+    /** A task's boundary report, key: task. */
+    record Report(BoundaryReport value) implements Emitted {
     }
 }

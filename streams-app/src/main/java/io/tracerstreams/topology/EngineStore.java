@@ -51,6 +51,7 @@ final class EngineStore {
     private static final byte ROUTE = 1;
     private static final byte REJECT = 2;
     private static final byte LEARN = 3;
+    private static final byte REPORT = 4;
 
     private final TracerConfig config;
     private final RouterEngine.Factory factory;
@@ -190,6 +191,7 @@ final class EngineStore {
             case ROUTE -> engine.route(requestId, r.readString(), r.readFloats(), ts);
             case REJECT -> engine.rejectInvalid(requestId, r.readString(), ts);
             case LEARN -> engine.learn(requestId, r.readString(), r.readFloats(), r.readString(), DecisionCodec.read(r), ts);
+            case REPORT -> engine.report(ts);
             default -> throw new IllegalStateException("unknown journal entry type " + type);
         }
     }
@@ -204,6 +206,12 @@ final class EngineStore {
     void journalReject(final String task, final String requestId, final String why, final long ts) {
         append(task, new BinaryCodec.Writer().writeByte(JOURNAL_VERSION).writeByte(REJECT).writeString(requestId).writeLong(ts)
                 .writeString(why).toBytes());
+    }
+
+    /** Journals a report call that succeeded (building a report moves the builder's history on). */
+    void journalReport(final String task, final long ts) {
+        append(task, new BinaryCodec.Writer().writeByte(JOURNAL_VERSION).writeByte(REPORT).writeString("").writeLong(ts)
+                .toBytes());
     }
 
     /** Journals a learn call that succeeded. */

@@ -3,6 +3,7 @@
  */
 package io.tracerstreams.topology;
 
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
@@ -25,6 +26,10 @@ public interface OutputListener {
 
     /** A task's periodic stats. */
     default void onStats(final TaskStats stats) {
+    }
+
+    /** A boundary report. */
+    default void onReport(final BoundaryReport report) {
     }
 
     /**

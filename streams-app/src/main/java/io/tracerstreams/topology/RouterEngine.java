@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.topology;
 
+import io.tracerstreams.report.ReportConfig;
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
@@ -33,6 +35,9 @@ public interface RouterEngine {
     /** See {@link TaskEngine#stats}. */
     TaskStats stats(long timestampMs);
 
+    /** See {@link TaskEngine#report}: changes the report builder's history, so it is journaled like the others. */
+    BoundaryReport report(long timestampMs);
+
     /** See {@link TaskEngine#snapshot}. */
     byte[] snapshot();
 
@@ -45,18 +50,24 @@ public interface RouterEngine {
         RouterEngine restore(byte[] snapshot);
     }
 
-    /** The production factory: {@link TaskEngine}. */
-    Factory TASK_ENGINE = new Factory() {
+    /** The production factory: {@link TaskEngine}, example texts in reports as they are. */
+    Factory TASK_ENGINE = taskEngines(false);
+
+    /** The production factory; {@code hashTexts} is the privacy switch of the boundary reports. */
+    static Factory taskEngines(final boolean hashTexts) {
+        return new Factory() {
         @Override
         public RouterEngine create(final String task, final TaskConfig config) {
-            return new TaskEngineAdapter(TaskEngine.create(task, config));
+            return new TaskEngineAdapter(TaskEngine.create(task, config,
+                    ReportConfig.forTask(config).withHashTexts(hashTexts)));
         }
 
         @Override
         public RouterEngine restore(final byte[] snapshot) {
             return new TaskEngineAdapter(TaskEngine.restore(snapshot));
         }
-    };
+        };
+    }
 
     /** Delegates every call to a {@link TaskEngine}. */
     final class TaskEngineAdapter implements RouterEngine {
@@ -85,6 +96,11 @@ public interface RouterEngine {
         @Override
         public TaskStats stats(final long timestampMs) {
             return engine.stats(timestampMs);
+        }
+
+        @Override
+        public BoundaryReport report(final long timestampMs) {
+            return engine.report(timestampMs);
         }
 
         @Override

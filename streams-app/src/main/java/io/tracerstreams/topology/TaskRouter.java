@@ -94,6 +94,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         this.engines = new EngineStore(config, factory, counters, context.getStateStore(EngineStore.META_STORE),
                 context.getStateStore(EngineStore.SNAPSHOT_STORE), context.getStateStore(EngineStore.JOURNAL_STORE));
         context.schedule(Duration.ofMillis(config.statsIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::emitStats);
+        context.schedule(Duration.ofMillis(config.reportsIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::emitReports);
         final long purgeEvery = Math.max(1_000L, Math.min(60_000L, config.pendingRetentionMs() / 4));
         context.schedule(Duration.ofMillis(purgeEvery), PunctuationType.WALL_CLOCK_TIME, now -> purge());
     }
@@ -218,6 +219,9 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
                     e.getReason(), e.getAgreement(), e.getAgreementLower(), e.getAgreementUpper(), e.getCoverage());
             context.forward(new Record<>(t.task(), new Emitted.Gate(e), t.timestampMs()));
         }
+        if (events.stream().anyMatch(e -> e.getState() != e.getPrevious())) {
+            emitReport(t.task(), t.timestampMs());
+        }
     }
 
     /** Keeps the task's label set (up to the cap) and copies a trace with a label beyond the cap to the DLQ. */
@@ -273,6 +277,25 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
                 LOG.error("task {}: stats failed; the engine is reloaded from its stores", task, e);
                 engines.evict(task);
             }
+        }
+    }
+
+    private void emitReports(final long now) {
+        for (final String task : engines.tasks()) {
+            emitReport(task, now);
+        }
+    }
+
+    /** A boundary report of one task to tracer.reports (periodically and after every gate flip). */
+    private void emitReport(final String task, final long now) {
+        try {
+            final var report = engines.engine(task).engine().report(now);
+            engines.journalReport(task, now);
+            counters.increment(Counter.REPORTS_EMITTED);
+            context.forward(new Record<>(task, new Emitted.Report(report), now));
+        } catch (final RuntimeException e) {
+            LOG.error("task {}: report failed; the engine is reloaded from its stores", task, e);
+            engines.evict(task);
         }
     }
 

@@ -3,6 +3,7 @@
  */
 package io.tracerstreams.topology;
 
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.LlmRequest;
 import io.tracerstreams.schema.LlmResponse;
@@ -26,9 +27,11 @@ import java.util.Objects;
  * @param decision tracer.decisions values
  * @param gate     tracer.gate-events and tracer.gate-state values
  * @param stats    tracer.task-stats values
+ * @param report   tracer.reports values
  */
 public record TopicSerdes(Serde<LlmRequest> request, Serde<LlmResponse> response, Serde<RoutingDecision> decision,
-                           Serde<GateEvent> gate, Serde<TaskStats> stats) implements AutoCloseable {
+                           Serde<GateEvent> gate, Serde<TaskStats> stats, Serde<BoundaryReport> report)
+        implements AutoCloseable {
 
     public TopicSerdes {
         Objects.requireNonNull(request, "request");
@@ -36,6 +39,7 @@ public record TopicSerdes(Serde<LlmRequest> request, Serde<LlmResponse> response
         Objects.requireNonNull(decision, "decision");
         Objects.requireNonNull(gate, "gate");
         Objects.requireNonNull(stats, "stats");
+        Objects.requireNonNull(report, "report");
     }
 
     /** Value serdes on the registry of a configuration ({@code mock://NAME} or a Confluent-compatible registry). */
@@ -47,7 +51,7 @@ public record TopicSerdes(Serde<LlmRequest> request, Serde<LlmResponse> response
     public static TopicSerdes forRegistry(final Map<String, ?> registryConfig) {
         return new TopicSerdes(TracerSerdes.llmRequest(registryConfig, false), TracerSerdes.llmResponse(registryConfig, false),
                 TracerSerdes.routingDecision(registryConfig, false), TracerSerdes.gateEvent(registryConfig, false),
-                TracerSerdes.taskStats(registryConfig, false));
+                TracerSerdes.taskStats(registryConfig, false), TracerSerdes.boundaryReport(registryConfig, false));
     }
 
     /** Value serdes on {@code mock://NAME}: the in-process registry of tests and the demo. */
@@ -63,5 +67,6 @@ public record TopicSerdes(Serde<LlmRequest> request, Serde<LlmResponse> response
         decision.close();
         gate.close();
         stats.close();
+        report.close();
     }
 }

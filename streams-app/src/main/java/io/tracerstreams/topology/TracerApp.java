@@ -165,7 +165,7 @@ public final class TracerApp implements AutoCloseable {
     }
 
     /**
-     * Delivers tracer's committed outputs from now on (decisions, gate events, stats, dead letters) to a
+     * Delivers tracer's committed outputs from now on (decisions, gate events, stats, reports, dead letters) to a
      * listener, on a thread of its own with a read_committed consumer that reads every partition from its end.
      * Close the returned handle to stop; {@link #close()} stops every observer.
      */
@@ -182,7 +182,7 @@ public final class TracerApp implements AutoCloseable {
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         final List<TopicPartition> partitions = new ArrayList<>();
-        for (final String topic : List.of(t.decisions(), t.gateEvents(), t.taskStats(), t.dlq())) {
+        for (final String topic : List.of(t.decisions(), t.gateEvents(), t.taskStats(), t.reports(), t.dlq())) {
             for (final PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
@@ -228,6 +228,8 @@ public final class TracerApp implements AutoCloseable {
                 listener.onGateEvent(serdes.gate().deserializer().deserialize(r.topic(), r.headers(), r.value()));
             } else if (r.topic().equals(t.taskStats())) {
                 listener.onStats(serdes.stats().deserializer().deserialize(r.topic(), r.headers(), r.value()));
+            } else if (r.topic().equals(t.reports())) {
+                listener.onReport(serdes.report().deserializer().deserialize(r.topic(), r.headers(), r.value()));
             } else {
                 final Map<String, String> headers = new LinkedHashMap<>();
                 for (final Header h : r.headers()) {

@@ -38,6 +38,8 @@ public final class TracerCounters {
         GATE_EVENTS,
         /** Task stats emitted. */
         STATS_EMITTED,
+        /** Boundary reports written to tracer.reports. */
+        REPORTS_EMITTED,
         /** Engine snapshots written. */
         SNAPSHOTS,
         /** Engine snapshots that failed (the journal keeps growing until one succeeds). */

@@ -63,7 +63,7 @@ public final class TracerTopology {
      */
     public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
                                  final TracerCounters counters) {
-        return build(config, featurizer, serdes, counters, RouterEngine.TASK_ENGINE);
+        return build(config, featurizer, serdes, counters, RouterEngine.taskEngines(config.reportsHashTexts()));
     }
 
     /** The topology with the given engine factory (tests of the router's plumbing use a double). */
@@ -118,6 +118,10 @@ public final class TracerTopology {
                         .mapValues(v -> ((Emitted.Stats) v).value(), Named.as("stats-values"))
                         .to(topics.taskStats(), Produced.with(Serdes.String(), serdes.stats()).withName("write-task-stats")),
                         "stats"))
+                .branch((k, v) -> v instanceof Emitted.Report, Branched.withConsumer(s -> s
+                        .mapValues(v -> ((Emitted.Report) v).value(), Named.as("report-values"))
+                        .to(topics.reports(), Produced.with(Serdes.String(), serdes.report()).withName("write-reports")),
+                        "reports"))
                 .noDefaultBranch();
 
         return builder.build();
