@@ -5,6 +5,7 @@ package io.tracerstreams.cli;
 
 import io.tracerstreams.bench.EngineBenchmark;
 import io.tracerstreams.bench.GateBenchmark;
+import io.tracerstreams.bench.DecisionLatencyBenchmark;
 import io.tracerstreams.bench.EmbeddingBenchmark;
 import io.tracerstreams.bench.LearnerBenchmark;
 import io.tracerstreams.bench.ReplaySuiteBenchmark;
@@ -23,7 +24,8 @@ import java.util.function.Consumer;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Runs a benchmark: replay (the Banking77/CLINC150/SNLI table), engine (per-trace cost and "
-                + "memory of the learning core), embedding (featurizer throughput), learners (accuracy and cost of "
+                + "memory of the learning core), embedding (featurizer throughput), latency (request to decision on the "
+                + "embedded broker, exactly-once), learners (accuracy and cost of "
                 + "each surrogate), gate (cost and closed-loop simulations).")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -33,6 +35,13 @@ public final class BenchCommand implements Callable<Integer> {
         BENCHMARKS.put("replay", ReplaySuiteBenchmark::run);
         BENCHMARKS.put("engine", EngineBenchmark::run);
         BENCHMARKS.put("embedding", EmbeddingBenchmark::run);
+        BENCHMARKS.put("latency", args -> {
+            try {
+                DecisionLatencyBenchmark.run(args);
+            } catch (final Exception e) {
+                throw new IllegalStateException("latency benchmark failed: " + e, e);
+            }
+        });
         BENCHMARKS.put("learners", LearnerBenchmark::run);
         BENCHMARKS.put("gate", GateBenchmark::run);
     }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tracer", mixinStandardHelpOptions = true, version = "tracer-streams 0.1.0",
         description = "Learns a cheap surrogate for an LLM classification endpoint from its traces and routes "
                 + "requests to it under a parity gate.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ReportCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class TracerCli implements Runnable {
 
     @CommandLine.Spec
@@ -36,7 +37,8 @@ public final class TracerCli implements Runnable {
         return new CommandLine(new TracerCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
+                    if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException
+                            || e instanceof org.apache.kafka.common.config.ConfigException) {
                         cmd.getErr().println("tracer: " + e.getMessage());
                         return 2;
                     }
