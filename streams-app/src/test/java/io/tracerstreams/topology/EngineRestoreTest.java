@@ -71,6 +71,11 @@ class EngineRestoreTest {
                 }
 
                 @Override
+                public io.tracerstreams.schema.BoundaryReport report(final long ts) {
+                    return real.report(ts);
+                }
+
+                @Override
                 public byte[] snapshot() {
                     return real.snapshot();
                 }

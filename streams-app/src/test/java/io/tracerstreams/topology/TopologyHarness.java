@@ -6,6 +6,7 @@ package io.tracerstreams.topology;
 import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.featurize.HashingFeaturizer;
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.LlmRequest;
 import io.tracerstreams.schema.LlmResponse;
@@ -44,6 +45,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, GateEvent> gateEvents;
     final TestOutputTopic<String, GateEvent> gateState;
     final TestOutputTopic<String, TaskStats> stats;
+    final TestOutputTopic<String, BoundaryReport> reports;
     final TestOutputTopic<byte[], byte[]> dlq;
     private final String registry;
     private Instant clock = Instant.parse("2026-11-27T12:00:00Z");
@@ -62,6 +64,7 @@ final class TopologyHarness implements AutoCloseable {
         m.put(TracerConfig.LEARNERS_CONFIG, "ncm,knn");
         m.put(TracerConfig.MAX_INPUT_CHARS_CONFIG, "200");
         m.put(TracerConfig.STATS_INTERVAL_MS_CONFIG, "1000");
+        m.put(TracerConfig.REPORTS_INTERVAL_MS_CONFIG, "5000");
         m.put(TracerConfig.SNAPSHOT_INTERVAL_CONFIG, "37");
         m.put(TracerConfig.SNAPSHOT_CHUNK_BYTES_CONFIG, "65536");
         return m;
@@ -88,6 +91,7 @@ final class TopologyHarness implements AutoCloseable {
         gateEvents = driver.createOutputTopic(t.gateEvents(), d, serdes.gate().deserializer());
         gateState = driver.createOutputTopic(t.gateState(), d, serdes.gate().deserializer());
         stats = driver.createOutputTopic(t.taskStats(), d, serdes.stats().deserializer());
+        reports = driver.createOutputTopic(t.reports(), d, serdes.report().deserializer());
         dlq = driver.createOutputTopic(t.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -4,6 +4,7 @@
 package io.tracerstreams.topology;
 
 import io.tracerstreams.bench.SyntheticIntents;
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.GateState;
@@ -106,6 +107,27 @@ class TracerTopologyTest {
             assertThat(h.counters.get(Counter.BACKFILL_TRACES)).isZero();
             assertThat(h.counters.get(Counter.SNAPSHOTS)).isPositive();
             assertThat(h.dlq.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldEmitABoundaryReportAfterEveryFlipAndOnTheWallClock() {
+        try (TopologyHarness h = new TopologyHarness(TopologyHarness.settings(stateDir))) {
+            runLoop(h, "intents", 500, 7L, new ArrayList<>());
+            final long flips = h.gateEvents.readValuesToList().stream().filter(e -> e.getState() != e.getPrevious()).count();
+            assertThat(flips).isPositive();
+            final List<KeyValue<String, BoundaryReport>> afterFlips = h.reports.readKeyValuesToList();
+            assertThat(afterFlips).hasSize((int) flips);
+            assertThat(afterFlips.get(0).key).isEqualTo("intents");
+            assertThat(afterFlips.get(0).value.getGateState()).isEqualTo(GateState.OPEN);
+            assertThat(afterFlips.get(0).value.getLabels()).isNotEmpty();
+
+            h.driver.advanceWallClockTime(Duration.ofMillis(5_000));
+            final List<BoundaryReport> periodic = h.reports.readValuesToList();
+            assertThat(periodic).hasSize(1);
+            assertThat(periodic.get(0).getRequestsSeen()).isEqualTo(500);
+            assertThat(periodic.get(0).getSequence()).isGreaterThan(afterFlips.get(afterFlips.size() - 1).value.getSequence());
+            assertThat(h.counters.get(Counter.REPORTS_EMITTED)).isEqualTo(flips + 1);
         }
     }
 
