@@ -4,6 +4,7 @@
 package io.tracerstreams.demo;
 
 import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,12 +31,15 @@ import java.util.concurrent.atomic.LongAdder;
 final class DemoMonitor implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoMonitor.class);
+    private static final int MAX_REPORTS = 100;
 
     private final Consumer<byte[], byte[]> consumer;
     private final TracerConfig.Topics topics;
     private final Deserializer<RoutingDecision> decisions;
     private final Deserializer<GateEvent> gates;
     private final Deserializer<TaskStats> stats;
+    private final Deserializer<BoundaryReport> reportValues;
+    private final Map<String, List<BoundaryReport>> reports = new ConcurrentHashMap<>();
     private final LiveState state;
     private final DemoScore score;
     private final LongAdder undecodable = new LongAdder();
@@ -45,6 +52,7 @@ final class DemoMonitor implements Runnable, AutoCloseable {
         this.decisions = serdes.decision().deserializer();
         this.gates = serdes.gate().deserializer();
         this.stats = serdes.stats().deserializer();
+        this.reportValues = serdes.report().deserializer();
         this.state = state;
         this.score = score;
     }
@@ -52,7 +60,7 @@ final class DemoMonitor implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            consumer.subscribe(List.of(topics.decisions(), topics.gateEvents(), topics.taskStats()));
+            consumer.subscribe(List.of(topics.decisions(), topics.gateEvents(), topics.taskStats(), topics.reports()));
             while (running) {
                 for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     dispatch(r);
@@ -83,6 +91,14 @@ final class DemoMonitor implements Runnable, AutoCloseable {
                 if (e != null) {
                     score.onGateEvent(e);
                 }
+            } else if (r.topic().equals(topics.reports())) {
+                final BoundaryReport report = reportValues.deserialize(r.topic(), r.value());
+                final List<BoundaryReport> list = reports.computeIfAbsent(report.getTask(),
+                        t -> java.util.Collections.synchronizedList(new ArrayList<>()));
+                list.add(report);
+                if (list.size() > MAX_REPORTS) {
+                    list.remove(0);
+                }
             } else {
                 state.onTaskStats(stats.deserialize(r.topic(), r.value()));
             }
@@ -90,6 +106,17 @@ final class DemoMonitor implements Runnable, AutoCloseable {
             undecodable.increment();
             LOG.debug("undecodable record on {}", r.topic(), e);
         }
+    }
+
+    /** The boundary reports received per task (the last {@value #MAX_REPORTS}), oldest first. */
+    Map<String, List<BoundaryReport>> reports() {
+        final Map<String, List<BoundaryReport>> copy = new java.util.TreeMap<>();
+        reports.forEach((task, list) -> {
+            synchronized (list) {
+                copy.put(task, List.copyOf(list));
+            }
+        });
+        return copy;
     }
 
     /** Records that could not be decoded. */

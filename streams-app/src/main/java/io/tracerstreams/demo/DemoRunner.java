@@ -7,6 +7,9 @@ import io.tracerstreams.broker.EmbeddedKafka;
 import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.replay.Datasets;
 import io.tracerstreams.replay.LabelledText;
+import io.tracerstreams.report.HtmlReport;
+import io.tracerstreams.report.RenderOptions;
+import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.LlmRequest;
 import io.tracerstreams.schema.LlmResponse;
 import io.tracerstreams.schema.RoutingDecision;
@@ -58,6 +61,10 @@ public final class DemoRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoRunner.class);
     private static final long STATS_INTERVAL_MS = 1_000;
+    private static final long REPORTS_INTERVAL_MS = 5_000;
+    private static final int DEMO_WINDOW = 600;
+    /** Where the demo writes each task's HTML boundary report at the end. */
+    static final Path REPORT_DIR = Path.of("tracer-demo-reports");
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
 
     private final DemoOptions options;
@@ -231,6 +238,7 @@ public final class DemoRunner {
                 stopReason = "duration";
             }
             drain(generator, score, llm, progress, started);
+            writeReports(monitor.reports());
             final DemoSummary summary = new DemoSummary(score.results(), generator.sent(), seconds(started), stopReason,
                     view == null ? null : view.uri().toString());
             if (monitor.undecodable() > 0 || score.ignored() > 0) {
@@ -288,6 +296,24 @@ public final class DemoRunner {
         return data;
     }
 
+    /** Writes one self-contained HTML boundary report per task (DESIGN section 6) and says where. */
+    private void writeReports(final Map<String, List<BoundaryReport>> reports) {
+        if (reports.isEmpty()) {
+            banner("no boundary report arrived (reports go out every " + REPORTS_INTERVAL_MS / 1000 + " s and after flips)");
+            return;
+        }
+        try {
+            Files.createDirectories(REPORT_DIR);
+            for (final Map.Entry<String, List<BoundaryReport>> e : reports.entrySet()) {
+                final Path file = REPORT_DIR.resolve(e.getKey() + ".html");
+                HtmlReport.write(file, e.getValue(), List.of(), List.of(), RenderOptions.DEFAULTS);
+                banner("boundary report of " + e.getKey() + ": " + file.toAbsolutePath());
+            }
+        } catch (final IOException | RuntimeException e) {
+            LOG.warn("cannot write the demo's boundary reports: {}", e.toString());
+        }
+    }
+
     private Map<String, Object> configMap(final String bootstrap, final String registryUrl, final Path stateDir) {
         final Map<String, Object> m = new HashMap<>();
         m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -296,6 +322,9 @@ public final class DemoRunner {
         m.put(TracerConfig.STATE_DIR_CONFIG, stateDir.toString());
         m.put(TracerConfig.EMBEDDING_MODEL_CONFIG, options.embeddingModel());
         m.put(TracerConfig.STATS_INTERVAL_MS_CONFIG, STATS_INTERVAL_MS);
+        m.put(TracerConfig.REPORTS_INTERVAL_MS_CONFIG, REPORTS_INTERVAL_MS);
+        // a demo-sized agreement window: the gate may first open after 600 traces instead of 2,000
+        m.put(TracerConfig.WINDOW_SIZE_CONFIG, DEMO_WINDOW);
         m.put(TracerConfig.ALPHA_CONFIG, options.alpha());
         m.put(TracerConfig.EPSILON_CONFIG, options.epsilon());
         m.put(TracerConfig.SEED_CONFIG, options.seed());
