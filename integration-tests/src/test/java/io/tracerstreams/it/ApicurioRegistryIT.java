@@ -11,6 +11,7 @@ import io.tracerstreams.serde.CompatibilityLevel;
 import io.tracerstreams.serde.RestSchemaRegistryClient;
 import io.tracerstreams.serde.SchemaRegistryClient;
 import io.tracerstreams.serde.SchemaRegistryException;
+import io.tracerstreams.serde.SampleRecords;
 import io.tracerstreams.serde.SpecificAvroSerde;
 import io.tracerstreams.serde.TracerSerdes;
 import io.tracerstreams.serde.WireFormat;
@@ -89,7 +90,7 @@ class ApicurioRegistryIT {
 
     @Test
     void shouldRoundTripEveryRecordTypeInTheConfluentWireFormat() throws IOException {
-        final List<SpecificRecord> records = ItRecords.all();
+        final List<SpecificRecord> records = SampleRecords.all();
         final long t0 = System.nanoTime();
         for (final SpecificRecord record : records) {
             final String topic = "it.roundtrip." + record.getSchema().getName();
@@ -116,9 +117,9 @@ class ApicurioRegistryIT {
     void shouldUseTopicNameStrategyForKeysToo() {
         final SpecificAvroSerde<io.tracerstreams.schema.LlmRequest> keySerde = TracerSerdes.llmRequest(
                 apicurio.ccompatUrl(), true);
-        final byte[] bytes = keySerde.serializer().serialize("it.keys", ItRecords.request());
+        final byte[] bytes = keySerde.serializer().serialize("it.keys", SampleRecords.request());
         assertThat(admin.getLatest("it.keys-key").id()).isEqualTo(ByteBuffer.wrap(bytes, 1, 4).getInt());
-        assertThat(keySerde.deserializer().deserialize("it.keys", bytes)).isEqualTo(ItRecords.request());
+        assertThat(keySerde.deserializer().deserialize("it.keys", bytes)).isEqualTo(SampleRecords.request());
     }
 
     @Test
@@ -153,7 +154,7 @@ class ApicurioRegistryIT {
         admin.register("it.clash-value", unrelated);
         final SpecificAvroSerde<io.tracerstreams.schema.LlmRequest> serde = TracerSerdes.llmRequest(
                 apicurio.ccompatUrl(), false);
-        assertThatThrownBy(() -> serde.serializer().serialize("it.clash", ItRecords.request()))
+        assertThatThrownBy(() -> serde.serializer().serialize("it.clash", SampleRecords.request()))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("it.clash-value")
                 .hasCauseInstanceOf(SchemaRegistryException.class);
     }
@@ -184,16 +185,16 @@ class ApicurioRegistryIT {
         assertThat(read.getModel()).isEmpty();
 
         // the current schema is a BACKWARD-compatible second version of the same subject
-        final byte[] current = serde.serializer().serialize(topic, ItRecords.response());
+        final byte[] current = serde.serializer().serialize(topic, SampleRecords.response());
         assertThat(ByteBuffer.wrap(current, 1, 4).getInt()).isNotEqualTo(oldId);
         assertThat(admin.getLatest(topic + "-value").version()).isEqualTo(2);
-        assertThat(serde.deserializer().deserialize(topic, current)).isEqualTo(ItRecords.response());
+        assertThat(serde.deserializer().deserialize(topic, current)).isEqualTo(SampleRecords.response());
     }
 
     @Test
     void shouldRejectAnUnknownSchemaIdAsUndecodable() {
         final SpecificAvroSerde<LlmResponse> serde = TracerSerdes.llmResponse(apicurio.ccompatUrl(), false);
-        final byte[] bytes = serde.serializer().serialize("it.unknown", ItRecords.response());
+        final byte[] bytes = serde.serializer().serialize("it.unknown", SampleRecords.response());
         ByteBuffer.wrap(bytes).putInt(1, 987_654);
         assertThatThrownBy(() -> serde.deserializer().deserialize("it.unknown", bytes))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("unknown schema id 987654");
@@ -206,25 +207,25 @@ class ApicurioRegistryIT {
                 Map.of(AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
                         AvroSerdeConfig.BASIC_AUTH_USER_INFO, "tracer:s3cret"),
                 Map.of(AvroSerdeConfig.BEARER_AUTH_TOKEN, "token-123"))) {
-            final SpecificAvroSerde<SpecificRecord> serde = serde(ItRecords.gateEvent(), auth);
+            final SpecificAvroSerde<SpecificRecord> serde = serde(SampleRecords.gateEvent(), auth);
             final String topic = "it.auth." + auth.keySet().iterator().next();
-            final byte[] bytes = serde.serializer().serialize(topic, ItRecords.gateEvent());
-            assertThat(serde(ItRecords.gateEvent(), auth).deserializer().deserialize(topic, bytes))
-                    .isEqualTo(ItRecords.gateEvent());
+            final byte[] bytes = serde.serializer().serialize(topic, SampleRecords.gateEvent());
+            assertThat(serde(SampleRecords.gateEvent(), auth).deserializer().deserialize(topic, bytes))
+                    .isEqualTo(SampleRecords.gateEvent());
         }
     }
 
     @Test
     void shouldLookUpWithoutRegisteringWhenAutoRegisterIsOff() {
         final Map<String, Object> noRegister = Map.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, false);
-        final SpecificAvroSerde<SpecificRecord> serde = serde(ItRecords.taskStats(), noRegister);
-        assertThatThrownBy(() -> serde.serializer().serialize("it.lookup", ItRecords.taskStats()))
+        final SpecificAvroSerde<SpecificRecord> serde = serde(SampleRecords.taskStats(), noRegister);
+        assertThatThrownBy(() -> serde.serializer().serialize("it.lookup", SampleRecords.taskStats()))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("it.lookup-value");
 
         final int id = admin.register("it.lookup-value",
-                AvroSchemas.withoutJavaProperties(ItRecords.taskStats().getSchema()));
-        final byte[] bytes = serde(ItRecords.taskStats(), noRegister).serializer()
-                .serialize("it.lookup", ItRecords.taskStats());
+                AvroSchemas.withoutJavaProperties(SampleRecords.taskStats().getSchema()));
+        final byte[] bytes = serde(SampleRecords.taskStats(), noRegister).serializer()
+                .serialize("it.lookup", SampleRecords.taskStats());
         assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(id);
     }
 

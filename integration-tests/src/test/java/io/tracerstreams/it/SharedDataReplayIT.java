@@ -10,11 +10,10 @@ import io.tracerstreams.replay.LabelledText;
 import io.tracerstreams.replay.Replay;
 import io.tracerstreams.replay.ReplayResult;
 import io.tracerstreams.task.TaskConfig;
-import org.junit.jupiter.api.Assumptions;
+import io.tracerstreams.testing.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,10 +53,7 @@ class SharedDataReplayIT {
     }
 
     private static List<Replay.Row> rows(final String dataset, final String split) {
-        final String dir = System.getProperty("tracer.shared.dir", "../../shared");
-        final Path file = Path.of(dir, "data", dataset, split + ".jsonl.gz");
-        Assumptions.assumeTrue(Files.isRegularFile(file),
-                "skipped: " + file + " is absent (../shared/data is not beside this checkout)");
+        final Path file = SharedData.dataFile(dataset + "/" + split + ".jsonl.gz");
         final List<LabelledText> items = Datasets.read(file, row -> !Set.of("oos").contains(row.label()));
         try (Featurizer f = Featurizers.open("minilm", CACHE)) {
             final List<float[]> vectors = f.embed(items.stream().map(LabelledText::text).toList());

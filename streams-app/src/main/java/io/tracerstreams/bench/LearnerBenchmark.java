@@ -12,6 +12,9 @@ import io.tracerstreams.learning.Learners;
 import io.tracerstreams.learning.MoaClassifierAdapter;
 import io.tracerstreams.learning.OodGuard;
 import io.tracerstreams.learning.SoftmaxRegression;
+import io.tracerstreams.featurize.CachingFeaturizer;
+import io.tracerstreams.featurize.Featurizer;
+import io.tracerstreams.featurize.Featurizers;
 import io.tracerstreams.replay.Datasets;
 import io.tracerstreams.replay.LabelledText;
 import moa.classifiers.functions.SGDMultiClass;
@@ -41,11 +44,10 @@ import java.util.Random;
  * times the routing path (served learner + acceptor + OOD guard) and shows how often the OOD guard flags
  * test inputs (and, for CLINC150, its out-of-scope {@code oos} inputs, which are never learned).
  *
- * <p>Embeddings are read from cache files ({@link EmbeddingCache}) of all-MiniLM-L6-v2 vectors, one per
- * dataset row in file order, made once by the test-scope tool {@code io.tracerstreams.bench.EmbedDatasets}
- * (langchain4j's AllMiniLmL6V2EmbeddingModel, fp32).
+ * <p>Embeddings: all-MiniLM-L6-v2 through the project's featurizer and its on-disk cache (the one
+ * {@code ./tracer replay} fills), so a second run does not embed again.
  *
- * <p>Options: {@code --cache DIR} (default /tmp/tracer-emb), {@code --data DIR} (default ../shared/data),
+ * <p>Options: {@code --cache DIR} (default ~/.cache/tracer-streams/embeddings), {@code --data DIR} (default ../shared/data),
  * {@code --datasets banking77,clinc150}, {@code --learners softmax,ncm,knn,nb} (a learner may carry
  * settings for tuning, e.g. {@code softmax:eta=0.5:replay=2}; {@code moa-sgd} and {@code moa-ht} run MOA's
  * SGDMultiClass and HoeffdingTree behind {@link MoaClassifierAdapter} for comparison), {@code --seed 42},
@@ -63,7 +65,7 @@ public final class LearnerBenchmark {
 
     /** Runs the benchmark and prints its tables. */
     public static void run(final String[] args) {
-        Path cache = Path.of("/tmp/tracer-emb");
+        Path cache = CachingFeaturizer.defaultDirectory();
         Path data = Path.of("..", "shared", "data");
         List<String> datasets = List.of("banking77", "clinc150");
         List<String> learners = Learners.DEFAULT_ZOO;
@@ -322,17 +324,10 @@ public final class LearnerBenchmark {
     }
 
     private static Split split(final Path cache, final Path data, final String split) {
-        final Path file = EmbeddingCache.fileFor(cache, split);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("no embedding cache " + file + ": create it with the test-scope tool "
-                    + "io.tracerstreams.bench.EmbedDatasets " + cache + " " + data + " " + split);
-        }
         final List<LabelledText> rows = Datasets.read(data.resolve(split + ".jsonl.gz"));
-        final List<float[]> vectors = EmbeddingCache.read(file);
-        if (vectors.size() != rows.size()) {
-            throw new IllegalArgumentException(file + " has " + vectors.size() + " vectors for " + rows.size() + " rows");
+        try (Featurizer featurizer = Featurizers.open("minilm", cache)) {
+            return new Split(rows, featurizer.embed(rows.stream().map(LabelledText::text).toList()));
         }
-        return new Split(rows, vectors);
     }
 
     private static int[] shuffled(final int n, final Random random) {

@@ -34,7 +34,10 @@ public final class TracerCli implements Runnable {
 
     /** Runs the command line without exiting (for tests). */
     public static int execute(final String... args) {
-        return new CommandLine(new TracerCli())
+        final CommandLine cli = new CommandLine(new TracerCli());
+        // a benchmark's own flags (--data DIR, ...) pass through to it
+        cli.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
+        return cli
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException

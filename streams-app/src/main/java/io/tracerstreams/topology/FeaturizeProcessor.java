@@ -66,25 +66,37 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         }
     }
 
-    private void processRequest(final Record<byte[], byte[]> record) {
-        final LlmRequest request;
+    /** The decoded value, or null after the record went to the DLQ as undecodable. */
+    private <T> T decodeOrDead(final Deserializer<T> deserializer, final Record<byte[], byte[]> record) {
         try {
-            request = decode(requestDeserializer, record);
+            return decode(deserializer, record);
         } catch (final RuntimeException e) {
             dead(record, DeadLetterReason.UNDECODABLE, describe(e), null, null);
-            return;
+            return null;
         }
-        final String requestId = request.getRequestId();
-        final String task = request.getTask();
+    }
+
+    /** Whether the record names a request id and a valid task; if not, it went to the DLQ. */
+    private boolean idsOrDead(final Record<byte[], byte[]> record, final String requestId, final String task) {
         if (isBlank(requestId)) {
             dead(record, DeadLetterReason.MISSING_FIELD, "request_id is empty", task, null);
-            return;
+            return false;
         }
         final String taskProblem = taskProblem(task);
         if (taskProblem != null) {
             dead(record, DeadLetterReason.MISSING_FIELD, taskProblem, null, requestId);
+            return false;
+        }
+        return true;
+    }
+
+    private void processRequest(final Record<byte[], byte[]> record) {
+        final LlmRequest request = decodeOrDead(requestDeserializer, record);
+        if (request == null || !idsOrDead(record, request.getRequestId(), request.getTask())) {
             return;
         }
+        final String requestId = request.getRequestId();
+        final String task = request.getTask();
         final String input = request.getInput();
         final String inputProblem = inputProblem(input);
         if (inputProblem != null) {
@@ -105,24 +117,12 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     }
 
     private void processResponse(final Record<byte[], byte[]> record) {
-        final LlmResponse response;
-        try {
-            response = decode(responseDeserializer, record);
-        } catch (final RuntimeException e) {
-            dead(record, DeadLetterReason.UNDECODABLE, describe(e), null, null);
+        final LlmResponse response = decodeOrDead(responseDeserializer, record);
+        if (response == null || !idsOrDead(record, response.getRequestId(), response.getTask())) {
             return;
         }
         final String requestId = response.getRequestId();
         final String task = response.getTask();
-        if (isBlank(requestId)) {
-            dead(record, DeadLetterReason.MISSING_FIELD, "request_id is empty", task, null);
-            return;
-        }
-        final String taskProblem = taskProblem(task);
-        if (taskProblem != null) {
-            dead(record, DeadLetterReason.MISSING_FIELD, taskProblem, null, requestId);
-            return;
-        }
         if (isBlank(response.getLabel())) {
             dead(record, DeadLetterReason.MISSING_FIELD, "label is empty", task, requestId);
             return;

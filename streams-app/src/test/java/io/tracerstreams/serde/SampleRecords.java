@@ -17,31 +17,31 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /** One fully populated instance of every record type (non-default values in every field). */
-final class SampleRecords {
+public final class SampleRecords {
 
-    static final Instant TS = Instant.ofEpochMilli(1_790_000_000_123L);
+    public static final Instant TS = Instant.ofEpochMilli(1_790_000_000_123L);
 
     private SampleRecords() {
     }
 
-    static LlmRequest request() {
+    public static LlmRequest request() {
         return LlmRequest.newBuilder().setRequestId("r-1").setTask("banking77").setInput("my card is lost ü")
                 .setTimestamp(TS).setAttributes(Map.of("tenant", "acme", "locale", "de")).build();
     }
 
-    static LlmResponse response() {
+    public static LlmResponse response() {
         return LlmResponse.newBuilder().setRequestId("r-1").setTask("banking77").setLabel("lost_or_stolen_card")
                 .setInput("my card is lost").setModel("gpt-x").setLatencyMs(812L).setCost(0.0021).setTimestamp(TS)
                 .build();
     }
 
-    static RoutingDecision decision() {
+    public static RoutingDecision decision() {
         return RoutingDecision.newBuilder().setRequestId("r-1").setTask("banking77").setDecision(Decision.HANDLED)
                 .setLabel("lost_or_stolen_card").setScore(0.97).setThreshold(0.91).setReason(Reason.AUDIT)
                 .setAudit(true).setModelVersion("softmax@1200").setTimestamp(TS).build();
     }
 
-    static GateEvent gateEvent() {
+    public static GateEvent gateEvent() {
         return GateEvent.newBuilder().setTask("banking77").setState(GateState.OPEN).setPrevious(GateState.CLOSED)
                 .setAlpha(0.9).setAgreement(0.95).setAgreementLower(0.91).setAgreementUpper(0.98).setCoverage(0.6)
                 .setThreshold(0.88).setWindowSize(2000).setEffectiveSize(640.5)
@@ -50,7 +50,7 @@ final class SampleRecords {
                 .build();
     }
 
-    static TaskStats taskStats() {
+    public static TaskStats taskStats() {
         return TaskStats.newBuilder().setTask("banking77").setTracesSeen(1200L).setRequestsSeen(1500L)
                 .setHandled(700L).setDeferred(800L).setAudited(35L).setInvalid(2L).setTeacherCallsSaved(665L)
                 .setEstimatedCostSaved(1.33).setGateState(GateState.OPEN).setAlpha(0.9).setThreshold(0.88)
@@ -61,7 +61,7 @@ final class SampleRecords {
     }
 
     /** Every record type, one instance each. */
-    static List<SpecificRecord> all() {
+    public static List<SpecificRecord> all() {
         return List.of(request(), response(), decision(), gateEvent(), taskStats());
     }
 }
