@@ -163,7 +163,7 @@ class OnnxFeaturizerTest {
 
         assertThatThrownBy(() -> config.withIntraOpThreads(0)).hasMessageContaining("intraOpThreads");
         assertThatThrownBy(() -> config.withBatchSize(0)).hasMessageContaining("batchSize");
-        assertThatThrownBy(() -> new OnnxFeaturizer.Config(null, 1, 1, true)).hasMessageContaining("model");
+        assertThatThrownBy(() -> new OnnxFeaturizer.Config(null, 1, 1, true, false)).hasMessageContaining("model");
     }
 
     @Test
