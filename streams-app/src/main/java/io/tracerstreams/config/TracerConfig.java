@@ -136,9 +136,10 @@ public final class TracerConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
     private static final String COMMIT_INTERVAL_MS_DOC = "How often a stream task commits. Under exactly_once_v2 a decision "
             + "is visible to read_committed consumers only after the commit of its transaction, so this bounds the added "
-            + "latency (Kafka's default under EOS is 100 ms). 20 ms: on 2 cores the spike measured 19 ms p50 / 30 ms p99 "
-            + "end-to-end at 10 ms and about 110 ms at the defaults, while throughput of a trivial topology stays above "
-            + "40k records/s; raise it for throughput-bound deployments.";
+            + "latency. 100 ms (Kafka's default under EOS): with MiniLM featurizing at 100 requests/s on 2 cores, 20 ms "
+            + "spent so much time in transaction commits that the stream fell behind (p50 3.5 s), 100 ms kept up (p50 "
+            + "0.2 s, docs/BENCHMARKS.md). Lower it (10-20 ms) where featurizing is cheap or cores are plentiful: a "
+            + "trivial topology measured 19 ms p50 end-to-end at 10 ms.";
 
     // ---------------------------------------------------------------- featurizing and input limits
     public static final String EMBEDDING_MODEL_CONFIG = "embedding.model";
@@ -579,7 +580,7 @@ public final class TracerConfig extends AbstractConfig {
                 .define(STATE_DIR_CONFIG, Type.STRING, Path.of(home, ".tracer-streams", "state").toString(), nonEmpty, Importance.HIGH,
                         STATE_DIR_DOC)
                 .define(POLL_MS_CONFIG, Type.LONG, 10L, Range.between(1, 10_000), Importance.LOW, POLL_MS_DOC)
-                .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 20L, Range.between(1, 600_000), Importance.MEDIUM,
+                .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.between(1, 600_000), Importance.MEDIUM,
                         COMMIT_INTERVAL_MS_DOC)
                 .define(EMBEDDING_MODEL_CONFIG, Type.STRING, Featurizers.DEFAULT_NAME,
                         ValidString.in(Featurizers.NAMES.toArray(new String[0])), Importance.HIGH, EMBEDDING_MODEL_DOC)
