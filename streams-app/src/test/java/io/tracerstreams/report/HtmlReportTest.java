@@ -214,20 +214,35 @@ class HtmlReportTest {
     }
 
     static Headless headless(final Path tmp, final String... args) throws IOException, InterruptedException {
+        // the profile lives outside the JUnit temporary directory: Chromium's helper processes may still write
+        // into it for a moment after the browser exits, which would fail JUnit's cleanup
+        final Path profile = Files.createTempDirectory("tracer-chromium-profile-");
         final List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox",
                 "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + tmp.resolve("profile"), "--enable-logging=stderr", "--v=0",
+                "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
                 "--virtual-time-budget=5000", "--window-size=1280,2400"));
         command.addAll(List.of(args));
         final Path out = tmp.resolve("stdout.txt");
         final Path err = tmp.resolve("stderr.txt");
         final Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .start();
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("chromium did not finish within 180 s: " + command);
+        try {
+            if (!process.waitFor(180, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("chromium did not finish within 180 s: " + command);
+            }
+            return new Headless(Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            deleteQuietly(profile);
         }
-        return new Headless(Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static void deleteQuietly(final Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (final IOException | java.io.UncheckedIOException e) {
+            // best effort: a temporary directory
+        }
     }
 }

@@ -36,12 +36,14 @@ final class HeadlessChromium implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
+    private final Path profile;
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
-    private HeadlessChromium(final Process process, final WebSocket socket) {
+    private HeadlessChromium(final Process process, final Path profile, final WebSocket socket) {
         this.process = process;
+        this.profile = profile;
         this.socket = socket;
     }
 
@@ -59,9 +61,13 @@ final class HeadlessChromium implements AutoCloseable {
         return null;
     }
 
-    /** Starts Chromium on a blank page with a fresh profile in {@code dir}. */
+    /**
+     * Starts Chromium on a blank page with a fresh profile. The profile lives outside {@code dir} (a JUnit
+     * temporary directory): Chromium's helper processes may still write into it for a moment after the
+     * browser exits, which would fail JUnit's cleanup; it is deleted best-effort on close.
+     */
     static HeadlessChromium launch(final Path binary, final Path dir) throws Exception {
-        final Path profile = Files.createDirectories(dir.resolve("profile"));
+        final Path profile = Files.createTempDirectory("tracer-chromium-profile-");
         final List<String> cmd = List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-extensions", "--hide-scrollbars",
@@ -109,10 +115,11 @@ final class HeadlessChromium implements AutoCloseable {
                     return null;
                 }
             }).get(30, TimeUnit.SECONDS);
-            self[0] = new HeadlessChromium(process, ws);
+            self[0] = new HeadlessChromium(process, profile, ws);
             return self[0];
         } catch (final Exception e) {
             process.destroyForcibly();
+            deleteQuietly(profile);
             throw e;
         }
     }
@@ -189,14 +196,30 @@ final class HeadlessChromium implements AutoCloseable {
     @Override
     public void close() {
         socket.abort();
+        final List<ProcessHandle> helpers = process.descendants().toList();
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            for (final ProcessHandle helper : helpers) {
+                helper.destroyForcibly();
+                helper.onExit().get(5, TimeUnit.SECONDS);
+            }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // a helper that does not exit leaves its profile behind: harmless for the test
+        }
+        deleteQuietly(profile);
+    }
+
+    private static void deleteQuietly(final Path dir) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (final java.io.IOException | java.io.UncheckedIOException e) {
+            // best effort: a temporary directory
         }
     }
 }
