@@ -53,11 +53,12 @@ import java.util.Optional;
  *   HANDLED only if the gate is OPEN, the score reaches the served threshold, the input is in distribution
  *   and the predicted class is a real label (not the overflow class of labels beyond the cap). A HANDLED
  *   request is audited (HANDLED, reason AUDIT, {@code audit = true}: the caller uses the label and the LLM
- *   answers too) with probability epsilon, decided by a hash of the seed and the request id, so the choice
- *   survives restarts and replays.</li>
+ *   answers too) with the gate's audit probability p (at least epsilon; more when too few audits would
+ *   reach the window), decided by a hash of the seed and the request id, so the choice survives restarts
+ *   and replays; p travels on the decision as {@code audit_probability}.</li>
  *   <li>{@link #learn}: prequential (test-then-train). Every surrogate first predicts the trace; whether it
- *   agreed with the LLM enters its window with weight 1/epsilon for an audited trace and 1 otherwise (so
- *   the windowed agreement is an unbiased estimate of agreement on live handled traffic); its acceptor
+ *   agreed with the LLM enters its window with weight 1/p for an audited trace and 1 otherwise (so the
+ *   windowed agreement is an unbiased estimate of agreement on live handled traffic); its acceptor
  *   learns the outcome; only then does the surrogate learn the trace. The gate then re-evaluates the
  *   served window.</li>
  *   <li>Every {@value #SELECTION_EVERY} traces the served surrogate is re-chosen: the one whose window gives
