@@ -32,8 +32,9 @@ public final class DemoCommand implements Callable<Integer> {
     Path dataset;
 
     @Option(names = "--tasks", split = ",", paramLabel = "TASK",
-            description = "Shipped tasks to run (default: ${DEFAULT-VALUE}); with --dataset, the task's name.")
-    List<String> tasks = D.tasks();
+            description = "Shipped tasks to run (default: support-intents,ticket-priority); with --dataset, the task's "
+                    + "name (default: the file's name).")
+    List<String> tasks;
 
     @Option(names = "--rate", description = "Requests per second over all tasks (default: ${DEFAULT-VALUE}).")
     double rate = D.rate();
@@ -77,7 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        final DemoOptions options = new DemoOptions(dataset, tasks, rate, limit, parseDuration(duration), host, port,
+        final List<String> taskNames = tasks != null ? tasks : dataset == null ? D.tasks() : List.of();
+        final DemoOptions options = new DemoOptions(dataset, taskNames, rate, limit, parseDuration(duration), host, port,
                 alpha, epsilon, teacherNoise, delayMs, seed, featurizer, !noProgress, json);
         final DemoSummary summary = new DemoRunner(options).run();
         return summary.stopReason().startsWith("failed") ? 1 : 0;
