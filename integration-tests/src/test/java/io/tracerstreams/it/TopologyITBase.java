@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The topology on a real broker, run by {@link TracerApp} (exactly_once_v2), with Avro through an in-process
- * mock:// registry and the hashing featurizer. Subclasses say which broker.
+ * mock:// registry (or a real one) and the hashing featurizer. Subclasses say which broker and registry.
  */
 abstract class TopologyITBase {
 
@@ -49,9 +49,14 @@ abstract class TopologyITBase {
     /** The broker to run on. */
     abstract String bootstrapServers();
 
+    /** The schema registry of a test: by default an in-process {@code mock://} one of its own. */
+    String registryUrl(final String prefix) {
+        return "mock://" + prefix;
+    }
+
     TracerConfig config(final String name) {
         final String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        registry = "mock://" + prefix;
+        registry = registryUrl(prefix);
         final Map<String, Object> m = new HashMap<>();
         m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
@@ -84,7 +89,7 @@ abstract class TopologyITBase {
 
     @AfterEach
     void dropRegistry() {
-        if (registry != null) {
+        if (registry != null && registry.startsWith("mock://")) {
             MockSchemaRegistryClient.dropScope(MockSchemaRegistryClient.scopeOf(registry));
         }
         featurizer.close();
