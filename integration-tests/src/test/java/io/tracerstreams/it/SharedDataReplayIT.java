@@ -25,7 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The product's promise on real data, through the replay protocol (DESIGN section 7) with the real
  * all-MiniLM-L6-v2 embeddings: on the test phase the realised agreement of handled requests is at least
  * alpha, the surrogate takes a real share of the intent traffic, and the gate refuses SNLI, where a
- * surrogate on sentence embeddings cannot reach alpha. Skips where ../shared/data is absent.
+ * surrogate on sentence embeddings cannot reach alpha. CLINC150 at 0.95 is the row where a trace log
+ * flatters the surrogate (its train split agrees more than its test split) and batch TRACER broke its
+ * promise: the verification of the backfilled window on live traffic must keep alpha there. Skips where
+ * ../shared/data is absent.
  */
 class SharedDataReplayIT {
 
@@ -36,6 +39,7 @@ class SharedDataReplayIT {
         "banking77, train, test, 0.85, 0.90",
         "banking77, train, test, 0.95, 0.50",
         "clinc150, train, test, 0.90, 0.85",
+        "clinc150, train, test, 0.95, 0.50",
         "snli, validation, test, 0.90, 0.0",
     })
     void shouldKeepAlphaOnHandledTraffic(final String dataset, final String trainSplit, final String testSplit,

@@ -55,6 +55,11 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--epsilon", defaultValue = "0.05", description = "Audit rate of handled requests (default ${DEFAULT-VALUE}).")
     double epsilon;
 
+    @Option(names = "--verify-rate", defaultValue = "1.0", description = "Audit rate of handled requests while the "
+            + "agreement window rests mostly on the backfilled train split (default ${DEFAULT-VALUE}; at or below "
+            + "--epsilon: off).")
+    double verifyRate;
+
     @Option(names = "--delay", defaultValue = "0", description = "Requests before the LLM's answer arrives (default ${DEFAULT-VALUE}).")
     int delay;
 
@@ -148,7 +153,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private TaskConfig taskConfig() {
         final TaskConfig d = TaskConfig.DEFAULTS;
-        return new TaskConfig(alphas.get(0), d.delta(), epsilon, window, d.minAccepted(), d.minCoverage(), d.labelCap(),
+        return new TaskConfig(alphas.get(0), d.delta(), epsilon, verifyRate, window, d.minAccepted(), d.minCoverage(), d.labelCap(),
                 learners == null || learners.isEmpty() ? d.learners() : learners, d.frontierAlphas(), d.costPerCall(),
                 seeds.get(0));
     }

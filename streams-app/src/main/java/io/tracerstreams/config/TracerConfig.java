@@ -190,6 +190,10 @@ public final class TracerConfig extends AbstractConfig {
     private static final String DELTA_DOC = "Error budget of the gate's confidence bounds, in (0, 0.5).";
     public static final String EPSILON_CONFIG = "epsilon";
     private static final String EPSILON_DOC = "Share of handled requests also sent to the LLM (audit), in (0, 1].";
+    public static final String VERIFY_RATE_CONFIG = "verify.rate";
+    private static final String VERIFY_RATE_DOC = "Audit probability while the agreement window rests mostly on backfilled "
+            + "traces, in (0, 1]: after a backfill the gate opens on the log and this share of handled requests is checked "
+            + "by the LLM until live outcomes fill half the window (about window.size/2 audits at 1.0). At or below epsilon: off.";
     public static final String WINDOW_SIZE_CONFIG = "window.size";
     private static final String WINDOW_SIZE_DOC = "Labelled outcomes in the agreement window (N), at least 100.";
     public static final String MIN_ACCEPTED_CONFIG = "min.accepted";
@@ -208,7 +212,7 @@ public final class TracerConfig extends AbstractConfig {
     private static final String SEED_DOC = "Seed of every random choice of a task (audit sampling hashes seed and request id).";
 
     /** The keys that {@code task.<name>.<key>} may override. */
-    public static final List<String> TASK_KEYS = List.of(ALPHA_CONFIG, DELTA_CONFIG, EPSILON_CONFIG, WINDOW_SIZE_CONFIG,
+    public static final List<String> TASK_KEYS = List.of(ALPHA_CONFIG, DELTA_CONFIG, EPSILON_CONFIG, VERIFY_RATE_CONFIG, WINDOW_SIZE_CONFIG,
             MIN_ACCEPTED_CONFIG, MIN_COVERAGE_CONFIG, LABEL_CAP_CONFIG, LEARNERS_CONFIG, FRONTIER_ALPHAS_CONFIG,
             COST_PER_CALL_CONFIG, SEED_CONFIG);
 
@@ -360,7 +364,8 @@ public final class TracerConfig extends AbstractConfig {
         }
         try {
             return new TaskConfig((Double) value.apply(ALPHA_CONFIG), (Double) value.apply(DELTA_CONFIG),
-                    (Double) value.apply(EPSILON_CONFIG), (Integer) value.apply(WINDOW_SIZE_CONFIG),
+                    (Double) value.apply(EPSILON_CONFIG), (Double) value.apply(VERIFY_RATE_CONFIG),
+                    (Integer) value.apply(WINDOW_SIZE_CONFIG),
                     (Integer) value.apply(MIN_ACCEPTED_CONFIG), (Double) value.apply(MIN_COVERAGE_CONFIG),
                     (Integer) value.apply(LABEL_CAP_CONFIG), (List<String>) value.apply(LEARNERS_CONFIG), alphas,
                     (Double) value.apply(COST_PER_CALL_CONFIG), (Long) value.apply(SEED_CONFIG));
@@ -604,6 +609,8 @@ public final class TracerConfig extends AbstractConfig {
                 .define(DELTA_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.delta(), Range.between(0.0, 0.5), Importance.MEDIUM, DELTA_DOC)
                 .define(EPSILON_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.epsilon(), Range.between(0.0, 1.0), Importance.MEDIUM,
                         EPSILON_DOC)
+                .define(VERIFY_RATE_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.verifyRate(), Range.between(0.0, 1.0),
+                        Importance.MEDIUM, VERIFY_RATE_DOC)
                 .define(WINDOW_SIZE_CONFIG, Type.INT, TaskConfig.DEFAULTS.windowSize(), Range.between(100, 10_000_000),
                         Importance.MEDIUM, WINDOW_SIZE_DOC)
                 .define(MIN_ACCEPTED_CONFIG, Type.INT, TaskConfig.DEFAULTS.minAccepted(), Range.atLeast(1), Importance.MEDIUM,

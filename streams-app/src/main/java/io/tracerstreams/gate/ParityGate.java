@@ -26,7 +26,13 @@ import java.util.Optional;
  *   (a change of threshold is not a flip and emits nothing). It never moves up: above the served threshold the
  *   window only holds audited outcomes (weight 1/epsilon, small effective size), so lower bounds there are wide
  *   and "following t*" would ratchet the threshold up on sample size alone. A served threshold whose agreement
- *   really degrades is closed by the upper-bound and drift rules instead.</li>
+ *   really degrades is closed by the upper-bound and drift rules instead. The exception is <em>verification</em>
+ *   ({@link #setVerifying}): while the window rests mostly on backfilled traces, the engine audits handled
+ *   requests at a high rate (weights near 1, so no collapse of the effective size) and the served threshold
+ *   follows t* both ways: the gate was chosen on the log (select) and is checked on live traffic (verify). A log
+ *   that flatters the surrogate (CLINC150's train split: 0.965 prequential agreement, 0.945 on its test
+ *   utterances) would otherwise keep a threshold live traffic does not support, with an upper bound that
+ *   cannot fall below alpha within thousands of requests.</li>
  *   <li>OPEN to CLOSED, checked in this order: ADWIN on the agree/disagree stream of new outcomes accepted at the
  *   served threshold cuts its window and the newer part agrees less ({@link GateReason#DRIFT_DETECTED}); the
  *   Kish effective size of the accepted entries at the served threshold is below minAccepted
@@ -66,6 +72,7 @@ public final class ParityGate implements Serializable {
     private long closedAtOutcome;
     private boolean everClosed;
     private boolean held;
+    private boolean verifying;
     private long flips;
     private double lastDriftBefore = Double.NaN;
     private double lastDriftAfter = Double.NaN;
@@ -132,6 +139,14 @@ public final class ParityGate implements Serializable {
         final double target = Math.min(2.0 * config.minAccepted(), config.windowSize() / 2.0);
         final double needed = target * (1.0 - c) / (c * (config.windowSize() - target));
         return Math.min(1.0, Math.max(config.epsilon(), needed));
+    }
+
+    /**
+     * Whether the window is being verified on live traffic after a backfill: then the served threshold follows
+     * t* up as well as down. The engine sets it after every trace.
+     */
+    public void setVerifying(final boolean verifying) {
+        this.verifying = verifying;
     }
 
     /** Open/close flips so far (threshold changes and learner switches that keep it open are not flips). */
@@ -201,7 +216,7 @@ public final class ParityGate implements Serializable {
                     "ADWIN (delta %.4f) cut the accepted stream: agreement %.4f before, %.4f after, at threshold %.3f",
                     config.driftDelta(), lastDriftBefore, lastDriftAfter, full.threshold())));
         }
-        if (deployable >= 0 && deployable < servedIndex
+        if (deployable >= 0 && (deployable < servedIndex || (verifying && deployable > servedIndex))
                 && stats.estimate(servedWindow, deployable, false).coverage() >= config.minCoverage()) {
             servedIndex = deployable;
         }

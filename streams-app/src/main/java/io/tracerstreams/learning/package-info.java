@@ -6,16 +6,19 @@
  * (labels to slots, with a cap and an overflow slot), the learner zoo
  * ({@link io.tracerstreams.learning.EmbeddingClassifier} subclasses made by
  * {@link io.tracerstreams.learning.Learners}), the {@link io.tracerstreams.learning.Acceptor} (the score
- * s(x) = P(surrogate agrees with the LLM | x)) and the {@link io.tracerstreams.learning.OodGuard}.
+ * s(x) = P(surrogate agrees with the LLM | x)), the {@link io.tracerstreams.learning.SupportMemory} (distance to
+ * the nearest recent trace of a label, one of the acceptor's features) and the
+ * {@link io.tracerstreams.learning.OodGuard}.
  *
  * <p>Per trace (test-then-train), for each learner: {@code p = learner.probabilities(x, labels.size())};
  * {@code predicted = EmbeddingClassifier.argmax(p)}; {@code agreed = predicted >= 0
  * && predicted == labels.slotOf(llmLabel)} (read before registering, so a new label is never agreed);
- * {@code acceptor.learn(Acceptor.features(p, Double.NaN), agreed, weight)}; then
+ * {@code d = support.distance(x, predicted)};
+ * {@code acceptor.learn(Acceptor.features(p, d), agreed, weight)}; then
  * {@code slot = labels.register(llmLabel)}, {@code learner.learn(x, slot)}, and once per trace
- * {@code oodGuard.observe(x)}. Per request: {@code oodGuard.isOutOfDistribution(x)}, then the served
+ * {@code oodGuard.observe(x)} and {@code support.add(x, slot)}. Per request: {@code oodGuard.isOutOfDistribution(x)}, then the served
  * learner's probabilities, {@code labels.isOverflow(predicted)} (UNKNOWN_LABEL), and
- * {@code acceptor.score(Acceptor.features(p, Double.NaN))}.
+ * {@code acceptor.score(Acceptor.features(p, support.distance(x, predicted)))}.
  *
  * <p>Everything here is deterministic given its seed and call sequence, {@link java.io.Serializable} (a
  * round trip restores identical outputs), never throws on bad vectors (NaN, infinities, wrong length: they

@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param alpha            target agreement with the LLM on handled traffic, in (0.5, 1)
  * @param delta            the gate's error budget: bounds hold with probability 1 - delta, in (0, 0.5)
  * @param epsilon          share of handled requests also sent to the LLM (audit), in (0, 1]
+ * @param verifyRate       audit probability while the agreement window rests mostly on backfilled traces (fewer
+ *                         than half of the last N traces were routed live), in (0, 1]: after a backfill the gate
+ *                         opens on the log, and this many of the handled requests are checked by the LLM until
+ *                         live outcomes fill half the window (about N/2 audits at 1.0); meanwhile the served
+ *                         threshold may move up as well as down. A value at or below epsilon turns it off
  * @param windowSize       labelled outcomes kept in the agreement window (N)
  * @param minAccepted      accepted entries a threshold needs before it can open the gate (n_min)
  * @param minCoverage      coverage the deployable threshold must reach to open (c_min), in [0, 1)
@@ -27,6 +32,7 @@ public record TaskConfig(
         double alpha,
         double delta,
         double epsilon,
+        double verifyRate,
         int windowSize,
         int minAccepted,
         double minCoverage,
@@ -36,14 +42,18 @@ public record TaskConfig(
         double costPerCall,
         long seed) implements Serializable {
 
-    /** The defaults: alpha 0.90, delta 0.05, epsilon 0.05, window 2,000, n_min 50, c_min 0.05, 512 labels. */
-    public static final TaskConfig DEFAULTS = new TaskConfig(0.90, 0.05, 0.05, 2_000, 50, 0.05, 512,
-            List.of("softmax", "ncm", "knn", "nb"), List.of(0.80, 0.85, 0.90, 0.95, 0.99), 0.002, 1L);
+    /**
+     * The defaults: alpha 0.90, delta 0.05, epsilon 0.05, verify rate 1.0, window 2,000, n_min 50, c_min 0.05, 512
+     * labels, the learners softmax, ncm, knn, nb and the blend softmax+knn.
+     */
+    public static final TaskConfig DEFAULTS = new TaskConfig(0.90, 0.05, 0.05, 1.0, 2_000, 50, 0.05, 512,
+            List.of("softmax", "ncm", "knn", "nb", "softmax+knn"), List.of(0.80, 0.85, 0.90, 0.95, 0.99), 0.002, 1L);
 
     public TaskConfig {
         check(alpha > 0.5 && alpha < 1.0, "alpha", alpha, "must be in (0.5, 1)");
         check(delta > 0.0 && delta < 0.5, "delta", delta, "must be in (0, 0.5)");
         check(epsilon > 0.0 && epsilon <= 1.0, "epsilon", epsilon, "must be in (0, 1]");
+        check(verifyRate > 0.0 && verifyRate <= 1.0, "verifyRate", verifyRate, "must be in (0, 1]");
         check(windowSize >= 100, "windowSize", windowSize, "must be at least 100");
         check(minAccepted >= 1 && minAccepted <= windowSize, "minAccepted", minAccepted, "must be in [1, windowSize]");
         check(minCoverage >= 0.0 && minCoverage < 1.0, "minCoverage", minCoverage, "must be in [0, 1)");
@@ -61,25 +71,36 @@ public record TaskConfig(
 
     /** A copy with another alpha. */
     public TaskConfig withAlpha(final double newAlpha) {
-        return new TaskConfig(newAlpha, delta, epsilon, windowSize, minAccepted, minCoverage, labelCap, learners,
+        return new TaskConfig(newAlpha, delta, epsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, learners,
                 frontierAlphas, costPerCall, seed);
     }
 
     /** A copy with another epsilon. */
     public TaskConfig withEpsilon(final double newEpsilon) {
-        return new TaskConfig(alpha, delta, newEpsilon, windowSize, minAccepted, minCoverage, labelCap, learners,
+        return new TaskConfig(alpha, delta, newEpsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, learners,
                 frontierAlphas, costPerCall, seed);
+    }
+
+    /** A copy with another verify rate. */
+    public TaskConfig withVerifyRate(final double newVerifyRate) {
+        return new TaskConfig(alpha, delta, epsilon, newVerifyRate, windowSize, minAccepted, minCoverage, labelCap,
+                learners, frontierAlphas, costPerCall, seed);
+    }
+
+    /** The audit probability while the window is verified on live traffic: the larger of verifyRate and epsilon. */
+    public double verificationAuditProbability() {
+        return Math.max(verifyRate, epsilon);
     }
 
     /** A copy with another seed. */
     public TaskConfig withSeed(final long newSeed) {
-        return new TaskConfig(alpha, delta, epsilon, windowSize, minAccepted, minCoverage, labelCap, learners,
+        return new TaskConfig(alpha, delta, epsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, learners,
                 frontierAlphas, costPerCall, newSeed);
     }
 
     /** A copy with other learners. */
     public TaskConfig withLearners(final List<String> newLearners) {
-        return new TaskConfig(alpha, delta, epsilon, windowSize, minAccepted, minCoverage, labelCap, newLearners,
+        return new TaskConfig(alpha, delta, epsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, newLearners,
                 frontierAlphas, costPerCall, seed);
     }
 

@@ -94,6 +94,32 @@ class ParityGateTest {
         assertThat(gate.isOpen()).isFalse();
     }
 
+    /** Live traffic below score 0.1 agrees 30% of the time, above it 97%: 0.904 overall, so no upper bound closes. */
+    private static double shiftedThresholdAfterLiveTraffic(final boolean verifying) {
+        final GateConfig config = new GateConfig(0.9, 0.05, 500, 50, 0.05, 0.05, 100, 0.05, 1e-12, 125, 500,
+                ThresholdSearch.FIXED_SEQUENCE);
+        final AgreementWindow window = new AgreementWindow(config);
+        final SplittableRandom rnd = new SplittableRandom(21);
+        final ParityGate gate = new ParityGate(config);
+        // the log: 97% agreement at every score, so the gate opens at the bottom of the grid
+        feed(gate, window, rnd, config.windowSize(), 0, 1, 0.97, 1.0);
+        assertThat(gate.isOpen()).isTrue();
+        assertThat(gate.threshold()).isEqualTo(0.0);
+        gate.setVerifying(verifying);
+        for (int k = 0; k < config.windowSize(); k++) {
+            final double s = rnd.nextDouble();
+            window.add(s, rnd.nextDouble() < (s < 0.1 ? 0.3 : 0.97), 1.0);
+            assertThat(gate.evaluate(window)).isEmpty();
+        }
+        return gate.threshold();
+    }
+
+    @Test
+    void shouldRaiseTheServedThresholdOnLiveEvidenceOnlyWhileVerifying() {
+        assertThat(shiftedThresholdAfterLiveTraffic(true)).isGreaterThan(0.05).isLessThan(0.3);
+        assertThat(shiftedThresholdAfterLiveTraffic(false)).isEqualTo(0.0);
+    }
+
     @Test
     void shouldCloseOnADriftBeforeTheWindowNoticesIt() {
         final GateConfig config = GateConfig.DEFAULTS.withAlpha(0.9);

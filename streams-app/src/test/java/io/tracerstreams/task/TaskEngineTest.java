@@ -90,6 +90,68 @@ class TaskEngineTest {
         assertThat(restored.stats(1).toString()).isEqualTo(original.stats(1).toString());
     }
 
+    /** Learns {@code n} backfilled traces (responses tracer never routed). */
+    private static void backfill(final TaskEngine engine, final SyntheticIntents data, final int n) {
+        for (int i = 0; i < n; i++) {
+            final int c = data.nextClass();
+            engine.learn("b" + i, null, data.sample(c), SyntheticIntents.label(c), null, i);
+        }
+    }
+
+    @Test
+    void shouldAuditEveryHandledRequestUntilLiveOutcomesFillHalfTheWindowAfterABackfill() {
+        final TaskEngine engine = TaskEngine.create("intents", CONFIG);
+        final SyntheticIntents data = new SyntheticIntents(10, 32, 0.35, 5);
+        backfill(engine, data, 3_000);
+        assertThat(engine.gateOpen()).isTrue();
+
+        final List<RoutingDecision> decisions = loop(engine, data, 0, 4_000, new ArrayList<>());
+        final List<RoutingDecision> handled = decisions.stream().filter(d -> d.getDecision() == Decision.HANDLED).toList();
+        assertThat(handled.size()).isGreaterThan(3_000);
+        final long verified = engine.tracesLearned(TraceOrigin.AUDITED) + engine.tracesLearned(TraceOrigin.DEFERRED);
+        // until half of the window (1,000 of 2,000 traces) came from live traffic, every handled request was audited
+        final int half = CONFIG.windowSize() / 2;
+        assertThat(handled.subList(0, half - 50)).allSatisfy(d -> {
+            assertThat(d.getAudit()).isTrue();
+            assertThat(d.getAuditProbability()).isEqualTo(1.0);
+        });
+        // then the rate fell back to epsilon (more only when coverage is low)
+        final List<RoutingDecision> late = handled.subList(handled.size() - 1_000, handled.size());
+        assertThat(late).allSatisfy(d -> assertThat(d.getAuditProbability()).isLessThan(0.5));
+        assertThat(late.stream().filter(RoutingDecision::getAudit).count()).isLessThan(150);
+        assertThat(verified).isLessThan(half + 600);
+    }
+
+    @Test
+    void shouldNotVerifyWhenTheVerifyRateIsAtMostEpsilon() {
+        final TaskEngine engine = TaskEngine.create("intents", CONFIG.withVerifyRate(0.05));
+        final SyntheticIntents data = new SyntheticIntents(10, 32, 0.35, 5);
+        backfill(engine, data, 3_000);
+        assertThat(engine.gateOpen()).isTrue();
+        final List<RoutingDecision> handled = loop(engine, data, 0, 1_000, new ArrayList<>()).stream()
+                .filter(d -> d.getDecision() == Decision.HANDLED).toList();
+        assertThat(handled).isNotEmpty().allSatisfy(d -> assertThat(d.getAuditProbability()).isLessThan(0.5));
+    }
+
+    @Test
+    void shouldRunABlendOfTwoLearnersAsAMemberOfTheZoo() {
+        final TaskEngine engine = TaskEngine.create("intents",
+                CONFIG.withLearners(List.of("ncm+softmax", "ncm", "softmax")));
+        loop(engine, new SyntheticIntents(8, 32, 0.4, 13), 0, 3_000, new ArrayList<>());
+        assertThat(engine.coverageByLearner()).containsOnlyKeys("ncm", "softmax", "ncm+softmax");
+        assertThat(engine.coverageByLearner().get("ncm+softmax")).isGreaterThan(0.0);
+        final TaskEngine restored = TaskEngine.restore(engine.snapshot());
+        assertThat(restored.coverageByLearner()).isEqualTo(engine.coverageByLearner());
+    }
+
+    @Test
+    void shouldRejectABlendWhosePartIsNotInTheZoo() {
+        assertThatThrownBy(() -> TaskEngine.create("intents", CONFIG.withLearners(List.of("ncm", "ncm+knn"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'learners'")
+                .hasMessageContaining("'knn'");
+    }
+
     @Test
     void shouldRejectInvalidInputAndCountIt() {
         final TaskEngine engine = TaskEngine.create("intents", CONFIG);
@@ -104,7 +166,7 @@ class TaskEngineTest {
 
     @Test
     void shouldNeverHandleRequestsPredictedAsALabelBeyondTheCap() {
-        final TaskConfig capped = new TaskConfig(0.9, 0.05, 0.05, 2_000, 50, 0.05, 3, List.of("ncm"),
+        final TaskConfig capped = new TaskConfig(0.9, 0.05, 0.05, 1.0, 2_000, 50, 0.05, 3, List.of("ncm"),
                 List.of(0.9), 0.0, 1L);
         final TaskEngine engine = TaskEngine.create("capped", capped);
         final SyntheticIntents data = new SyntheticIntents(6, 32, 0.2, 5);
