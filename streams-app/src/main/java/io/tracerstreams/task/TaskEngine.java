@@ -100,6 +100,7 @@ public final class TaskEngine implements Serializable {
     private final SupportMemory support;
     private final boolean[] liveRing; // per window position: whether that trace was routed by tracer (not backfill)
     private int liveInRing;
+    private int verifiedLive; // live traces learned during the current verification
     private final ParityGate gate;
     private final ReportBuilder report;
     private int served;
@@ -367,11 +368,17 @@ public final class TaskEngine implements Serializable {
         }
         ood.observe(embedding);
         support.add(embedding, slot);
-        final int pos = (int) (traces % liveRing.length);
         final boolean live = origin != TraceOrigin.BACKFILL;
+        if (live && verifying()) {
+            verifiedLive++;
+        }
+        final int pos = (int) (traces % liveRing.length);
         liveInRing += (live ? 1 : 0) - (liveRing[pos] ? 1 : 0);
         liveRing[pos] = live;
         traces++;
+        if (liveInRing == 0 && traces >= liveRing.length) {
+            verifiedLive = 0; // the window rests on the log alone: verify afresh
+        }
         gate.setVerifying(verifying());
         tracesByOrigin[origin.ordinal()]++;
         final List<GateEvent> events = new ArrayList<>(1);
@@ -526,10 +533,15 @@ public final class TaskEngine implements Serializable {
         return e.index() < 0 ? 0.0 : e.coverage();
     }
 
-    /** Whether fewer than half of the last N traces were routed live (the window rests on a backfilled log). */
+    /**
+     * Whether the window is being verified on live traffic: fewer than half of the last N traces were routed
+     * live, and fewer than N/2 live traces were learned since the window last rested on backfilled traces
+     * alone. The second condition ends verification when backfill keeps flowing beside live traffic (an LLM
+     * also called outside the router): N/2 live outcomes verify the window whatever the mix.
+     */
     private boolean verifying() {
         final long inWindow = Math.min(traces, liveRing.length);
-        return inWindow > 0 && 2L * liveInRing < inWindow;
+        return inWindow > 0 && 2L * liveInRing < inWindow && 2L * verifiedLive < liveRing.length;
     }
 
     /**

@@ -123,6 +123,33 @@ class TaskEngineTest {
     }
 
     @Test
+    void shouldEndVerificationAfterHalfAWindowOfLiveOutcomesWhenBackfillKeepsFlowing() {
+        final TaskEngine engine = TaskEngine.create("intents", CONFIG);
+        final SyntheticIntents data = new SyntheticIntents(10, 32, 0.35, 5);
+        backfill(engine, data, 3_000);
+        assertThat(engine.gateOpen()).isTrue();
+        // two traces from an LLM called outside the router for every routed request: live traces never make up
+        // half of the window
+        final List<RoutingDecision> handled = new ArrayList<>();
+        for (int i = 0; i < 4_000; i++) {
+            backfill(engine, data, 2);
+            final int c = data.nextClass();
+            final float[] x = data.sample(c);
+            final RoutingDecision d = engine.route("r" + i, null, x, i);
+            if (d.getDecision() == Decision.HANDLED) {
+                handled.add(d);
+            }
+            if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
+                engine.learn("r" + i, null, x, SyntheticIntents.label(c), d, i);
+            }
+        }
+        final long live = engine.tracesLearned(TraceOrigin.AUDITED) + engine.tracesLearned(TraceOrigin.DEFERRED);
+        assertThat(live).isLessThan(CONFIG.windowSize() / 2 + 600);
+        assertThat(handled.subList(handled.size() - 1_000, handled.size()))
+                .allSatisfy(d -> assertThat(d.getAuditProbability()).isLessThan(0.5));
+    }
+
+    @Test
     void shouldNotVerifyWhenTheVerifyRateIsAtMostEpsilon() {
         final TaskEngine engine = TaskEngine.create("intents", CONFIG.withVerifyRate(0.05));
         final SyntheticIntents data = new SyntheticIntents(10, 32, 0.35, 5);
