@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * k nearest neighbours by cosine over a sliding window of the most recent examples (a flat
- * {@code float[]} ring buffer: no per-example objects). Each of the k nearest votes for its slot with
+ * k nearest neighbours by cosine over a sliding window of the most recent examples (a ring buffer of int8
+ * rows, {@link QuantizedRows}: no per-example objects, a quarter of the bytes of floats). Each of the k
+ * nearest votes for its slot with
  * weight {@code exp(beta * (cos - cos_max))}, so closer neighbours count more.
  *
  * <p>Class pruning ({@code candidateClasses = M > 0}): the learner also keeps the mean of each slot's
@@ -46,7 +47,8 @@ public final class CosineKnn extends EmbeddingClassifier {
     }
 
     private final Settings settings;
-    private float[] rows;
+    private QuantizedRows rows;
+    private transient float[] decoded;
     private int[] rowSlots;
     private int stored;
     private int next;
@@ -94,7 +96,7 @@ public final class CosineKnn extends EmbeddingClassifier {
     @Override
     protected void initialize(final int dimension) {
         this.dim = dimension;
-        this.rows = new float[settings.window() * dimension];
+        this.rows = new QuantizedRows(settings.window(), dimension);
         this.rowSlots = new int[settings.window()];
     }
 
@@ -182,7 +184,7 @@ public final class CosineKnn extends EmbeddingClassifier {
             if (!candidates[rowSlots[r]]) {
                 continue;
             }
-            final float s = Vectors.dot(rows, r * dim, z, dim);
+            final float s = rows.dot(r, z);
             if (filled < k) {
                 topSim[filled] = s;
                 topIdx[filled] = r;
@@ -225,19 +227,25 @@ public final class CosineKnn extends EmbeddingClassifier {
         Vectors.sanitizeAndNormalize(x, query);
         float best = Float.NEGATIVE_INFINITY;
         for (int r = 0; r < stored; r++) {
-            best = Math.max(best, Vectors.dot(rows, r * dim, query, dim));
+            best = Math.max(best, rows.dot(r, query));
         }
         return Math.max(0.0, 1.0 - best);
     }
 
     @Override
     protected void train(final float[] z, final int slot) {
+        if (decoded == null || decoded.length != dim) {
+            decoded = new float[dim];
+        }
         if (stored == rowSlots.length) {
             // the oldest example leaves the window and its slot's mean
-            updateMean(rowSlots[next], rows, next * dim, -1);
+            rows.get(next, decoded);
+            updateMean(rowSlots[next], decoded, 0, -1);
         }
-        updateMean(slot, z, 0, 1);
-        System.arraycopy(z, 0, rows, next * dim, dim);
+        // the stored (quantised) vector enters the mean, so that it leaves it exactly
+        rows.set(next, z);
+        rows.get(next, decoded);
+        updateMean(slot, decoded, 0, 1);
         rowSlots[next] = slot;
         next = (next + 1) % rowSlots.length;
         stored = Math.min(stored + 1, rowSlots.length);

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Flags inputs far from everything seen: the out-of-distribution guard.
  *
- * <p>It keeps a bounded, seeded reservoir sample of the embeddings of learned traces. For each new trace,
+ * <p>It keeps a bounded, seeded reservoir sample of the embeddings of learned traces (int8, {@link QuantizedRows}). For each new trace,
  * {@link #observe(float[])} first measures its cosine distance to the nearest reservoir member (an honest
  * in-distribution distance: the trace is not in the reservoir yet), keeps the last {@code distanceWindow}
  * such distances, and only then offers the trace to the reservoir. Measuring is a full scan of the
@@ -69,7 +69,7 @@ public final class OodGuard implements Serializable {
     private final Settings settings;
     private final SeededRandom random;
     private int dim = -1;
-    private float[] reservoir;
+    private QuantizedRows reservoir;
     private int held;
     private long observed;
     private final double[] distances;
@@ -103,7 +103,7 @@ public final class OodGuard implements Serializable {
         }
         if (dim < 0) {
             dim = x.length;
-            reservoir = new float[settings.reservoirSize() * dim];
+            reservoir = new QuantizedRows(settings.reservoirSize(), dim);
         }
         if (!prepare(x)) {
             return;
@@ -117,12 +117,12 @@ public final class OodGuard implements Serializable {
         observed++;
         final int capacity = settings.reservoirSize();
         if (held < capacity) {
-            System.arraycopy(query, 0, reservoir, held * dim, dim);
+            reservoir.set(held, query);
             held++;
         } else {
             final long j = Math.floorMod(random.nextLong(), observed);
             if (j < capacity) {
-                System.arraycopy(query, 0, reservoir, (int) j * dim, dim);
+                reservoir.set((int) j, query);
             }
         }
         if (++sinceRecompute >= RECOMPUTE_EVERY || observed == settings.minCount()) {
@@ -183,7 +183,7 @@ public final class OodGuard implements Serializable {
     private float maxSimilarity(final float[] z, final float enough) {
         float best = Float.NEGATIVE_INFINITY;
         for (int r = 0; r < held; r++) {
-            final float s = Vectors.dot(reservoir, r * dim, z, dim);
+            final float s = reservoir.dot(r, z);
             if (s > best) {
                 best = s;
                 if (best >= enough) {

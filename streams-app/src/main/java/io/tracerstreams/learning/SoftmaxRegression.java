@@ -73,7 +73,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
     private float[][] weights = new float[0][];
     private double[] bias = new double[0];
     private double[] gradSq = new double[0];
-    private float[] buffer;
+    private QuantizedRows buffer;
     private int[] bufferSlots;
     private int buffered;
     private long offered;
@@ -112,7 +112,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
     @Override
     protected void initialize(final int dimension) {
         this.dim = dimension;
-        this.buffer = new float[settings.bufferSize() * dimension];
+        this.buffer = new QuantizedRows(settings.bufferSize(), dimension);
         this.bufferSlots = new int[settings.bufferSize()];
     }
 
@@ -138,7 +138,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
     @Override
     protected void train(final float[] z, final int slot) {
         step(z, slot);
-        if (buffer.length == 0) {
+        if (buffer.rows() == 0) {
             return;
         }
         remember(z, slot);
@@ -147,7 +147,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
         }
         for (int r = 0; r < settings.replay(); r++) {
             final int i = random.nextInt(buffered);
-            System.arraycopy(buffer, i * dim, replayRow, 0, dim);
+            buffer.get(i, replayRow);
             step(replayRow, bufferSlots[i]);
         }
     }
@@ -165,7 +165,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
             }
             index = random.nextInt(capacity);
         }
-        System.arraycopy(z, 0, buffer, index * dim, dim);
+        buffer.set(index, z);
         bufferSlots[index] = slot;
     }
 

@@ -20,10 +20,10 @@ import java.util.Arrays;
  * from the train utterances than train utterances from each other (median nearest cosine 0.84 against 0.88),
  * and the agreement of a served surrogate falls with that distance in both splits.
  *
- * <p>Storage: a ring buffer of the last {@code window} examples (unit vectors, flat {@code float[]}), each
+ * <p>Storage: a ring buffer of the last {@code window} examples (unit vectors, int8: {@link QuantizedRows}), each
  * linked to the previous stored example of its label by sequence number, so a query walks only its label's
  * examples, newest first, at most {@code maxScan} of them. Cost: O(maxScan x d) per query, O(d) per example;
- * memory: window x d floats. Deterministic; not thread-safe; Serializable.
+ * memory: window x (d + 4) bytes. Deterministic; not thread-safe; Serializable.
  */
 public final class SupportMemory implements Serializable {
 
@@ -51,7 +51,7 @@ public final class SupportMemory implements Serializable {
 
     private final Settings settings;
     private int dim = -1;
-    private float[] rows;
+    private QuantizedRows rows;
     private long[] previousOfSlot; // per row: sequence number of the previous row of its slot, or -1
     private long[] newestOfSlot = new long[0]; // per slot: sequence number of its newest row, or -1
     private long added;
@@ -88,7 +88,7 @@ public final class SupportMemory implements Serializable {
         long seq = newestOfSlot[slot];
         for (int scanned = 0; scanned < settings.maxScan() && live(seq); scanned++) {
             final int row = (int) (seq % settings.window());
-            best = Math.max(best, Vectors.dot(rows, row * dim, z, dim));
+            best = Math.max(best, rows.dot(row, z));
             seq = previousOfSlot[row];
         }
         return best == Float.NEGATIVE_INFINITY ? NO_SUPPORT : Math.min(2.0, Math.max(0.0, 1.0 - best));
@@ -101,7 +101,7 @@ public final class SupportMemory implements Serializable {
         }
         if (dim < 0) {
             dim = x.length;
-            rows = new float[settings.window() * dim];
+            rows = new QuantizedRows(settings.window(), dim);
             previousOfSlot = new long[settings.window()];
         } else if (x.length != dim) {
             return;
@@ -117,7 +117,7 @@ public final class SupportMemory implements Serializable {
         }
         final long seq = added++;
         final int row = (int) (seq % settings.window());
-        System.arraycopy(z, 0, rows, row * dim, dim);
+        rows.set(row, z);
         previousOfSlot[row] = newestOfSlot[slot];
         newestOfSlot[slot] = seq;
     }
