@@ -110,6 +110,7 @@ public final class DecisionLatencyBenchmark {
         final Map<String, Long> sentAt = new ConcurrentHashMap<>();
         final Map<String, String> truth = new ConcurrentHashMap<>();
         final List<Long> latenciesUs = java.util.Collections.synchronizedList(new ArrayList<>());
+        final long[] latencyBySeq = new long[seconds * rate];
         final AtomicLong handled = new AtomicLong();
         final AtomicLong decided = new AtomicLong();
         final AtomicBoolean running = new AtomicBoolean(true);
@@ -142,6 +143,9 @@ public final class DecisionLatencyBenchmark {
                         }
                         final long seq = Long.parseLong(d.getRequestId().substring(2));
                         decided.incrementAndGet();
+                        if (seq < latencyBySeq.length) {
+                            latencyBySeq[(int) seq] = (now - t0) / 1_000;
+                        }
                         if (seq >= warmupEnd) {
                             latenciesUs.add((now - t0) / 1_000);
                             if (d.getDecision() == Decision.HANDLED) {
@@ -196,8 +200,21 @@ public final class DecisionLatencyBenchmark {
                         pct(sorted, 0.50), pct(sorted, 0.90), pct(sorted, 0.99), sorted[sorted.length - 1] / 1000.0,
                         Arrays.stream(sorted).average().orElse(0) / 1000.0);
             }
+            printTimeline(latencyBySeq, rate);
             return sorted;
         }
+    }
+
+    /** Median and max latency per 5 s of send time: shows whether the tail is one stall or a steady backlog. */
+    private static void printTimeline(final long[] latencyBySeq, final int rate) {
+        final int bucket = 5 * rate;
+        final StringBuilder line = new StringBuilder("timeline (per 5 s of sending: p50/max ms):");
+        for (int from = 0; from < latencyBySeq.length; from += bucket) {
+            final long[] b = Arrays.stream(latencyBySeq, from, Math.min(latencyBySeq.length, from + bucket))
+                    .filter(v -> v > 0).sorted().toArray();
+            line.append(b.length == 0 ? " -" : String.format(Locale.ROOT, " %.0f/%.0f", pct(b, 0.5), b[b.length - 1] / 1000.0));
+        }
+        System.out.println(line);
     }
 
     private static double pct(final long[] sorted, final double q) {

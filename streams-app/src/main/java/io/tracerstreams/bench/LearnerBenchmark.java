@@ -144,7 +144,8 @@ public final class LearnerBenchmark {
                 final CosineKnn.Settings s = CosineKnn.Settings.defaults();
                 return new CosineKnn(seed, new CosineKnn.Settings(kv.getOrDefault("window", (double) s.window()).intValue(),
                         kv.getOrDefault("k", (double) s.k()).intValue(), kv.getOrDefault("beta", s.beta()),
-                        kv.getOrDefault("m", (double) s.candidateClasses()).intValue()));
+                        kv.getOrDefault("m", (double) s.candidateClasses()).intValue(),
+                        kv.getOrDefault("cap", (double) s.maxPerClass()).intValue()));
             }
             case "nb": {
                 final DenseNaiveBayes.Settings s = DenseNaiveBayes.Settings.defaults();

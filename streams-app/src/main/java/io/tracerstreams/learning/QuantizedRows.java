@@ -63,23 +63,32 @@ final class QuantizedRows implements Serializable {
         }
     }
 
-    /** Dot product of row {@code row} with {@code q[0..dim)}, 4 independent accumulators. */
+    /** Dot product of row {@code row} with {@code q[0..dim)}, 8 independent accumulators. */
     float dot(final int row, final float[] q) {
         final int off = row * dim;
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
         float s3 = 0f;
+        float s4 = 0f;
+        float s5 = 0f;
+        float s6 = 0f;
+        float s7 = 0f;
         int i = 0;
-        for (; i + 3 < dim; i += 4) {
-            s0 += codes[off + i] * q[i];
-            s1 += codes[off + i + 1] * q[i + 1];
-            s2 += codes[off + i + 2] * q[i + 2];
-            s3 += codes[off + i + 3] * q[i + 3];
+        for (; i + 7 < dim; i += 8) {
+            final int o = off + i;
+            s0 += codes[o] * q[i];
+            s1 += codes[o + 1] * q[i + 1];
+            s2 += codes[o + 2] * q[i + 2];
+            s3 += codes[o + 3] * q[i + 3];
+            s4 += codes[o + 4] * q[i + 4];
+            s5 += codes[o + 5] * q[i + 5];
+            s6 += codes[o + 6] * q[i + 6];
+            s7 += codes[o + 7] * q[i + 7];
         }
         for (; i < dim; i++) {
             s0 += codes[off + i] * q[i];
         }
-        return ((s0 + s1) + (s2 + s3)) * scales[row];
+        return (((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))) * scales[row];
     }
 }

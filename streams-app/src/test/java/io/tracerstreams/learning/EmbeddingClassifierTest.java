@@ -231,6 +231,23 @@ class EmbeddingClassifierTest {
     }
 
     @Test
+    void shouldScanOnlyTheNewestExamplesOfAClassWhenCapped() {
+        final float[] query = {1, 0, 0};
+        final java.util.function.IntFunction<CosineKnn> trained = cap -> {
+            final CosineKnn knn = new CosineKnn(3, new CosineKnn.Settings(100, 1, 20, 0, cap));
+            knn.learn(new float[] {1, 0.05f, 0}, 0);        // old, next to the query
+            for (int i = 0; i < 10; i++) {
+                knn.learn(new float[] {0, 1, 0.1f * i}, 0); // newer, far from it
+            }
+            knn.learn(new float[] {1, 0.5f, 0}, 1);          // the other class, moderately near
+            return knn;
+        };
+        assertThat(EmbeddingClassifier.argmax(trained.apply(0).probabilities(query, 2))).isEqualTo(0);
+        assertThat(EmbeddingClassifier.argmax(trained.apply(5).probabilities(query, 2))).isEqualTo(1);
+        assertThatThrownBy(() -> new CosineKnn.Settings(10, 1, 1, 0, -1)).hasMessageContaining("maxPerClass");
+    }
+
+    @Test
     void shouldMeasureNearestDistanceInTheKnnWindow() {
         final SyntheticClusters data = new SyntheticClusters(CLASSES, DIM, 1.0, 41);
         final CosineKnn knn = new CosineKnn(41);
