@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param verifyRate       audit probability while the agreement window rests mostly on backfilled traces (fewer
  *                         than half of the last N traces were routed live), in (0, 1]: after a backfill the gate
  *                         opens on the log, and this many of the handled requests are checked by the LLM until
- *                         live outcomes fill half the window (about N/2 audits at 1.0); meanwhile the served
+ *                         live outcomes fill half the window or N/2 of them arrived (about N/2 audits at 1.0;
+ *                         again only once the window rests on backfill alone); meanwhile the served
  *                         threshold may move up as well as down. A value at or below epsilon turns it off
  * @param windowSize       labelled outcomes kept in the agreement window (N)
  * @param minAccepted      accepted entries a threshold needs before it can open the gate (n_min)
