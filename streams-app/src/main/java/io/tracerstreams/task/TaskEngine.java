@@ -337,8 +337,9 @@ public final class TaskEngine implements Serializable {
         // predict against the label space as it was: a label seen for the first time can never be agreed with
         final int known = labels.slotOf(llmLabel);
         final int slots = slotCount();
-        final Map<Integer, Double> distances = new java.util.HashMap<>(4);
         final double[][] memberProbs = new double[members.size()][];
+        final int[] predictions = new int[members.size()];
+        final double[] distances = new double[members.size()];
         for (int m = 0; m < members.size(); m++) {
             final Member member = members.get(m);
             final double[] probs = probabilities(member, embedding, slots, memberProbs);
@@ -346,8 +347,9 @@ public final class TaskEngine implements Serializable {
             final int predicted = EmbeddingClassifier.argmax(probs);
             final boolean agreed = known >= 0 && predicted == known && !labels.isOverflow(known);
             final boolean unknown = predicted < 0 || labels.isOverflow(predicted);
-            final double distance = unknown ? SupportMemory.NO_SUPPORT
-                    : distances.computeIfAbsent(predicted, p -> support.distance(embedding, p));
+            predictions[m] = predicted;
+            distances[m] = unknown ? SupportMemory.NO_SUPPORT : supportDistance(embedding, predicted, m, predictions, distances);
+            final double distance = distances[m];
             final double[] features = Acceptor.features(probs, distance);
             // routing would answer UNKNOWN_LABEL whatever the score: never in accepted(t) for t > 0
             final double score = unknown ? 0.0 : member.acceptor.score(features);
@@ -542,6 +544,17 @@ public final class TaskEngine implements Serializable {
     private boolean verifying() {
         final long inWindow = Math.min(traces, liveRing.length);
         return inWindow > 0 && 2L * liveInRing < inWindow && 2L * verifiedLive < liveRing.length;
+    }
+
+    /** The support distance of member m's prediction, reusing an earlier member's scan of the same label. */
+    private double supportDistance(final float[] embedding, final int predicted, final int m, final int[] predictions,
+                                   final double[] distances) {
+        for (int j = 0; j < m; j++) {
+            if (predictions[j] == predicted) {
+                return distances[j];
+            }
+        }
+        return support.distance(embedding, predicted);
     }
 
     /**
