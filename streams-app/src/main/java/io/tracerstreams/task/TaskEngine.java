@@ -73,7 +73,8 @@ import java.util.Optional;
  *   window rests on the log, and the log may flatter the surrogate. Handled requests are then audited with
  *   probability {@link TaskConfig#verificationAuditProbability()} (1.0 by default) and the gate's served
  *   threshold may move up as well as down ({@link ParityGate#setVerifying}); once live outcomes fill half the
- *   window, audits fall back to epsilon.</li>
+ *   window, or N/2 of them arrived (backfill may keep flowing beside live traffic), audits fall back to
+ *   epsilon.</li>
  * </ul>
  *
  * <p>Deterministic: the same sequence of calls gives the same outputs, so a snapshot plus the calls since
@@ -171,10 +172,11 @@ public final class TaskEngine implements Serializable {
                 final String[] parts = name.trim().toLowerCase(java.util.Locale.ROOT).split("\\+");
                 final int[] indices = new int[parts.length];
                 for (int i = 0; i < parts.length; i++) {
-                    indices[i] = names.indexOf(parts[i].trim());
+                    parts[i] = parts[i].trim();
+                    indices[i] = names.indexOf(parts[i]);
                     if (indices[i] < 0) {
                         throw new IllegalArgumentException("task config field 'learners': blend '" + name
-                                + "' needs its part '" + parts[i].trim() + "' in the list too (got " + config.learners() + ")");
+                                + "' needs its part '" + parts[i] + "' in the list too (got " + config.learners() + ")");
                     }
                 }
                 zoo.add(new Member(String.join("+", parts), null, indices, gateConfig));
