@@ -53,6 +53,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     @Override
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
+        counters.bind(context.metrics());
     }
 
     @Override

@@ -89,6 +89,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
         this.pending = context.getStateStore(PENDING_STORE);
+        counters.bind(context.metrics());
         this.learned = context.getStateStore(LEARNED_STORE);
         this.labels = context.getStateStore(LABELS_STORE);
         this.engines = new EngineStore(config, factory, counters, context.getStateStore(EngineStore.META_STORE),

@@ -3,7 +3,11 @@
  */
 package io.tracerstreams.topology;
 
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.StreamsMetrics;
+
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,6 +17,12 @@ import java.util.concurrent.atomic.LongAdder;
  * The web view and tests read them. They count processing attempts: after a crash under exactly_once_v2
  * the records since the last commit are processed, and counted, again. The exact per-task counters are in
  * the task engines' {@code TaskStats}.
+ *
+ * <p>Besides these instance totals, every counter is a Kafka Streams metric of the stream thread that counted
+ * it (bound in each processor's {@code init}): group {@code stream-tracer-metrics}, tags {@code thread-id} and
+ * {@code tracer-id=counters}, names {@code <counter>-total} and {@code <counter>-rate} (e.g.
+ * {@code requests-read-total}, {@code dead-letters-rate}). They reach JMX and any metrics reporter the
+ * application configures, beside Kafka Streams' own.
  */
 public final class TracerCounters {
 
@@ -52,8 +62,16 @@ public final class TracerCounters {
         PENDING_EXPIRED
     }
 
+    /** The metrics scope (group {@code stream-tracer-metrics}) and entity of the thread-level sensors. */
+    static final String METRICS_SCOPE = "tracer";
+    static final String METRICS_ENTITY = "counters";
+
     private final Map<Counter, LongAdder> counters = new EnumMap<>(Counter.class);
     private final Map<DeadLetterReason, LongAdder> deadLetters = new EnumMap<>(DeadLetterReason.class);
+    /** Per stream thread: its sensors, one per counter plus dead letters (index Counter.values().length). */
+    private final ThreadLocal<Sensor[]> sensors = new ThreadLocal<>();
+    /** Per stream thread: the metrics registry its sensors belong to. */
+    private final ThreadLocal<StreamsMetrics> boundTo = new ThreadLocal<>();
 
     /** All counters at zero. */
     public TracerCounters() {
@@ -65,16 +83,48 @@ public final class TracerCounters {
         }
     }
 
+    /**
+     * Registers the calling stream thread's sensors with Kafka Streams (once per thread and metrics registry;
+     * processors call it from {@code init}).
+     */
+    void bind(final StreamsMetrics metrics) {
+        if (boundTo.get() == metrics) {
+            return;
+        }
+        final Sensor[] fresh = new Sensor[Counter.values().length + 1];
+        for (final Counter c : Counter.values()) {
+            fresh[c.ordinal()] = metrics.addRateTotalSensor(METRICS_SCOPE, METRICS_ENTITY, metricName(c),
+                    Sensor.RecordingLevel.INFO);
+        }
+        fresh[fresh.length - 1] = metrics.addRateTotalSensor(METRICS_SCOPE, METRICS_ENTITY, "dead-letters",
+                Sensor.RecordingLevel.INFO);
+        sensors.set(fresh);
+        boundTo.set(metrics);
+    }
+
+    /** The metric name of a counter: {@code REQUESTS_READ} is {@code requests-read}. */
+    static String metricName(final Counter counter) {
+        return counter.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     void increment(final Counter counter) {
-        counters.get(counter).increment();
+        add(counter, 1);
     }
 
     void add(final Counter counter, final long n) {
         counters.get(counter).add(n);
+        final Sensor[] bound = sensors.get();
+        if (bound != null) {
+            bound[counter.ordinal()].record(n);
+        }
     }
 
     void deadLetter(final DeadLetterReason reason) {
         deadLetters.get(reason).increment();
+        final Sensor[] bound = sensors.get();
+        if (bound != null) {
+            bound[bound.length - 1].record();
+        }
     }
 
     /** The current value of a counter. */
@@ -100,7 +150,7 @@ public final class TracerCounters {
     public Map<String, Long> snapshot() {
         final Map<String, Long> out = new TreeMap<>();
         for (final Map.Entry<Counter, LongAdder> e : counters.entrySet()) {
-            out.put(e.getKey().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), e.getValue().sum());
+            out.put(metricName(e.getKey()), e.getValue().sum());
         }
         for (final Map.Entry<DeadLetterReason, LongAdder> e : deadLetters.entrySet()) {
             out.put("dlq." + e.getKey().code(), e.getValue().sum());

@@ -85,6 +85,28 @@ class TracerTopologyTest {
     }
 
     @Test
+    void shouldPublishItsCountersAsKafkaStreamsMetrics() {
+        try (TopologyHarness h = new TopologyHarness(TopologyHarness.settings(stateDir))) {
+            runLoop(h, "intents", 120, 3L, new ArrayList<>());
+            h.rawRequests.pipeInput("r-bad".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {1, 2, 3});
+            final java.util.function.Function<String, Double> total = name -> h.driver.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().group().equals("stream-tracer-metrics") && e.getKey().name().equals(name))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                    .sum();
+            assertThat(total.apply("requests-read-total")).isEqualTo((double) h.counters.get(Counter.REQUESTS_READ))
+                    .isEqualTo(121.0);
+            assertThat(total.apply("decisions-total")).isEqualTo((double) h.counters.get(Counter.DECISIONS));
+            assertThat(total.apply("traces-learned-total")).isEqualTo((double) h.counters.get(Counter.TRACES_LEARNED))
+                    .isPositive();
+            assertThat(total.apply("dead-letters-total")).isEqualTo((double) h.counters.deadLetters()).isEqualTo(1.0);
+            assertThat(h.driver.metrics().keySet()).anySatisfy(n -> {
+                assertThat(n.name()).isEqualTo("embeddings-rate");
+                assertThat(n.tags()).containsEntry("tracer-id", "counters").containsKey("thread-id");
+            });
+        }
+    }
+
+    @Test
     void shouldLearnFromResponsesOpenTheGateAndHandleRequests() {
         try (TopologyHarness h = new TopologyHarness(TopologyHarness.settings(stateDir))) {
             final List<RoutingDecision> decisions = new ArrayList<>();
