@@ -81,6 +81,14 @@ abstract class TopologyITBase {
         return new TracerConfig(m);
     }
 
+    /** The sum over stream threads of one of tracer's metrics (group stream-tracer-metrics). */
+    private static double tracerMetric(final TracerApp app, final String name) {
+        return app.streams().metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().equals("stream-tracer-metrics") && e.getKey().name().equals(name))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .sum();
+    }
+
     private TracerApp start(final TracerConfig config) throws InterruptedException {
         final TracerApp app = TracerApp.run(config, featurizer);
         assertThat(app.awaitRunning(TIMEOUT)).as("the app reaches RUNNING").isTrue();
@@ -126,6 +134,9 @@ abstract class TopologyITBase {
             assertThat(llm.deadLetters.get(0)).containsEntry("x-tracer-reason", "undecodable")
                     .containsEntry("x-tracer-source-topic", config.topics().requests());
             assertThat(app.counters().deadLetters(DeadLetterReason.UNDECODABLE)).isEqualTo(1);
+            // the same counters as Kafka Streams metrics of the stream threads
+            assertThat(tracerMetric(app, "dead-letters-total")).isEqualTo(1.0);
+            assertThat(tracerMetric(app, "requests-read-total")).isGreaterThanOrEqualTo(llm.requestsSent);
             assertThat(llm.decisionsById.values()).allSatisfy(ds -> assertThat(ds).hasSize(1));
             assertThat(llm.pollUntil(() -> llm.latestStats() != null
                     && llm.latestStats().getRequestsSeen() == llm.requestsSent
