@@ -1,6 +1,7 @@
 /* Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later. */
 package io.tracerstreams.it;
 
+import io.tracerstreams.testkit.SampleRecords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,6 @@ import io.tracerstreams.serde.CompatibilityLevel;
 import io.tracerstreams.serde.RestSchemaRegistryClient;
 import io.tracerstreams.serde.SchemaRegistryClient;
 import io.tracerstreams.serde.SchemaRegistryException;
-import io.tracerstreams.serde.SampleRecords;
 import io.tracerstreams.serde.SpecificAvroSerde;
 import io.tracerstreams.serde.TracerSerdes;
 import io.tracerstreams.serde.WireFormat;

@@ -9,7 +9,7 @@ import io.tracerstreams.demo.DemoDatasets;
 import io.tracerstreams.demo.DemoOptions;
 import io.tracerstreams.demo.DemoRunner;
 import io.tracerstreams.demo.DemoSummary;
-import io.tracerstreams.web.LiveState;
+import io.tracerstreams.liveview.LiveState;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

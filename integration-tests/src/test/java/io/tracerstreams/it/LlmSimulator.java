@@ -3,7 +3,7 @@
  */
 package io.tracerstreams.it;
 
-import io.tracerstreams.bench.SyntheticIntents;
+import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;

@@ -10,7 +10,6 @@ import io.tracerstreams.replay.LabelledText;
 import io.tracerstreams.replay.Replay;
 import io.tracerstreams.replay.ReplayResult;
 import io.tracerstreams.task.TaskConfig;
-import io.tracerstreams.testing.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

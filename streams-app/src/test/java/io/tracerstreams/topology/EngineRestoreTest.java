@@ -3,7 +3,7 @@
  */
 package io.tracerstreams.topology;
 
-import io.tracerstreams.bench.SyntheticIntents;
+import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.RoutingDecision;

@@ -1,0 +1,236 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.bench;
+
+import io.tracerstreams.testkit.SyntheticIntents;
+import io.tracerstreams.broker.EmbeddedKafka;
+import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.featurize.Featurizer;
+import io.tracerstreams.featurize.Featurizers;
+import io.tracerstreams.schema.Decision;
+import io.tracerstreams.schema.LlmRequest;
+import io.tracerstreams.schema.LlmResponse;
+import io.tracerstreams.schema.RoutingDecision;
+import io.tracerstreams.serde.MockSchemaRegistryClient;
+import io.tracerstreams.topology.TopicSerdes;
+import io.tracerstreams.topology.TracerApp;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * End-to-end decision latency on an embedded single-node KRaft broker under exactly_once_v2: a producer
+ * publishes requests at a fixed rate; a read_committed consumer reads the decisions; latency = decision
+ * consumed - request sent. A simulated LLM answers every deferred or audited request with its true label, so
+ * the gate opens during the run and both decision paths are measured. The first 10% of the run is warm-up
+ * and not counted.
+ *
+ * <p>Arguments (all optional): {@code --seconds 60 --rate 100 --model minilm --commit-interval-ms 20
+ * --poll-ms 10 --partitions 2 --threads 2}. Requests are keyed by request id so that featurizing, the
+ * expensive stage, runs on every partition; the router sees them repartitioned by task.
+ */
+public final class DecisionLatencyBenchmark {
+
+    private DecisionLatencyBenchmark() {
+    }
+
+    /** Runs the benchmark and prints the figures. */
+    public static void main(final String[] args) throws Exception {
+        run(args);
+    }
+
+    /** Runs the benchmark and prints the figures; returns the latencies in microseconds (sorted). */
+    public static long[] run(final String[] args) throws Exception {
+        final Map<String, String> opts = parse(args);
+        final int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
+        final int rate = Integer.parseInt(opts.getOrDefault("rate", "100"));
+        final String model = opts.getOrDefault("model", Featurizers.DEFAULT_NAME);
+        final String commitMs = opts.getOrDefault("commit-interval-ms", "20");
+        final String pollMs = opts.getOrDefault("poll-ms", "10");
+        final String partitions = opts.getOrDefault("partitions", "2");
+        final String threads = opts.getOrDefault("threads", "2");
+        final Path stateDir = Files.createTempDirectory("tracer-bench-state-");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); Featurizer featurizer = Featurizers.open(model, null)) {
+            final Map<String, Object> m = new HashMap<>();
+            m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://latency-bench");
+            m.put(TracerConfig.APPLICATION_ID_CONFIG, "latency-bench");
+            m.put(TracerConfig.STATE_DIR_CONFIG, stateDir.toString());
+            m.put(TracerConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2");
+            m.put(TracerConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+            m.put(TracerConfig.POLL_MS_CONFIG, pollMs);
+            m.put(TracerConfig.TOPICS_PARTITIONS_CONFIG, partitions);
+            m.put(TracerConfig.NUM_STREAM_THREADS_CONFIG, threads);
+            m.put(TracerConfig.WINDOW_SIZE_CONFIG, "500");
+            m.put(TracerConfig.MIN_ACCEPTED_CONFIG, "30");
+            m.put(TracerConfig.ALPHA_CONFIG, "0.85");
+            final TracerConfig config = new TracerConfig(m);
+            System.out.printf(Locale.ROOT, "decision latency: %d s at %d requests/s, featurizer %s, exactly_once_v2, "
+                    + "commit.interval.ms=%s, poll.ms=%s, %s partitions, %s stream threads, read_committed%n", seconds, rate,
+                    featurizer.id(), commitMs, pollMs, partitions, threads);
+            try (TracerApp app = TracerApp.run(config, featurizer); TopicSerdes serdes = TopicSerdes.fromConfig(config)) {
+                if (!app.awaitRunning(Duration.ofMinutes(2))) {
+                    throw new IllegalStateException("the app did not reach RUNNING: " + app.state());
+                }
+                return measure(config, serdes, seconds, rate);
+            } finally {
+                MockSchemaRegistryClient.dropScope("latency-bench");
+            }
+        } finally {
+            org.apache.commons.io.FileUtils.deleteQuietly(stateDir.toFile());
+        }
+    }
+
+    private static long[] measure(final TracerConfig config, final TopicSerdes serdes, final int seconds, final int rate)
+            throws InterruptedException {
+        final TracerConfig.Topics topics = config.topics();
+        final Map<String, Object> producerProps = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.ACKS_CONFIG, "all");
+        final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        final Map<String, String> truth = new ConcurrentHashMap<>();
+        final List<Long> latenciesUs = java.util.Collections.synchronizedList(new ArrayList<>());
+        final long[] latencyBySeq = new long[seconds * rate];
+        final AtomicLong handled = new AtomicLong();
+        final AtomicLong decided = new AtomicLong();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong drainDeadline = new AtomicLong(Long.MAX_VALUE);
+        final long warmupEnd = (long) (seconds * rate * 0.1);
+        final SyntheticIntents intents = new SyntheticIntents(10, 42L);
+
+        try (KafkaProducer<String, LlmRequest> requests = new KafkaProducer<>(producerProps, new StringSerializer(),
+                serdes.request().serializer());
+             KafkaProducer<String, LlmResponse> responses = new KafkaProducer<>(producerProps, new StringSerializer(),
+                     serdes.response().serializer());
+             KafkaConsumer<byte[], byte[]> decisions = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                     ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5),
+                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> parts = new ArrayList<>();
+            decisions.partitionsFor(topics.decisions()).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+            decisions.assign(parts);
+            decisions.seekToBeginning(parts);
+
+            final Thread reader = new Thread(() -> {
+                while (running.get() || !sentAt.isEmpty()) {
+                    for (final ConsumerRecord<byte[], byte[]> r : decisions.poll(Duration.ofMillis(5))) {
+                        final long now = System.nanoTime();
+                        final RoutingDecision d = serdes.decision().deserializer().deserialize(r.topic(), r.headers(), r.value());
+                        final Long t0 = sentAt.remove(d.getRequestId());
+                        if (t0 == null) {
+                            continue;
+                        }
+                        final long seq = Long.parseLong(d.getRequestId().substring(2));
+                        decided.incrementAndGet();
+                        if (seq < latencyBySeq.length) {
+                            latencyBySeq[(int) seq] = (now - t0) / 1_000;
+                        }
+                        if (seq >= warmupEnd) {
+                            latenciesUs.add((now - t0) / 1_000);
+                            if (d.getDecision() == Decision.HANDLED) {
+                                handled.incrementAndGet();
+                            }
+                        }
+                        if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
+                            final String label = truth.get(d.getRequestId());
+                            responses.send(new ProducerRecord<>(topics.responses(), d.getTask(), LlmResponse.newBuilder()
+                                    .setRequestId(d.getRequestId()).setTask(d.getTask()).setLabel(label).setModel("sim")
+                                    .setTimestamp(Instant.now()).build()));
+                        }
+                        truth.remove(d.getRequestId());
+                    }
+                    if (!running.get() && System.nanoTime() > drainDeadline.get()) {
+                        break;
+                    }
+                }
+            }, "latency-reader");
+            reader.start();
+
+            final long total = (long) seconds * rate;
+            final long intervalNs = 1_000_000_000L / rate;
+            final long start = System.nanoTime();
+            for (long i = 0; i < total; i++) {
+                final long due = start + i * intervalNs;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                final SyntheticIntents.Example ex = intents.next();
+                final String id = "r-" + i;
+                truth.put(id, ex.label());
+                sentAt.put(id, System.nanoTime());
+                // keyed by request id, so that one task's requests are featurized on every partition in parallel
+                // (the router repartitions them by task)
+                requests.send(new ProducerRecord<>(topics.requests(), id, LlmRequest.newBuilder().setRequestId(id)
+                        .setTask("bench").setInput(ex.text()).setTimestamp(Instant.now()).build()));
+            }
+            requests.flush();
+            drainDeadline.set(System.nanoTime() + Duration.ofSeconds(30).toNanos());
+            running.set(false);
+            reader.join();
+            final long[] sorted;
+            synchronized (latenciesUs) {
+                sorted = latenciesUs.stream().mapToLong(Long::longValue).sorted().toArray();
+            }
+            System.out.printf(Locale.ROOT, "requests sent %d, decided %d, missing %d; measured %d after warm-up (%.1f%% HANDLED)%n",
+                    total, decided.get(), sentAt.size(), sorted.length, 100.0 * handled.get() / Math.max(1, sorted.length));
+            if (sorted.length > 0) {
+                System.out.printf(Locale.ROOT, "latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f%n",
+                        pct(sorted, 0.50), pct(sorted, 0.90), pct(sorted, 0.99), sorted[sorted.length - 1] / 1000.0,
+                        Arrays.stream(sorted).average().orElse(0) / 1000.0);
+            }
+            printTimeline(latencyBySeq, rate);
+            return sorted;
+        }
+    }
+
+    /** Median and max latency per 5 s of send time: shows whether the tail is one stall or a steady backlog. */
+    private static void printTimeline(final long[] latencyBySeq, final int rate) {
+        final int bucket = 5 * rate;
+        final StringBuilder line = new StringBuilder("timeline (per 5 s of sending: p50/max ms):");
+        for (int from = 0; from < latencyBySeq.length; from += bucket) {
+            final long[] b = Arrays.stream(latencyBySeq, from, Math.min(latencyBySeq.length, from + bucket))
+                    .filter(v -> v > 0).sorted().toArray();
+            line.append(b.length == 0 ? " -" : String.format(Locale.ROOT, " %.0f/%.0f", pct(b, 0.5), b[b.length - 1] / 1000.0));
+        }
+        System.out.println(line);
+    }
+
+    private static double pct(final long[] sorted, final double q) {
+        final int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+        return sorted[i] / 1000.0;
+    }
+
+    private static Map<String, String> parse(final String[] args) {
+        final Map<String, String> out = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + String.join(" ", args));
+            }
+            out.put(args[i].substring(2), args[++i]);
+        }
+        return out;
+    }
+}

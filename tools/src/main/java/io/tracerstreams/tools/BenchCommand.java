@@ -1,0 +1,74 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.tools;
+
+import io.tracerstreams.bench.EngineBenchmark;
+import io.tracerstreams.bench.GateBenchmark;
+import io.tracerstreams.bench.DecisionLatencyBenchmark;
+import io.tracerstreams.bench.EmbeddingBenchmark;
+import io.tracerstreams.bench.LearnerBenchmark;
+import io.tracerstreams.bench.ReplaySuiteBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/**
+ * {@code tracer bench NAME [ARGS...]}: the benchmarks. Their figures go to stdout and into
+ * docs/BENCHMARKS.md; the test suite has no timing assertions.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Runs a benchmark: replay (the Banking77/CLINC150/SNLI table), engine (per-trace cost and "
+                + "memory of the learning core), embedding (featurizer throughput), latency (request to decision on the "
+                + "embedded broker, exactly-once), learners (accuracy and cost of "
+                + "each surrogate), gate (cost and closed-loop simulations).")
+public final class BenchCommand implements Callable<Integer> {
+
+    static final Map<String, Consumer<String[]>> BENCHMARKS = new LinkedHashMap<>();
+
+    static {
+        BENCHMARKS.put("replay", ReplaySuiteBenchmark::run);
+        BENCHMARKS.put("engine", EngineBenchmark::run);
+        BENCHMARKS.put("embedding", EmbeddingBenchmark::run);
+        BENCHMARKS.put("latency", args -> {
+            try {
+                DecisionLatencyBenchmark.run(args);
+            } catch (final Exception e) {
+                throw new IllegalStateException("latency benchmark failed: " + e, e);
+            }
+        });
+        BENCHMARKS.put("learners", LearnerBenchmark::run);
+        BENCHMARKS.put("gate", GateBenchmark::run);
+    }
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "One of: ${COMPLETION-CANDIDATES}",
+            completionCandidates = Names.class)
+    String name;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Passed to the benchmark.")
+    List<String> args = List.of();
+
+    @Override
+    public Integer call() {
+        final Consumer<String[]> benchmark = BENCHMARKS.get(name);
+        if (benchmark == null) {
+            throw new IllegalArgumentException("unknown benchmark '" + name + "': expected one of "
+                    + String.join(", ", BENCHMARKS.keySet()));
+        }
+        benchmark.accept(args.toArray(String[]::new));
+        return 0;
+    }
+
+    /** The benchmark names, for help and completion. */
+    static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return BENCHMARKS.keySet().iterator();
+        }
+    }
+}

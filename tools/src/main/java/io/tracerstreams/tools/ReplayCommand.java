@@ -1,0 +1,274 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tracerstreams.featurize.CachingFeaturizer;
+import io.tracerstreams.featurize.Featurizer;
+import io.tracerstreams.featurize.Featurizers;
+import io.tracerstreams.replay.Datasets;
+import io.tracerstreams.replay.LabelledText;
+import io.tracerstreams.replay.Replay;
+import io.tracerstreams.replay.ReplayResult;
+import io.tracerstreams.report.HtmlReport;
+import io.tracerstreams.report.RenderOptions;
+import io.tracerstreams.report.ReportJson;
+import io.tracerstreams.task.TaskConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tracer replay}: runs the evaluation protocol (DESIGN section 7) over a dataset through the same
+ * engine the topology runs, and prints the metrics per alpha.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Replays a labelled dataset as LLM traffic through the learning core and reports coverage "
+                + "and realised agreement per alpha (train-then-test when --test is given).")
+public final class ReplayCommand implements Callable<Integer> {
+
+    @Option(names = "--train", required = true, paramLabel = "FILE",
+            description = "JSONL(.gz) of {\"id\",\"text\",\"label\"} or tracer-llm {\"input\",\"teacher\"} rows.")
+    Path train;
+
+    @Option(names = "--test", paramLabel = "FILE", description = "The test split; its phase is reported.")
+    Path test;
+
+    @Option(names = "--alpha", required = true, paramLabel = "A", description = "Target agreement (repeatable).")
+    List<Double> alphas;
+
+    @Option(names = "--epsilon", defaultValue = "0.05", description = "Audit rate of handled requests (default ${DEFAULT-VALUE}).")
+    double epsilon;
+
+    @Option(names = "--verify-rate", defaultValue = "1.0", description = "Audit rate of handled requests while the "
+            + "agreement window rests mostly on the backfilled train split (default ${DEFAULT-VALUE}; at or below "
+            + "--epsilon: off).")
+    double verifyRate;
+
+    @Option(names = "--delay", defaultValue = "0", description = "Requests before the LLM's answer arrives (default ${DEFAULT-VALUE}).")
+    int delay;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of order, noise and engine (repeatable; default ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    @Option(names = "--teacher-noise", defaultValue = "0", description = "Probability the LLM's label is replaced by another (default ${DEFAULT-VALUE}).")
+    double teacherNoise;
+
+    @Option(names = "--train-as", defaultValue = "backfill",
+            description = "How the train split enters: backfill (a trace log, every row labelled) or requests (live traffic). Default ${DEFAULT-VALUE}.")
+    Replay.TrainMode trainMode;
+
+    @Option(names = "--drop-label", paramLabel = "LABEL", description = "Drop rows with this label (e.g. CLINC150's oos); repeatable.")
+    Set<String> dropLabels = Set.of();
+
+    @Option(names = "--featurizer", defaultValue = Featurizers.DEFAULT_NAME,
+            description = "minilm, minilm-q, bge-small or hashing (default ${DEFAULT-VALUE}).")
+    String featurizer;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Embedding cache (default ~/.cache/tracer-streams/embeddings).")
+    Path cacheDir;
+
+    @Option(names = "--learners", split = ",", description = "Surrogates side by side (default softmax,ncm,knn,nb).")
+    List<String> learners;
+
+    @Option(names = "--window", description = "Agreement window size N (default ${DEFAULT-VALUE}).", defaultValue = "2000")
+    int window;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout.")
+    boolean json;
+
+    @Option(names = "--curve", paramLabel = "FILE.csv", description = "Write the curve (one row per 500 requests) as CSV.")
+    Path curve;
+
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Write the boundary report (one self-contained HTML file; one file per alpha and seed when several).")
+    Path report;
+
+    @Option(names = "--report-json", paramLabel = "FILE.json", description = "The same report content as JSON.")
+    Path reportJson;
+
+    @Option(names = "--hash-texts", description = "Privacy: replace example texts by short hashes in reports.")
+    boolean hashTexts;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        final TaskConfig base = taskConfig();
+        final List<LabelledText> trainRows = Datasets.read(train, row -> !dropLabels.contains(row.label()));
+        final List<LabelledText> testRows = test == null ? List.of()
+                : Datasets.read(test, row -> !dropLabels.contains(row.label()));
+        final Progress progress = new Progress(quiet);
+        final List<Replay.Row> trainSet;
+        final List<Replay.Row> testSet;
+        try (Featurizer f = Featurizers.open(featurizer, "hashing".equals(featurizer) ? null
+                : cacheDir == null ? CachingFeaturizer.defaultDirectory() : cacheDir)) {
+            trainSet = embed(f, trainRows, progress, "embed train");
+            testSet = embed(f, testRows, progress, "embed test");
+        }
+        final Replay.Options options = new Replay.Options(base, delay, teacherNoise, trainMode, 500, 1_000, hashTexts);
+        final List<ReplayResult> results = new ArrayList<>();
+        for (final double alpha : alphas) {
+            for (final long seed : seeds) {
+                final String label = String.format(Locale.ROOT, "replay alpha=%.2f seed=%d", alpha, seed);
+                final int total = (trainMode == Replay.TrainMode.BACKFILL && !testSet.isEmpty() ? 0 : trainSet.size())
+                        + testSet.size();
+                final Replay.Listener bar = new Replay.Listener() {
+                    @Override
+                    public void onStep(final Replay.Step step, final io.tracerstreams.task.TaskEngine engine) {
+                        progress.update(label, step.index() + 1, total);
+                    }
+                };
+                results.add(Replay.run(trainSet, testSet, alpha, options, seed, bar));
+                progress.done(label);
+            }
+        }
+        if (curve != null) {
+            writeCurve(results);
+        }
+        writeReports(results);
+        if (json) {
+            System.out.println(toJson(results));
+        } else {
+            printTable(results);
+        }
+        return 0;
+    }
+
+    private TaskConfig taskConfig() {
+        final TaskConfig d = TaskConfig.DEFAULTS;
+        return new TaskConfig(alphas.get(0), d.delta(), epsilon, verifyRate, window, d.minAccepted(), d.minCoverage(), d.labelCap(),
+                learners == null || learners.isEmpty() ? d.learners() : learners, d.frontierAlphas(), d.costPerCall(),
+                seeds.get(0));
+    }
+
+    private static List<Replay.Row> embed(final Featurizer f, final List<LabelledText> rows, final Progress progress,
+                                          final String label) {
+        final List<Replay.Row> out = new ArrayList<>(rows.size());
+        final int batch = 256;
+        for (int i = 0; i < rows.size(); i += batch) {
+            final List<LabelledText> chunk = rows.subList(i, Math.min(rows.size(), i + batch));
+            final List<float[]> vectors = f.embed(chunk.stream().map(LabelledText::text).toList());
+            for (int j = 0; j < chunk.size(); j++) {
+                out.add(new Replay.Row(chunk.get(j), vectors.get(j)));
+            }
+            progress.update(label, out.size(), rows.size());
+        }
+        if (!rows.isEmpty()) {
+            progress.done(label);
+        }
+        return out;
+    }
+
+    private void writeCurve(final List<ReplayResult> results) {
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(curve, StandardCharsets.UTF_8))) {
+            out.println("alpha,seed,requests,traces,block_coverage,block_agreement,coverage,agreement_estimate,lower_bound,gate_open");
+            for (final ReplayResult r : results) {
+                for (final ReplayResult.CurvePoint p : r.curve()) {
+                    out.printf(Locale.ROOT, "%.2f,%d,%d,%d,%.4f,%s,%.4f,%s,%s,%b%n", r.alpha(), r.seed(), p.requests(),
+                            p.traces(), p.blockCoverage(), num(p.blockAgreement()), p.coverage(),
+                            num(p.agreementEstimate()), num(p.lowerBound()), p.gateOpen());
+                }
+            }
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot write " + curve + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void writeReports(final List<ReplayResult> results) {
+        final RenderOptions render = new RenderOptions(hashTexts, "", "");
+        for (final ReplayResult r : results) {
+            final String suffix = results.size() == 1 ? ""
+                    : String.format(Locale.ROOT, "-alpha%.2f-seed%d", r.alpha(), r.seed());
+            try {
+                if (report != null) {
+                    HtmlReport.write(withSuffix(report, suffix), r.reports(), List.of(), r.gateEvents(), render);
+                }
+                if (reportJson != null) {
+                    ReportJson.write(withSuffix(reportJson, suffix), r.reports(), render);
+                }
+            } catch (final IOException e) {
+                throw new UncheckedIOException("cannot write the report: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Path withSuffix(final Path file, final String suffix) {
+        if (suffix.isEmpty()) {
+            return file;
+        }
+        final String name = file.getFileName().toString();
+        final int dot = name.lastIndexOf('.');
+        final String renamed = dot < 0 ? name + suffix : name.substring(0, dot) + suffix + name.substring(dot);
+        return file.resolveSibling(renamed);
+    }
+
+    private static String num(final double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "";
+    }
+
+    static String toJson(final List<ReplayResult> results) {
+        final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+        final ObjectNode root = mapper.createObjectNode();
+        final ArrayNode array = root.putArray("results");
+        for (final ReplayResult r : results) {
+            final ObjectNode node = array.addObject();
+            node.put("alpha", r.alpha());
+            node.put("seed", r.seed());
+            metrics(node.putObject("test"), r.test());
+            metrics(node.putObject("overall"), r.overall());
+            metrics(node.putObject("last_20pct"), r.last20());
+            node.put("gate_flips", r.gateFlips());
+            node.put("traces_until_first_open", r.tracesUntilFirstOpen());
+            node.put("served_learner", r.servedLearner());
+            node.put("traces_learned", r.tracesLearned());
+        }
+        try {
+            return mapper.writeValueAsString(root);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void metrics(final ObjectNode node, final ReplayResult.Metrics m) {
+        node.put("requests", m.requests());
+        node.put("coverage", m.coverage());
+        if (Double.isNaN(m.realisedAgreement())) {
+            node.putNull("realised_agreement");
+        } else {
+            node.put("realised_agreement", m.realisedAgreement());
+        }
+        node.put("llm_calls", m.llmCalls());
+        node.put("end_to_end_agreement", m.endToEndAgreement());
+        node.put("handled", m.handled());
+        node.put("audited", m.audited());
+    }
+
+    private static void printTable(final List<ReplayResult> results) {
+        System.out.printf(Locale.ROOT, "%-6s %-5s %9s %9s %9s %10s %9s %7s %12s %-8s%n", "alpha", "seed", "requests",
+                "coverage", "realised", "llm_calls", "e2e_agr", "flips", "first_open", "served");
+        for (final ReplayResult r : results) {
+            final ReplayResult.Metrics m = r.test();
+            System.out.printf(Locale.ROOT, "%-6.2f %-5d %9d %8.2f%% %9s %10d %9.4f %7d %12d %-8s%n", r.alpha(), r.seed(),
+                    m.requests(), 100 * m.coverage(), Double.isNaN(m.realisedAgreement()) ? "-"
+                            : String.format(Locale.ROOT, "%.4f", m.realisedAgreement()),
+                    m.llmCalls(), m.endToEndAgreement(), r.gateFlips(), r.tracesUntilFirstOpen(), r.servedLearner());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplayCommandTest {
+
+    @TempDir
+    Path dir;
+
+    /** A small learnable JSONL dataset: three intents with their own words. */
+    private Path dataset(final String name, final int rows, final long seed) throws Exception {
+        final Random random = new Random(seed);
+        final String[][] words = {{"card", "lost", "stolen", "block"}, {"refund", "money", "back", "return"},
+            {"address", "move", "change", "update"}};
+        final List<String> lines = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            final int intent = random.nextInt(3);
+            final String text = "please " + words[intent][random.nextInt(4)] + " my " + words[intent][random.nextInt(4)];
+            lines.add("{\"id\":\"" + name + i + "\",\"text\":\"" + text + "\",\"label\":\"intent" + intent + "\"}");
+        }
+        return Files.write(dir.resolve(name + ".jsonl"), lines, StandardCharsets.UTF_8);
+    }
+
+    private static String run(final String... args) {
+        final PrintStream original = System.out;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(TracerCli.execute(args)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldPrintOneJsonObjectWithAResultPerAlphaAndWriteTheCurveAndReports() throws Exception {
+        final Path train = dataset("train", 2_500, 1);
+        final Path test = dataset("test", 1_000, 2);
+        final Path curve = dir.resolve("curve.csv");
+        final Path html = dir.resolve("report.html");
+        final Path json = dir.resolve("report.json");
+        final String stdout = run("replay", "--train", train.toString(), "--test", test.toString(), "--alpha", "0.9",
+                "--alpha", "0.95", "--featurizer", "hashing", "--learners", "ncm", "--json", "--quiet",
+                "--curve", curve.toString(), "--report", html.toString(), "--report-json", json.toString(),
+                "--hash-texts");
+
+        final JsonNode root = new ObjectMapper().readTree(stdout);
+        assertThat(root.get("results")).hasSize(2);
+        final JsonNode first = root.get("results").get(0);
+        assertThat(first.get("alpha").asDouble()).isEqualTo(0.9);
+        assertThat(first.get("test").get("requests").asLong()).isEqualTo(1_000);
+        assertThat(first.get("test").get("coverage").asDouble()).isBetween(0.0, 1.0);
+        assertThat(first.has("gate_flips")).isTrue();
+        assertThat(first.has("traces_until_first_open")).isTrue();
+        assertThat(first.get("served_learner").asText()).isEqualTo("ncm");
+        assertThat(Files.readAllLines(curve)).hasSizeGreaterThan(2).first().asString().startsWith("alpha,seed,requests");
+        final Path html90 = dir.resolve("report-alpha0.90-seed1.html");
+        assertThat(html90).exists();
+        assertThat(Files.readString(html90)).contains("<html").doesNotContain("please card");
+        assertThat(dir.resolve("report-alpha0.95-seed1.json")).exists();
+    }
+
+    @Test
+    void shouldExplainABadFlagAndExitNonZero() throws Exception {
+        final Path train = dataset("train", 10, 1);
+        assertThat(TracerCli.execute("replay", "--train", train.toString(), "--alpha", "0.9", "--featurizer", "nope",
+                "--quiet")).isEqualTo(2);
+        assertThat(TracerCli.execute("replay", "--alpha", "0.9")).isEqualTo(2);
+    }
+}
