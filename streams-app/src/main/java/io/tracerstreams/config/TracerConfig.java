@@ -5,6 +5,7 @@ package io.tracerstreams.config;
 
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.featurize.Featurizers;
+import io.tracerstreams.ingest.otlp.OtlpMappingConfig;
 import io.tracerstreams.task.TaskConfig;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -110,6 +111,14 @@ public final class TracerConfig extends AbstractConfig {
     public static final String TOPIC_TASK_STATS_CONFIG = "topic.task.stats";
     public static final String TOPIC_REPORTS_CONFIG = "topic.reports";
     public static final String TOPIC_DLQ_CONFIG = "topic.dlq";
+
+    public static final String INGEST_OTLP_TOPIC_CONFIG = "ingest.otlp.topic";
+    private static final String INGEST_OTLP_TOPIC_DOC = "A topic of OpenTelemetry trace batches (OTLP TracesData, as the "
+            + "Collector's Kafka exporter writes them, e.g. otlp_spans) to read GenAI classification calls from: each "
+            + "becomes an LlmResponse on the responses topic (ingest.otlp.emit), in the same transaction. Empty (the "
+            + "default): no OTLP stage. The mapping is set by the ingest.otlp.* keys (io.tracerstreams.ingest.otlp."
+            + "OtlpMappingConfig); spans that map to nothing are counted per reason (otlp-spans-skipped-<reason>), "
+            + "unreadable batches go to the DLQ.";
 
     public static final String TOPICS_CREATE_CONFIG = "topics.create";
     private static final String TOPICS_CREATE_DOC = "Create missing input and output topics at start (TracerApp), with "
@@ -217,10 +226,11 @@ public final class TracerConfig extends AbstractConfig {
             COST_PER_CALL_CONFIG, SEED_CONFIG);
 
     /** The definition of every key: type, default, validator, importance, documentation. */
-    public static final ConfigDef CONFIG = buildConfigDef();
+    public static final ConfigDef CONFIG = withIngest(buildConfigDef());
 
     private final Map<String, TaskConfig> taskOverrides;
     private final TaskConfig taskDefaults;
+    private final OtlpMappingConfig otlpMapping;
 
     /**
      * Parses and validates a full set of key-value pairs (no environment, no file; see {@link #load}).
@@ -231,7 +241,18 @@ public final class TracerConfig extends AbstractConfig {
         super(CONFIG, checkKnownKeys(props), false);
         this.taskDefaults = toTaskConfig(this::taskValue, "");
         this.taskOverrides = Collections.unmodifiableMap(parseTaskOverrides());
+        this.otlpMapping = parseOtlpMapping();
     }
+
+    private OtlpMappingConfig parseOtlpMapping() {
+        try {
+            return OtlpMappingConfig.fromPrefixed(originals());
+        } catch (final ConfigException e) {
+            throw new ConfigException("Invalid " + OtlpMappingConfig.PREFIX + "* settings (keys without the prefix): "
+                    + e.getMessage());
+        }
+    }
+
 
     /**
      * Loads defaults &lt; {@code propertiesFile} (may be null) &lt; environment variables {@code TRACER_*}
@@ -299,6 +320,7 @@ public final class TracerConfig extends AbstractConfig {
 
     private static boolean isKnownKey(final String key) {
         return CONFIG.names().contains(key) || key.startsWith(KAFKA_PREFIX) || key.startsWith(SCHEMA_REGISTRY_PREFIX)
+                || key.startsWith(OtlpMappingConfig.PREFIX + OtlpMappingConfig.TASK_RULE_PREFIX)
                 || (key.startsWith(TASK_PREFIX) && splitTaskKey(key) != null);
     }
 
@@ -393,6 +415,17 @@ public final class TracerConfig extends AbstractConfig {
         return new Topics(getString(TOPIC_REQUESTS_CONFIG), getString(TOPIC_RESPONSES_CONFIG), getString(TOPIC_DECISIONS_CONFIG),
                 getString(TOPIC_GATE_EVENTS_CONFIG), getString(TOPIC_GATE_STATE_CONFIG), getString(TOPIC_TASK_STATS_CONFIG),
                 getString(TOPIC_REPORTS_CONFIG), getString(TOPIC_DLQ_CONFIG));
+    }
+
+    /** The OTLP topic to read GenAI spans from ({@link #INGEST_OTLP_TOPIC_CONFIG}); empty: no OTLP stage. */
+    public java.util.Optional<String> ingestOtlpTopic() {
+        final String t = getString(INGEST_OTLP_TOPIC_CONFIG).trim();
+        return t.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(t);
+    }
+
+    /** How GenAI spans map onto traces: the {@code ingest.otlp.*} keys. */
+    public OtlpMappingConfig otlpMapping() {
+        return otlpMapping;
     }
 
     public String bootstrapServers() {
@@ -572,6 +605,7 @@ public final class TracerConfig extends AbstractConfig {
                         "Output: BoundaryReport records, key task.")
                 .define(TOPIC_DLQ_CONFIG, Type.STRING, "tracer.dlq", nonEmpty, Importance.MEDIUM,
                         "Output: bad records with x-tracer-reason headers (and Kafka Streams' own dead letters).")
+                .define(INGEST_OTLP_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, INGEST_OTLP_TOPIC_DOC)
                 .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.LOW, TOPICS_CREATE_DOC)
                 .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 3, Range.between(1, 10_000), Importance.LOW,
                         "Partitions of topics tracer creates.")
@@ -626,6 +660,12 @@ public final class TracerConfig extends AbstractConfig {
                 .define(COST_PER_CALL_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.costPerCall(), Range.atLeast(0.0), Importance.LOW,
                         COST_PER_CALL_DOC)
                 .define(SEED_CONFIG, Type.LONG, TaskConfig.DEFAULTS.seed(), Importance.LOW, SEED_DOC);
+    }
+
+    /** The mapping keys of the OTLP stage, under {@code ingest.otlp.}. */
+    private static ConfigDef withIngest(final ConfigDef def) {
+        def.embed(OtlpMappingConfig.PREFIX, "ingest.otlp", 0, OtlpMappingConfig.CONFIG_DEF);
+        return def;
     }
 
     private static String joinDoubles(final List<Double> values) {

@@ -3,6 +3,10 @@
  */
 package io.tracerstreams.topology;
 
+import io.tracerstreams.ingest.otlp.BatchResult;
+import io.tracerstreams.ingest.otlp.SkipReason;
+import io.tracerstreams.ingest.otlp.SpanNote;
+
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
 
@@ -59,7 +63,13 @@ public final class TracerCounters {
         /** Journaled engine calls replayed while loading. */
         JOURNAL_REPLAYS,
         /** Pending requests dropped after pending.retention.ms without a response. */
-        PENDING_EXPIRED
+        PENDING_EXPIRED,
+        /** Records read from the OTLP topic (ingest.otlp.topic). */
+        OTLP_BATCHES_READ,
+        /** Spans in the OTLP batches read. */
+        OTLP_SPANS_READ,
+        /** GenAI calls mapped from OTLP spans (each gives a response, a request or both, by ingest.otlp.emit). */
+        OTLP_CALLS_MAPPED
     }
 
     /** The metrics scope (group {@code stream-tracer-metrics}) and entity of the thread-level sensors. */
@@ -72,6 +82,11 @@ public final class TracerCounters {
     private final ThreadLocal<Sensor[]> sensors = new ThreadLocal<>();
     /** Per stream thread: the metrics registry its sensors belong to. */
     private final ThreadLocal<StreamsMetrics> boundTo = new ThreadLocal<>();
+    private final Map<SkipReason, LongAdder> spansSkipped = new EnumMap<>(SkipReason.class);
+    private final Map<SpanNote, LongAdder> spanNotes = new EnumMap<>(SpanNote.class);
+    /** Per stream thread running the OTLP stage: one sensor per skip reason, then one per note. */
+    private final ThreadLocal<Sensor[]> otlpSensors = new ThreadLocal<>();
+    private final ThreadLocal<StreamsMetrics> otlpBoundTo = new ThreadLocal<>();
 
     /** All counters at zero. */
     public TracerCounters() {
@@ -81,6 +96,71 @@ public final class TracerCounters {
         for (final DeadLetterReason r : DeadLetterReason.values()) {
             deadLetters.put(r, new LongAdder());
         }
+        for (final SkipReason r : SkipReason.values()) {
+            spansSkipped.put(r, new LongAdder());
+        }
+        for (final SpanNote n : SpanNote.values()) {
+            spanNotes.put(n, new LongAdder());
+        }
+    }
+
+    /**
+     * Registers the calling stream thread's OTLP sensors ({@code otlp-spans-skipped-<reason>} and
+     * {@code otlp-span-notes-<note>}, rate and total); only the OTLP stage calls it, so instances without it have
+     * no such metrics.
+     */
+    void bindOtlp(final StreamsMetrics metrics) {
+        bind(metrics);
+        if (otlpBoundTo.get() == metrics) {
+            return;
+        }
+        final Sensor[] fresh = new Sensor[SkipReason.values().length + SpanNote.values().length];
+        for (final SkipReason r : SkipReason.values()) {
+            fresh[r.ordinal()] = metrics.addRateTotalSensor(METRICS_SCOPE, METRICS_ENTITY, "otlp-spans-skipped-" + r.code(),
+                    Sensor.RecordingLevel.INFO);
+        }
+        for (final SpanNote n : SpanNote.values()) {
+            fresh[SkipReason.values().length + n.ordinal()] = metrics.addRateTotalSensor(METRICS_SCOPE, METRICS_ENTITY,
+                    "otlp-span-notes-" + n.code(), Sensor.RecordingLevel.INFO);
+        }
+        otlpSensors.set(fresh);
+        otlpBoundTo.set(metrics);
+    }
+
+    /** Counts what one OTLP batch gave: its spans, the calls mapped, the spans skipped per reason, the notes. */
+    void otlpBatch(final BatchResult result) {
+        add(Counter.OTLP_SPANS_READ, result.spans());
+        add(Counter.OTLP_CALLS_MAPPED, result.calls().size());
+        final Sensor[] bound = otlpSensors.get();
+        result.skipped().forEach((reason, n) -> {
+            spansSkipped.get(reason).add(n);
+            if (bound != null) {
+                record(bound[reason.ordinal()], n);
+            }
+        });
+        result.notes().forEach((note, n) -> {
+            spanNotes.get(note).add(n);
+            if (bound != null) {
+                record(bound[SkipReason.values().length + note.ordinal()], n);
+            }
+        });
+    }
+
+    /** A rate-total sensor counts events, not values: n events are n records. */
+    private static void record(final Sensor sensor, final long n) {
+        for (long i = 0; i < n; i++) {
+            sensor.record();
+        }
+    }
+
+    /** OTLP spans skipped for one reason. */
+    public long spansSkipped(final SkipReason reason) {
+        return spansSkipped.get(reason).sum();
+    }
+
+    /** OTLP spans with one note. */
+    public long spanNotes(final SpanNote note) {
+        return spanNotes.get(note).sum();
     }
 
     /**
@@ -115,7 +195,7 @@ public final class TracerCounters {
         counters.get(counter).add(n);
         final Sensor[] bound = sensors.get();
         if (bound != null) {
-            bound[counter.ordinal()].record(n);
+            record(bound[counter.ordinal()], n);
         }
     }
 
@@ -155,6 +235,17 @@ public final class TracerCounters {
         for (final Map.Entry<DeadLetterReason, LongAdder> e : deadLetters.entrySet()) {
             out.put("dlq." + e.getKey().code(), e.getValue().sum());
         }
+        // the OTLP stage's per-reason counts only where it counted something
+        spansSkipped.forEach((r, n) -> {
+            if (n.sum() > 0) {
+                out.put("otlp-spans-skipped." + r.code(), n.sum());
+            }
+        });
+        spanNotes.forEach((note, n) -> {
+            if (n.sum() > 0) {
+                out.put("otlp-span-notes." + note.code(), n.sum());
+            }
+        });
         return out;
     }
 }

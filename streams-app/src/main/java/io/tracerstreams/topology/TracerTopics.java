@@ -42,6 +42,7 @@ public final class TracerTopics {
         }
         out.add(new NewTopic(t.gateState(), partitions, rf).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
                 TopicConfig.CLEANUP_POLICY_COMPACT)));
+        config.ingestOtlpTopic().ifPresent(otlp -> out.add(new NewTopic(otlp, partitions, rf)));
         return out;
     }
 

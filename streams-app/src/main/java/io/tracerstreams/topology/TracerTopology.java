@@ -32,6 +32,8 @@ import java.util.Objects;
  * </pre>
  *
  * <ul>
+ *   <li>OTLP stage (only with {@code ingest.otlp.topic}): {@link OtlpIngestStage} maps OpenTelemetry GenAI spans onto
+ *       requests and responses and writes them to the input topics.</li>
  *   <li>featurize (stateless, runs on every partition of the input topics): {@link FeaturizeProcessor}.</li>
  *   <li>repartition by task: internal topic {@code <application.id>-tracer-by-task-repartition}, values in the
  *       internal binary format of {@link TraceRecord}.</li>
@@ -81,6 +83,8 @@ public final class TracerTopology {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
                     Serdes.ByteArray()));
         }
+
+        OtlpIngestStage.addTo(builder, config, serdes, counters);
 
         final KStream<String, Emitted> fromRequests = builder
                 .stream(topics.requests(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))

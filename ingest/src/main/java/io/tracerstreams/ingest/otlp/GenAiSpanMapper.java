@@ -148,8 +148,9 @@ final class GenAiSpanMapper {
         final long end = span.getEndTimeUnixNano();
         final long latencyMs = start > 0 && Long.compareUnsigned(end, start) >= 0 ? (end - start) / 1_000_000L : 0L;
         final long at = end > 0 ? end / 1_000_000L : start > 0 ? start / 1_000_000L : fallbackTimestampMs;
+        final long startMs = start > 0 ? start / 1_000_000L : at;
         final String provider = firstNonEmpty(string(attrs.get(PROVIDER)), string(attrs.get(SYSTEM)));
-        return new Outcome(new MappedCall(requestId, task, input, label.label(), model, provider, latencyMs, at,
+        return new Outcome(new MappedCall(requestId, task, input, label.label(), model, provider, latencyMs, startMs, at,
                 hex(span.getTraceId()), spanId, notes), null, null, notes);
     }
 

@@ -19,13 +19,14 @@ import java.util.Set;
  * @param model       gen_ai.response.model, else gen_ai.request.model, else empty
  * @param provider    gen_ai.provider.name, else gen_ai.system (older conventions), else empty
  * @param latencyMs   span duration
- * @param timestampMs span end (else start) time, else the record's time
+ * @param startMs     span start time (else the end time, else the record's time): the time of its LlmRequest
+ * @param timestampMs span end (else start) time, else the record's time: the time of its LlmResponse
  * @param traceId     hex trace id (may be empty)
  * @param spanId      hex span id (may be empty)
  * @param notes       what is worth counting about the span
  */
 public record MappedCall(String requestId, String task, String input, String label, String model, String provider,
-                         long latencyMs, long timestampMs, String traceId, String spanId, Set<SpanNote> notes) {
+                         long latencyMs, long startMs, long timestampMs, String traceId, String spanId, Set<SpanNote> notes) {
 
     public MappedCall {
         Objects.requireNonNull(requestId, "requestId");
@@ -42,7 +43,11 @@ public record MappedCall(String requestId, String task, String input, String lab
                 .build();
     }
 
-    /** The call as a request tracer routes, with the call's provenance in its attributes. */
+    /**
+     * The call as a request tracer routes, with the call's provenance in its attributes. It carries the span's
+     * start time and the response its end time, so that Kafka Streams, which picks the earliest record among
+     * its input partitions, routes the request before it learns the response when both are waiting.
+     */
     public LlmRequest toRequest() {
         final Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("source", "otlp");
@@ -51,7 +56,7 @@ public record MappedCall(String requestId, String task, String input, String lab
         put(attributes, "trace_id", traceId);
         put(attributes, "span_id", spanId);
         return LlmRequest.newBuilder().setRequestId(requestId).setTask(task).setInput(input)
-                .setTimestamp(Instant.ofEpochMilli(timestampMs)).setAttributes(Map.copyOf(attributes)).build();
+                .setTimestamp(Instant.ofEpochMilli(startMs)).setAttributes(Map.copyOf(attributes)).build();
     }
 
     private static void put(final Map<String, String> m, final String k, final String v) {
