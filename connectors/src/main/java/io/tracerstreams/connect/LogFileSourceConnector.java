@@ -17,7 +17,8 @@ import org.apache.kafka.connect.source.SourceConnector;
  * A Kafka Connect source of LLM call logs in files: JSON lines or CSV (plain or gzipped), one record per logged
  * call, as schemaless Maps, which {@link LlmTraceToResponse} turns into traces. Each file's position (the number
  * of records handed on) is a Connect source offset, so a restarted worker resumes where it stopped; a file that
- * grows is read on as it grows. Lines that are not JSON objects are skipped with a warning and counted
+ * grows is read on as it grows (JSON lines). A record's timestamp is the time it was read, which the
+ * transformation uses for logs without a time of their own (tracer-llm's traces). Lines that are not JSON objects are skipped with a warning and counted
  * ({@code skipped-records-total}).
  *
  * <p>Connect's own FileStreamSourceConnector exists only up to Kafka 4.3 and reads lines as strings; this one

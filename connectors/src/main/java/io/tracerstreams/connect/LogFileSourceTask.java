@@ -121,7 +121,9 @@ public final class LogFileSourceTask extends SourceTask implements Monitorable {
                 LOG.warn("{} record {}: {} (skipped)", f.path, e.number(), e.error());
                 continue;
             }
-            out.add(new SourceRecord(f.partition, Map.of(POSITION, f.position), topic, null, null, null, e.value()));
+            // the record's time is when it was read: LlmTraceToResponse uses it for logs that carry no time of their own
+            out.add(new SourceRecord(f.partition, Map.of(POSITION, f.position), topic, null, null, null, null, e.value(),
+                    System.currentTimeMillis()));
             return true;
         }
         // at the end for now: the next poll reads on from here (JSON lines appended to a plain file are seen)
