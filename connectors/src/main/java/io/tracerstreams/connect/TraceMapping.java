@@ -50,9 +50,10 @@ public final class TraceMapping {
      * @param latencyMs the latency in milliseconds, or 0
      * @param cost      the cost, when found
      * @param timestamp the call time
+     * @param idFound   whether the request id was found in the value (false: derived by request.id.fallback=hash)
      */
     public record Trace(String requestId, String task, String label, Optional<String> input, String model,
-                        long latencyMs, Optional<Double> cost, Instant timestamp) {
+                        long latencyMs, Optional<Double> cost, Instant timestamp, boolean idFound) {
     }
 
     /** Why a logged call is no trace. */
@@ -137,8 +138,9 @@ public final class TraceMapping {
         }
         final Optional<Double> cost = number(root, config.costPaths(), LlmTraceToResponseConfig.COST_FIELD)
                 .map(Number::doubleValue);
-        final String requestId = text(root, "request id", config.requestIdPaths(),
-                LlmTraceToResponseConfig.REQUEST_ID_FIELD, true)
+        final Optional<String> foundId = text(root, "request id", config.requestIdPaths(),
+                LlmTraceToResponseConfig.REQUEST_ID_FIELD, true);
+        final String requestId = foundId
                 .orElseGet(() -> {
                     if (!config.hashMissingRequestId()) {
                         throw new BadTrace(Problem.NO_REQUEST_ID, "no request id at " + config.requestIdPaths() + " ("
@@ -146,7 +148,7 @@ public final class TraceMapping {
                     }
                     return fallbackId(task, input.orElse(""), label == null ? "" : label, timestamp);
                 });
-        return new Trace(requestId, task, label, input, model, latencyMs, cost, timestamp);
+        return new Trace(requestId, task, label, input, model, latencyMs, cost, timestamp, foundId.isPresent());
     }
 
     private String taskOf(final Object root) {

@@ -92,6 +92,31 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
         return id;
     }
 
+    /** The version numbers of a subject (1, 2, ...); empty when it has none. */
+    public synchronized List<Integer> versions(final String subject) {
+        final List<Integer> ids = versionsBySubject.getOrDefault(subject, List.of());
+        final List<Integer> out = new ArrayList<>(ids.size());
+        for (int v = 1; v <= ids.size(); v++) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** One version of a subject (from 1). */
+    public synchronized SchemaMetadata getVersion(final String subject, final int version) {
+        final List<Integer> ids = versionsBySubject.get(subject);
+        if (ids == null || ids.isEmpty()) {
+            throw new SchemaRegistryException("Subject '" + subject + "' not found.", 404,
+                    SchemaRegistryException.SUBJECT_NOT_FOUND);
+        }
+        if (version < 1 || version > ids.size()) {
+            throw new SchemaRegistryException("Version " + version + " not found.", 404,
+                    SchemaRegistryException.VERSION_NOT_FOUND);
+        }
+        final int id = ids.get(version - 1);
+        return new SchemaMetadata(subject, id, version, schemasById.get(id));
+    }
+
     @Override
     public synchronized int getId(final String subject, final Schema schema) {
         final List<Integer> versions = versionsBySubject.get(subject);

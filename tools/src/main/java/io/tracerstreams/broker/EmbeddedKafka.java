@@ -67,10 +67,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     private volatile boolean closed;
 
     private EmbeddedKafka(final Path logDir, final boolean ownsLogDir, final Map<String, String> extraProperties) {
+        this(logDir, ownsLogDir, 0, extraProperties);
+    }
+
+    private EmbeddedKafka(final Path logDir, final boolean ownsLogDir, final int port, final Map<String, String> extraProperties) {
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
-        final int brokerPort = freePort();
-        final int controllerPort = freePort();
+        final int brokerPort = port > 0 ? port : freePort();
+        // a kept log directory keeps its controller port: KRaft's voter set (formatted --standalone) records it
+        final int controllerPort = previousControllerPort(logDir).orElseGet(EmbeddedKafka::freePort);
         this.bootstrapServers = "localhost:" + brokerPort;
         final Map<String, String> props = brokerProperties(logDir, brokerPort, controllerPort);
         props.putAll(extraProperties);
@@ -121,6 +126,43 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + logDir, e);
         }
         return new EmbeddedKafka(logDir, false, brokerProperties);
+    }
+
+    /**
+     * Starts a broker listening on a given port (0: a free one), on a log directory that survives {@link #close()}
+     * (formatted on first use; its controller port is kept across restarts), or on a fresh temporary one when
+     * {@code logDir} is null.
+     */
+    public static EmbeddedKafka start(final Path logDir, final int port, final Map<String, String> brokerProperties) {
+        try {
+            if (logDir == null) {
+                return new EmbeddedKafka(Files.createTempDirectory("tracer-kafka-"), true, port, brokerProperties);
+            }
+            Files.createDirectories(logDir);
+            return new EmbeddedKafka(logDir, false, port, brokerProperties);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot create the log directory " + logDir, e);
+        }
+    }
+
+    private static java.util.Optional<Integer> previousControllerPort(final Path logDir) {
+        final Path config = logDir.resolve("server.properties");
+        if (!Files.isRegularFile(config)) {
+            return java.util.Optional.empty();
+        }
+        final Properties p = new Properties();
+        try (java.io.InputStream in = Files.newInputStream(config)) {
+            p.load(in);
+        } catch (final IOException e) {
+            return java.util.Optional.empty();
+        }
+        final String servers = p.getProperty("controller.quorum.bootstrap.servers", "");
+        final int colon = servers.lastIndexOf(':');
+        try {
+            return colon < 0 ? java.util.Optional.empty() : java.util.Optional.of(Integer.parseInt(servers.substring(colon + 1)));
+        } catch (final NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** {@code localhost:PORT} of the broker listener. */
@@ -213,12 +255,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static void format(final Path logDir, final Map<String, String> props) {
         final Path configFile = logDir.resolve("server.properties");
+        final boolean formatted = Files.isRegularFile(logDir.resolve("meta.properties"));
         final Properties asProperties = new Properties();
         asProperties.putAll(props);
         try (OutputStream out = Files.newOutputStream(configFile)) {
             asProperties.store(out, "embedded tracer-streams broker");
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write " + configFile, e);
+        }
+        if (formatted) {
+            return; // a kept log directory: its cluster id and voter set stay as they are
         }
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
         final int rc;

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         description = "Learns a cheap surrogate for an LLM classification endpoint from its traces and routes "
                 + "requests to it under a parity gate.",
         subcommands = {DemoCommand.class, ReplayCommand.class, RunCommand.class, ReportCommand.class, BenchCommand.class,
+            BrokerCommand.class, ImportCommand.class,
             CommandLine.HelpCommand.class})
 public final class TracerCli implements Runnable {
 
