@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * The weighted sliding window of the last N labelled outcomes of one learner: per outcome the acceptor score
- * in [0, 1], whether the surrogate agreed with the LLM, and a weight (1/epsilon for an audited handled
- * request, 1 for a deferred or backfilled one, see {@link GateConfig#weightOf}).
+ * in [0, 1], whether the surrogate agreed with the LLM, and a weight (1/p for a handled request audited with
+ * probability p, see {@link ParityGate#auditProbability()}; 1 for a deferred or backfilled one).
  *
  * <p>Besides the ring buffer of entries, the window keeps per-grid-cell sums (weight, squared weight,
  * weight of agreements, count) for the candidate thresholds of {@link GateConfig}, updated in O(1) per

@@ -3,9 +3,6 @@
  */
 package io.tracerstreams.gate;
 
-import io.tracerstreams.task.TaskConfig;
-import io.tracerstreams.task.TraceOrigin;
-
 import java.io.Serializable;
 
 /**
@@ -18,13 +15,14 @@ import java.io.Serializable;
  * @param windowSize   labelled outcomes kept in the agreement window (N), at least 100
  * @param minAccepted  effective (Kish) number of accepted outcomes a threshold needs (n_min), in [1, windowSize]
  * @param minCoverage  coverage the deployable threshold must reach to open (c_min), in [0, 1)
- * @param epsilon      share of handled requests that are audited, in (0, 1]; audited outcomes weigh 1/epsilon
+ * @param epsilon      least share of handled requests that are audited, in (0, 1] (the floor of
+ *                     {@link ParityGate#auditProbability()}; an audited outcome weighs 1 / its audit probability)
  * @param gridSize     number of candidate thresholds (see {@link #thresholdAt}); the union bound is over them, in [2, 1000]
  * @param closeDelta   error budget of the closing test (upper bound below alpha at the served threshold), in (0, 0.5)
  * @param driftDelta   confidence parameter of ADWIN on the accepted agree/disagree stream, in (0, 0.5)
  * @param reopenDelay  outcomes the gate stays CLOSED after a close before it may open again (hysteresis), >= 0
  * @param minWindow    outcomes the window must hold before the gate may open (warm-up), in [minAccepted, windowSize].
- *                     Besides the statistical warm-up it keeps the first audits (weight 1/epsilon) from collapsing the
+ *                     Besides the statistical warm-up it keeps the first audits (weight 1/p) from collapsing the
  *                     Kish effective size of a small window right after opening (TOO_FEW_AUDITS)
  * @param search       how the search for t* among the grid thresholds is corrected (see {@link ThresholdSearch})
  */
@@ -49,8 +47,13 @@ public record GateConfig(
     /** Default ADWIN confidence (MOA's own default). */
     public static final double DEFAULT_DRIFT_DELTA = 0.002;
 
-    /** The defaults of {@link TaskConfig#DEFAULTS}: alpha 0.90, delta 0.05, N 2,000, n_min 50, c_min 0.05, epsilon 0.05. */
-    public static final GateConfig DEFAULTS = from(TaskConfig.DEFAULTS);
+    /**
+     * The defaults (those of a task with default settings): alpha 0.90, delta 0.05, N 2,000, n_min 50, c_min 0.05,
+     * epsilon 0.05, {@value #DEFAULT_GRID_SIZE} thresholds, closeDelta 0.05, ADWIN delta
+     * {@value #DEFAULT_DRIFT_DELTA}, reopen delay N/4 = 500, warm-up N = 2,000, fixed-sequence search.
+     */
+    public static final GateConfig DEFAULTS = new GateConfig(0.90, 0.05, 2_000, 50, 0.05, 0.05, DEFAULT_GRID_SIZE,
+            0.05, DEFAULT_DRIFT_DELTA, 500, 2_000, ThresholdSearch.FIXED_SEQUENCE);
 
     public GateConfig {
         check(alpha > 0.5 && alpha < 1.0, "alpha", alpha, "must be in (0.5, 1)");
@@ -66,19 +69,6 @@ public record GateConfig(
         check(minWindow >= minAccepted && minWindow <= windowSize, "minWindow", minWindow,
                 "must be in [minAccepted, windowSize]");
         check(search != null, "search", search, "must not be null");
-    }
-
-    /**
-     * The gate settings of a task: its alpha, delta, epsilon, N, n_min and c_min, with a grid of
-     * {@value #DEFAULT_GRID_SIZE} thresholds, closeDelta = delta, ADWIN delta {@value #DEFAULT_DRIFT_DELTA} and a
-     * reopen delay of N/4 outcomes and a warm-up of a full window (N outcomes) before the first opening: an early
-     * opening on a part-filled window picks a conservative threshold that, with only audits above it, comes down
-     * slowly (in simulation, alpha 0.95: ~0.80 instead of ~0.85 coverage in steady state).
-     */
-    public static GateConfig from(final TaskConfig task) {
-        return new GateConfig(task.alpha(), task.delta(), task.windowSize(), task.minAccepted(), task.minCoverage(),
-                task.epsilon(), DEFAULT_GRID_SIZE, task.delta(), DEFAULT_DRIFT_DELTA, task.windowSize() / 4,
-                task.windowSize(), ThresholdSearch.FIXED_SEQUENCE);
     }
 
     /** A copy with another alpha. */
@@ -116,11 +106,6 @@ public record GateConfig(
     public GateConfig withSearch(final ThresholdSearch newSearch) {
         return new GateConfig(alpha, delta, windowSize, minAccepted, minCoverage, epsilon, gridSize, closeDelta,
                 driftDelta, reopenDelay, minWindow, newSearch);
-    }
-
-    /** The weight an outcome of this origin carries in the agreement window: 1/epsilon if audited, else 1. */
-    public double weightOf(final TraceOrigin origin) {
-        return origin == TraceOrigin.AUDITED ? 1.0 / epsilon : 1.0;
     }
 
     /**

@@ -24,8 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>Coverage(t) = sum over accepted(t) of w / sum over the window of w;</li>
  *   <li>n_eff(t) = (sum w)^2 / sum w^2 over accepted(t) (Kish's effective sample size).</li>
  * </ul>
- * Audited handled outcomes carry w = 1/epsilon and deferred ones w = 1, so both estimates are (ratio-)unbiased
- * for live traffic even though the LLM only sees an epsilon share of the handled requests. The weights
+ * Audited handled outcomes carry w = 1/p, p their audit probability (at least epsilon, see
+ * {@link ParityGate#auditProbability()}), and deferred ones w = 1, so both estimates are (ratio-)unbiased for
+ * live traffic even though the LLM only sees a share of the handled requests. The weights
  * inflate the variance; n_eff says how many unweighted outcomes the accepted set is worth, and every bound
  * below is computed on n_eff with k = Agreement(t) * n_eff "successes".
  *

@@ -18,13 +18,14 @@ import java.util.Optional;
  *
  * <h2>Transitions</h2>
  * <ul>
- *   <li>CLOSED to OPEN ({@link GateReason#LOWER_BOUND_CROSSED}): the deployable threshold t* exists (lowest
- *   grid threshold whose lower bound is &gt;= alpha with effective accepted size &gt;= minAccepted), its
- *   coverage is &gt;= minCoverage, the window holds at least {@code minWindow} outcomes, the gate is not held by an
+ *   <li>CLOSED to OPEN ({@link GateReason#LOWER_BOUND_CROSSED}): the deployable threshold t* exists
+ *   ({@link GateStatistics#deployableIndex}: the lowest grid threshold the search of {@link GateConfig#search}
+ *   reaches with lower bound &gt;= alpha and effective accepted size &gt;= minAccepted), its coverage is
+ *   &gt;= minCoverage, the window holds at least {@code minWindow} outcomes, the gate is not held by an
  *   operator, and at least {@code reopenDelay} outcomes were evaluated since the last close.</li>
  *   <li>While OPEN the served threshold moves down to t* whenever t* exists below it with coverage &gt;= minCoverage
  *   (a change of threshold is not a flip and emits nothing). It never moves up: above the served threshold the
- *   window only holds audited outcomes (weight 1/epsilon, small effective size), so lower bounds there are wide
+ *   window only holds audited outcomes (weight 1/p for audit probability p, small effective size), so lower bounds there are wide
  *   and "following t*" would ratchet the threshold up on sample size alone. A served threshold whose agreement
  *   really degrades is closed by the upper-bound and drift rules instead. The exception is <em>verification</em>
  *   ({@link #setVerifying}): while the window rests mostly on backfilled traces, the engine audits handled
@@ -46,10 +47,13 @@ import java.util.Optional;
  *
  * <h2>Use (one gate per task, after every trace)</h2>
  * <pre>{@code
- * window.add(score, agreed, config.weightOf(origin));     // the served learner's window
- * Optional<GateTransition> t = gate.evaluate(window);       // 0 or 1 transition
+ * // routing: OPEN and score >= threshold(); a handled request is audited with probability p
+ * boolean handle = gate.accepts(score);
+ * double p = gate.auditProbability();
  * ...
- * boolean handle = gate.accepts(score);                      // routing: OPEN and score >= threshold()
+ * // learning: weight 1/p for an audited outcome (p from its routing decision), 1 for a deferred or backfilled one
+ * window.add(score, agreed, weight);                         // the served learner's window
+ * Optional<GateTransition> t = gate.evaluate(window);        // 0 or 1 transition
  * }</pre>
  * {@link #evaluate} consumes the outcomes added to the window since its previous call (by the window's
  * {@link AgreementWindow#added()} counter) and feeds those accepted at the served threshold to ADWIN, so

@@ -24,7 +24,7 @@ import java.util.Objects;
  * current weights) on the weighted log loss plus a ridge penalty {@code ridge/2 * |w - prior|^2}. The fit
  * is the weighted maximum-likelihood estimate on recent outcomes, so scores are calibrated on the traffic
  * of the window, follow drift, and need no learning-rate tuning. Weights come from audit sampling
- * (1 for deferred traces, 1/epsilon for audited ones). Deterministic; not thread-safe.
+ * (1 for deferred traces, 1/p for ones audited with probability p). Deterministic; not thread-safe.
  */
 public final class Acceptor implements Serializable {
 
@@ -164,7 +164,7 @@ public final class Acceptor implements Serializable {
      *
      * @param features the features the decision was made with
      * @param agreed   whether the surrogate's label equalled the LLM's
-     * @param weight   the outcome's weight (1, or 1/epsilon for an audited one); non-positive or non-finite
+     * @param weight   the outcome's weight (1, or 1/p for one audited with probability p); non-positive or non-finite
      *                 weights are ignored
      */
     public void learn(final double[] features, final boolean agreed, final double weight) {

@@ -208,7 +208,7 @@ public final class ReportBuilder implements Serializable {
     /**
      * One labelled trace (the engine learned it test-then-train). {@code surrogateLabel} and {@code score}
      * are the surrogate's prediction and the acceptor's score before learning; {@code weight} is the
-     * outcome's weight in the agreement window (1/epsilon for audits). An outcome of a deferred request
+     * outcome's weight in the agreement window (1/p for an audit drawn with probability p). An outcome of a deferred request
      * attributes that request to the LLM's label.
      */
     public void onOutcome(final String requestId, final String input, final String llmLabel,

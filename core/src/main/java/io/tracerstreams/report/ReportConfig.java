@@ -3,8 +3,6 @@
  */
 package io.tracerstreams.report;
 
-import io.tracerstreams.task.TaskConfig;
-
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -106,11 +104,6 @@ public record ReportConfig(
                 "must be a finite non-negative number");
         check(currency != null && !currency.isBlank(), "currency", currency, "must not be blank");
         check(hashSalt != null, "hashSalt", hashSalt, "must not be null (use \"\" for no salt)");
-    }
-
-    /** The defaults with the task's price per LLM call. */
-    public static ReportConfig forTask(final TaskConfig task) {
-        return DEFAULTS.withPricePerCall(task.costPerCall()).withSeed(task.seed());
     }
 
     /** A copy with the privacy switch set. */

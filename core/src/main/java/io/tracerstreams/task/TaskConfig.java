@@ -3,6 +3,10 @@
  */
 package io.tracerstreams.task;
 
+import io.tracerstreams.gate.GateConfig;
+import io.tracerstreams.gate.ThresholdSearch;
+import io.tracerstreams.report.ReportConfig;
+
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -91,6 +95,24 @@ public record TaskConfig(
     /** The audit probability while the window is verified on live traffic: the larger of verifyRate and epsilon. */
     public double verificationAuditProbability() {
         return Math.max(verifyRate, epsilon);
+    }
+
+    /**
+     * The settings of this task's parity gate: its alpha, delta, epsilon, N, n_min and c_min, with a grid of
+     * {@value GateConfig#DEFAULT_GRID_SIZE} thresholds, closeDelta = delta, ADWIN delta
+     * {@value GateConfig#DEFAULT_DRIFT_DELTA}, a reopen delay of N/4 outcomes and a warm-up of a full window (N
+     * outcomes) before the first opening: an early opening on a part-filled window picks a conservative threshold
+     * that, with only audits above it, comes down slowly (in simulation, alpha 0.95: ~0.80 instead of ~0.85
+     * coverage in steady state).
+     */
+    public GateConfig gateConfig() {
+        return new GateConfig(alpha, delta, windowSize, minAccepted, minCoverage, epsilon, GateConfig.DEFAULT_GRID_SIZE,
+                delta, GateConfig.DEFAULT_DRIFT_DELTA, windowSize / 4, windowSize, ThresholdSearch.FIXED_SEQUENCE);
+    }
+
+    /** The settings of this task's boundary report: the defaults with this task's price per LLM call and seed. */
+    public ReportConfig reportConfig() {
+        return ReportConfig.DEFAULTS.withPricePerCall(costPerCall).withSeed(seed);
     }
 
     /** A copy with another seed. */

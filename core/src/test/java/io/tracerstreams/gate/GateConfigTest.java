@@ -3,8 +3,6 @@
  */
 package io.tracerstreams.gate;
 
-import io.tracerstreams.task.TaskConfig;
-import io.tracerstreams.task.TraceOrigin;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -15,21 +13,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class GateConfigTest {
 
     private static final GateConfig D = GateConfig.DEFAULTS;
-
-    @Test
-    void shouldTakeTheTaskSettings() {
-        final TaskConfig task = TaskConfig.DEFAULTS.withAlpha(0.95).withEpsilon(0.1);
-        final GateConfig g = GateConfig.from(task);
-        assertThat(g.alpha()).isEqualTo(0.95);
-        assertThat(g.epsilon()).isEqualTo(0.1);
-        assertThat(g.windowSize()).isEqualTo(task.windowSize());
-        assertThat(g.minAccepted()).isEqualTo(task.minAccepted());
-        assertThat(g.minCoverage()).isEqualTo(task.minCoverage());
-        assertThat(g.delta()).isEqualTo(task.delta());
-        assertThat(g.weightOf(TraceOrigin.AUDITED)).isEqualTo(10.0);
-        assertThat(g.weightOf(TraceOrigin.DEFERRED)).isEqualTo(1.0);
-        assertThat(g.weightOf(TraceOrigin.BACKFILL)).isEqualTo(1.0);
-    }
 
     @Test
     void shouldNameTheFieldOfABadValue() {

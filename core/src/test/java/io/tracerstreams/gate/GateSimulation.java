@@ -18,9 +18,9 @@ import java.util.function.DoubleUnaryOperator;
  *
  * <p>Per request: draw u ~ U(0, 1), the acceptor score s = quantile(u) and the hidden outcome
  * agreed ~ Bernoulli(p(s)). If the gate is open and accepts s, the request is HANDLED (its outcome counts in
- * the realised agreement, which the system never sees) and with probability epsilon it is audited: the
- * outcome enters the window with weight 1/epsilon. Otherwise it is DEFERRED and the outcome enters with
- * weight 1. The gate is evaluated after every outcome that enters the window. From request
+ * the realised agreement, which the system never sees) and with probability q it is audited (q = epsilon, or
+ * the gate's audit probability when adaptive): the outcome enters the window with weight 1/q. Otherwise it is
+ * DEFERRED and the outcome enters with weight 1. The gate is evaluated after every outcome that enters the window. From request
  * {@code driftAt} on, p is replaced by {@code agreementAfterDrift}.
  */
 public final class GateSimulation {

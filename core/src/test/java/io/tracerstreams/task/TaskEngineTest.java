@@ -240,6 +240,16 @@ class TaskEngineTest {
     }
 
     @Test
+    void shouldRefuseASnapshotOfAnotherFormatNamingBothVersions() {
+        final byte[] snapshot = TaskEngine.create("intents", CONFIG).snapshot();
+        assertThat(new String(snapshot, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("TRACER-ENGINE-3\n");
+        snapshot[14] = '2';
+        assertThatThrownBy(() -> TaskEngine.restore(snapshot))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("snapshot was written by another version of tracer (format 2, this version reads 3)");
+    }
+
+    @Test
     void shouldDrawAuditsUniformlyAndReproducibly() {
         int below = 0;
         for (int i = 0; i < 100_000; i++) {

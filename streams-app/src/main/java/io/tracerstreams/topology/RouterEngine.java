@@ -3,7 +3,6 @@
  */
 package io.tracerstreams.topology;
 
-import io.tracerstreams.report.ReportConfig;
 import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.RoutingDecision;
@@ -59,7 +58,7 @@ public interface RouterEngine {
         @Override
         public RouterEngine create(final String task, final TaskConfig config) {
             return new TaskEngineAdapter(TaskEngine.create(task, config,
-                    ReportConfig.forTask(config).withHashTexts(hashTexts)));
+                    config.reportConfig().withHashTexts(hashTexts)));
         }
 
         @Override

@@ -3,7 +3,6 @@
  */
 package io.tracerstreams.replay;
 
-import io.tracerstreams.report.ReportConfig;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.RoutingDecision;
@@ -129,7 +128,7 @@ public final class Replay {
         final Listener observer = listener == null ? new Listener() { } : listener;
         final TaskConfig task = options.task().withAlpha(alpha).withSeed(seed);
         final TaskEngine engine = TaskEngine.create("replay", task,
-                ReportConfig.forTask(task).withHashTexts(options.hashTexts()));
+                task.reportConfig().withHashTexts(options.hashTexts()));
         final Random random = new Random(seed);
         final List<Row> trainOrder = shuffled(train, random);
         final List<Row> testOrder = shuffled(test, random);
