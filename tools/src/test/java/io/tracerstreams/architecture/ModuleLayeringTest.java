@@ -28,12 +28,12 @@ class ModuleLayeringTest {
         "io.tracerstreams.topology..", "io.tracerstreams.config..", "io.tracerstreams.cli..",
         "io.tracerstreams.serde..", "io.tracerstreams.featurize..", "io.tracerstreams.schema..",
         "io.tracerstreams.learning..", "io.tracerstreams.gate..", "io.tracerstreams.report..",
-        "io.tracerstreams.task.."};
+        "io.tracerstreams.task..", "io.tracerstreams.ingest.."};
     /** The packages of the tools and testkit modules: demo, live page, embedded broker, benchmarks, replay, CLI. */
     private static final String[] TOOLING = {
         "io.tracerstreams.demo..", "io.tracerstreams.liveview..", "io.tracerstreams.broker..",
         "io.tracerstreams.bench..", "io.tracerstreams.replay..", "io.tracerstreams.tools..",
-        "io.tracerstreams.testkit.."};
+        "io.tracerstreams.testkit..", "io.tracerstreams.backfill.."};
     /** Test classes published as test-jars (core's gate simulation) are tests, not part of a module's code. */
     private static final ImportOption NO_TEST_JARS = location -> !location.matches(Pattern.compile(".*-tests\\.jar.*"));
 
