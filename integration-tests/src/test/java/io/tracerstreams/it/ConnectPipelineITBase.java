@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class ConnectPipelineITBase {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration TIMEOUT = Duration.ofSeconds(240);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -184,14 +184,20 @@ abstract class ConnectPipelineITBase {
             while (System.nanoTime() < deadline && !(traces(latest, "intents") == 150 && traces(latest, "chat-intents") == 80)) {
                 Thread.sleep(200);
             }
-            assertThat(traces(latest, "intents")).as("traces learned of the trace file (stats %s)", latest).isEqualTo(150);
-            assertThat(traces(latest, "chat-intents")).as("traces learned of the chat log").isEqualTo(80);
+            final String diagnosis = "stats " + latest + "; connectors " + status(rest, "traces") + " " + status(rest, "chats")
+                    + "; counters " + app.counters().snapshot();
+            assertThat(traces(latest, "intents")).as("traces learned of the trace file: %s", diagnosis).isEqualTo(150);
+            assertThat(traces(latest, "chat-intents")).as("traces learned of the chat log: %s", diagnosis).isEqualTo(80);
             assertThat(app.counters().deadLetters()).as("nothing undecodable reached tracer").isZero();
             // the connectors report RUNNING through the REST API
-            final String status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(rest.resolve("/connectors/traces/status"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(status).contains("RUNNING").doesNotContain("FAILED");
+            assertThat(status(rest, "traces")).contains("RUNNING").doesNotContain("FAILED");
+            assertThat(status(rest, "chats")).contains("RUNNING").doesNotContain("FAILED");
         }
+    }
+
+    private static String status(final URI rest, final String connector) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(rest.resolve("/connectors/" + connector + "/status"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static long traces(final Map<String, TaskStats> latest, final String task) {
