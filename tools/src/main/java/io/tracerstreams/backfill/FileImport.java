@@ -61,8 +61,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <h2>Guarantee</h2>
  * The import of a file has an id derived from its content hash, the target topic, the task and the mapping
- * * settings. A transactional producer with that id ({@code transactional.id=tracer-import-<id>}) writes the records
- * * in transactions (--transaction-records, 1,000 by default), and each also commits the file position it reached as the offset
+ * settings. A transactional producer with that id ({@code transactional.id=tracer-import-<id>}) writes the records
+ * in transactions (--transaction-records, 1,000 by default), and each also commits the file position it reached as the offset
  * of consumer group {@code tracer-import-<id>} ({@code sendOffsetsToTransaction}): the records and the marker
  * commit together or not at all. A new run first fences any earlier producer of the same id (which aborts its open
  * transaction), then reads the marker and goes on after it. So after a crash, a kill or a re-run of a finished
