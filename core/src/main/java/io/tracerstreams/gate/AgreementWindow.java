@@ -147,6 +147,20 @@ public final class AgreementWindow implements Serializable {
         rebuild();
     }
 
+    /**
+     * Keeps only the {@code newest} most recent outcomes and drops the older ones (e.g. the outcomes from before
+     * a change of the LLM that live evidence confirmed). Does nothing when the window holds no more than that.
+     */
+    public void keepNewest(final int newest) {
+        final int keep = Math.max(0, newest);
+        if (keep >= size) {
+            return;
+        }
+        head = (head + size - keep) % capacity;
+        size = keep;
+        rebuild();
+    }
+
     /** Outcomes currently in the window (at most the capacity). */
     public int size() {
         return size;

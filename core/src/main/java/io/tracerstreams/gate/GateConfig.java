@@ -50,10 +50,12 @@ public record GateConfig(
     /**
      * The defaults (those of a task with default settings): alpha 0.90, delta 0.05, N 2,000, n_min 50, c_min 0.05,
      * epsilon 0.05, {@value #DEFAULT_GRID_SIZE} thresholds, closeDelta 0.05, ADWIN delta
-     * {@value #DEFAULT_DRIFT_DELTA}, reopen delay N/4 = 500, warm-up N = 2,000, fixed-sequence search.
+     * {@value #DEFAULT_DRIFT_DELTA}, reopen delay N/4 = 500, warm-up 4 n_min = 200, fixed-sequence search. The short
+     * warm-up relies on the engine verifying every opening with audits of weight near 1 (see the task package's
+     * verification); a gate driven without it wants a warm-up of a full window ({@link #withWindowSize}).
      */
     public static final GateConfig DEFAULTS = new GateConfig(0.90, 0.05, 2_000, 50, 0.05, 0.05, DEFAULT_GRID_SIZE,
-            0.05, DEFAULT_DRIFT_DELTA, 500, 2_000, ThresholdSearch.FIXED_SEQUENCE);
+            0.05, DEFAULT_DRIFT_DELTA, 500, 200, ThresholdSearch.FIXED_SEQUENCE);
 
     public GateConfig {
         check(alpha > 0.5 && alpha < 1.0, "alpha", alpha, "must be in (0.5, 1)");

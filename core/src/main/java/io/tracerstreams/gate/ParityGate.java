@@ -262,6 +262,21 @@ public final class ParityGate implements Serializable {
         return Optional.of(close(GateReason.MANUAL, e, "operator: " + (why == null ? "" : why)));
     }
 
+    /**
+     * Closes the gate because live evidence refuted alpha at the served threshold (the engine's sequential test on
+     * audited handled requests, {@link SequentialAgreementTest}); it may reopen by the normal rules.
+     *
+     * @return the transition if the gate was open
+     */
+    public Optional<GateTransition> closeOnEvidence(final String detail) {
+        if (state != GateState.OPEN) {
+            return Optional.empty();
+        }
+        final GateStatistics.Estimate e = lastWindow == null
+                ? GateStatistics.Estimate.none(0) : stats.estimate(lastWindow, servedIndex);
+        return Optional.of(close(GateReason.LIVE_AGREEMENT_REFUTED, e, detail == null ? "" : detail));
+    }
+
     /** Lets a gate held closed by {@link #forceClose} open again by the normal rules (reopen delay included). */
     public void release() {
         held = false;

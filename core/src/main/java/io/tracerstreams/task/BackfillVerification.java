@@ -3,46 +3,85 @@
  */
 package io.tracerstreams.task;
 
+import io.tracerstreams.gate.ChangeDetector;
+import io.tracerstreams.gate.SequentialAgreementTest;
+import io.tracerstreams.gate.SequentialAgreementTest.Verdict;
+
 import java.io.Serializable;
 
 /**
- * Verification of an agreement window that rests on backfilled traces. A trace log may flatter the
- * surrogate, so while fewer than half of the last N traces were routed live, handled requests are audited with
- * probability {@link TaskConfig#verificationAuditProbability()} (1.0 by default) and the gate's served
- * threshold may move up as well as down. Verification ends once live outcomes fill half the window, or once
- * N/2 live traces were learned since the window last rested on backfill alone (backfill may keep flowing
- * beside live traffic: an LLM also called outside the router); it starts afresh whenever the window again
- * holds backfilled traces only.
+ * Verification of the served gate on live traffic, ended by evidence, not by a count. While a verification
+ * runs, handled requests are audited with probability {@link TaskConfig#verificationAuditProbability()} (1.0 by
+ * default), the gate's served threshold may move up as well as down, and every audited handled request feeds an
+ * anytime-valid {@link SequentialAgreementTest} of its agreement against alpha (at the task's delta):
+ * <ul>
+ *   <li>CONFIRMED: the handled traffic agrees at alpha or better; verification ends and audits fall back to
+ *   epsilon (at agreement 0.95 against alpha 0.90 about 180 audits settle it);</li>
+ *   <li>REFUTED: the engine closes the gate at once (reason LIVE_AGREEMENT_REFUTED) and drops the window
+ *   contents from before the verification began ({@link #tracesSinceStart()}): live traffic showed them
+ *   stale;</li>
+ *   <li>N/2 live traces since the start without a verdict: verification ends (the worst case, the old fixed
+ *   budget).</li>
+ * </ul>
+ * A verification starts
+ * <ol>
+ *   <li>when the window rests on backfill: fewer than half of the last N traces were routed live (a trace log
+ *   may flatter the surrogate); once settled it starts afresh only when the window again holds backfilled traces
+ *   alone;</li>
+ *   <li>whenever the gate opens ({@link #onGateOpened}): the window it opened on was chosen, live traffic checks
+ *   it (this is also what lets the gate open on a part-filled window: the audits of a verification have weights
+ *   near 1 and do not collapse the effective size);</li>
+ *   <li>when the {@link ChangeDetector}, fed every live LLM answer of the served surrogate (deferred and audited)
+ *   while the gate is open, raises an alarm: the LLM may have changed its mind. Its estimate of the change point
+ *   extends the stretch dropped on a refutation back to the change.</li>
+ * </ol>
  *
- * <p>Keeps one bit per window position (whether that trace was routed by tracer). Not thread-safe.
+ * <p>State: one bit per window position (whether that trace was routed by tracer), the running test and the
+ * detector, a few counters. Not thread-safe.
  */
 final class BackfillVerification implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final boolean[] liveRing; // per window position: whether that trace was routed by tracer (not backfill)
     private final double verificationAuditProbability;
+    private final double alpha;
+    private final double delta;
+    private final ChangeDetector detector;
     private int liveInRing;
-    private int verifiedLive; // live traces learned during the current verification
     private long traces;
+    private boolean backfillSettled;          // the current backfill episode was verified
+    private SequentialAgreementTest test;     // non-null while a verification runs
+    private SequentialAgreementTest last;     // the test of the last verification that ended
+    private long liveSinceStart;
+    private long tracesSinceStart;
+    private long verifications;
+    private long confirmed;
+    private long refuted;
 
     /**
      * @param windowSize                   N, the agreement window's length
      * @param verificationAuditProbability audit probability while verifying
+     * @param alpha                        the promised agreement
+     * @param delta                        error probability of each verdict of the sequential test
      */
-    BackfillVerification(final int windowSize, final double verificationAuditProbability) {
+    BackfillVerification(final int windowSize, final double verificationAuditProbability, final double alpha,
+                         final double delta) {
         this.liveRing = new boolean[windowSize];
         this.verificationAuditProbability = verificationAuditProbability;
+        this.alpha = alpha;
+        this.delta = delta;
+        this.detector = new ChangeDetector();
     }
 
-    /**
-     * Whether the window is being verified on live traffic: fewer than half of the last N traces were routed
-     * live, and fewer than N/2 live traces were learned since the window last rested on backfilled traces
-     * alone.
-     */
+    /** Whether a verification runs (or is due: the window rests on backfill and that was not verified yet). */
     boolean active() {
+        return test != null || (backfillCondition() && !backfillSettled);
+    }
+
+    private boolean backfillCondition() {
         final long inWindow = Math.min(traces, liveRing.length);
-        return inWindow > 0 && 2L * liveInRing < inWindow && 2L * verifiedLive < liveRing.length;
+        return inWindow > 0 && 2L * liveInRing < inWindow;
     }
 
     /** The audit probability of a handled request: the gate's, raised to the verification rate while verifying. */
@@ -50,17 +89,110 @@ final class BackfillVerification implements Serializable {
         return active() ? Math.max(gateAuditProbability, verificationAuditProbability) : gateAuditProbability;
     }
 
-    /** Records one learned trace: live (routed by tracer: deferred or audited) or backfilled. */
-    void onTrace(final boolean live) {
-        if (live && active()) {
-            verifiedLive++;
+    /** The gate opened: verify the window it opened on against live traffic; the change detector starts afresh. */
+    void onGateOpened() {
+        start(0);
+        detector.reset();
+    }
+
+    /**
+     * Records one learned trace and returns what the running verification says about it.
+     *
+     * @param live          routed by tracer (deferred or audited), not backfill
+     * @param auditedAgreed for an audited handled request, whether the label it was served with equalled the LLM's;
+     *                      null otherwise
+     * @param gateOpen      whether the gate is open (the change detector watches only then)
+     * @param score         the served surrogate's acceptor score of this trace (prequential)
+     * @param agreed        whether the served surrogate's prediction of this trace agreed with the LLM
+     * @return REFUTED when the test refuted alpha on this trace (verification then ends), else OPEN or CONFIRMED
+     */
+    Verdict onTrace(final boolean live, final Boolean auditedAgreed, final boolean gateOpen, final double score,
+                    final boolean agreed) {
+        if (test == null && backfillCondition() && !backfillSettled) {
+            start(0);
         }
         final int pos = (int) (traces % liveRing.length);
         liveInRing += (live ? 1 : 0) - (liveRing[pos] ? 1 : 0);
         liveRing[pos] = live;
         traces++;
         if (liveInRing == 0 && traces >= liveRing.length) {
-            verifiedLive = 0; // the window rests on the log alone: verify afresh
+            backfillSettled = false; // the window rests on the log alone: verify afresh
         }
+        if (live && gateOpen) {
+            if (detector.observe(score, agreed)) {
+                if (test == null) {
+                    start(detector.tracesSinceChange());
+                } else {
+                    tracesSinceStart = Math.max(tracesSinceStart, detector.tracesSinceChange());
+                }
+            }
+        } else {
+            detector.skip();
+        }
+        if (test == null) {
+            return Verdict.OPEN;
+        }
+        if (live) {
+            liveSinceStart++;
+        }
+        if (liveSinceStart > 0) {
+            tracesSinceStart++; // from the first live trace on: a backfill before it is what is being verified
+        }
+        final Verdict verdict = auditedAgreed == null ? test.verdict() : test.observe(auditedAgreed);
+        if (verdict == Verdict.REFUTED) {
+            refuted++;
+            end();
+            return Verdict.REFUTED;
+        }
+        if (verdict == Verdict.CONFIRMED) {
+            confirmed++;
+            end();
+            return Verdict.CONFIRMED;
+        }
+        if (2L * liveSinceStart >= liveRing.length) {
+            end();
+        }
+        return Verdict.OPEN;
+    }
+
+    private void start(final long lookback) {
+        test = new SequentialAgreementTest(alpha, delta);
+        liveSinceStart = 0;
+        tracesSinceStart = lookback;
+        verifications++;
+    }
+
+    private void end() {
+        last = test;
+        test = null;
+        backfillSettled = true;
+    }
+
+    /**
+     * Traces learned since the last verification began, its look-back to the estimated change point included:
+     * after a refutation, the window keeps only these.
+     */
+    long tracesSinceStart() {
+        return tracesSinceStart;
+    }
+
+    /** The running test, or null when no verification runs. */
+    SequentialAgreementTest test() {
+        return test;
+    }
+
+    /** The test of the last verification that ended (null before the first ended). */
+    SequentialAgreementTest lastTest() {
+        return last;
+    }
+
+    /** The change detector on the served surrogate's live outcomes. */
+    ChangeDetector detector() {
+        return detector;
+    }
+
+    /** Verifications started, confirmed and refuted so far: {started, confirmed, refuted}. */
+    long[] counts() {
+        return new long[] {verifications, confirmed, refuted};
     }
 }

@@ -16,12 +16,12 @@ import java.nio.charset.StandardCharsets;
  * Java serialization. The digit in the header is the format version: a snapshot of another format is refused
  * with a message naming both versions. Bump it whenever a serialized class of the engine changes shape.
  *
- * <p>Format history: 2, the engine as one serialized object; 3, the engine's parts ({@link EngineState}).
+ * <p>Format history: 2, the engine as one serialized object; 3, the engine's parts ({@link EngineState}); 4, verification by a sequential test and a change detector.
  */
 final class EngineSnapshots {
 
     /** The format this version writes and reads. */
-    static final int FORMAT = 3;
+    static final int FORMAT = 4;
 
     private static final byte[] MAGIC = ("TRACER-ENGINE-" + FORMAT + "\n").getBytes(StandardCharsets.US_ASCII);
 

@@ -216,6 +216,13 @@ final class SurrogateZoo implements Serializable {
                 members.get(best).name, bestCoverage));
     }
 
+    /** Drops from every member's window all but the {@code newest} most recent outcomes (see AgreementWindow#keepNewest). */
+    void keepNewest(final int newest) {
+        for (final Member member : members) {
+            member.window.keepNewest(newest);
+        }
+    }
+
     /** The served member's agreement window (the one the parity gate decides on). */
     AgreementWindow servedWindow() {
         return members.get(served).window;

@@ -100,14 +100,23 @@ public record TaskConfig(
     /**
      * The settings of this task's parity gate: its alpha, delta, epsilon, N, n_min and c_min, with a grid of
      * {@value GateConfig#DEFAULT_GRID_SIZE} thresholds, closeDelta = delta, ADWIN delta
-     * {@value GateConfig#DEFAULT_DRIFT_DELTA}, a reopen delay of N/4 outcomes and a warm-up of a full window (N
-     * outcomes) before the first opening: an early opening on a part-filled window picks a conservative threshold
-     * that, with only audits above it, comes down slowly (in simulation, alpha 0.95: ~0.80 instead of ~0.85
-     * coverage in steady state).
+     * {@value GateConfig#DEFAULT_DRIFT_DELTA}, a reopen delay of N/4 outcomes and a warm-up of 4 n_min outcomes
+     * before the gate may open: it opens as soon as the bound allows. An opening on a part-filled window used to
+     * pick a conservative threshold that, with only audits of weight 1/epsilon above it, came down slowly; now
+     * every opening is verified (handled requests audited at the verify rate until the sequential test settles,
+     * {@link BackfillVerification}), so the outcomes above the threshold weigh about 1 and the threshold follows
+     * the evidence both ways meanwhile. Chosen on the train splits streamed as requests (Banking77, CLINC150):
+     * the first opening moved from 2,000 traces to 600-1,400.
      */
     public GateConfig gateConfig() {
         return new GateConfig(alpha, delta, windowSize, minAccepted, minCoverage, epsilon, GateConfig.DEFAULT_GRID_SIZE,
-                delta, GateConfig.DEFAULT_DRIFT_DELTA, windowSize / 4, windowSize, ThresholdSearch.FIXED_SEQUENCE);
+                delta, GateConfig.DEFAULT_DRIFT_DELTA, windowSize / 4, minWindow(windowSize, minAccepted),
+                ThresholdSearch.FIXED_SEQUENCE);
+    }
+
+    /** The warm-up before the gate may open: 4 x n_min outcomes (within [n_min, N]). */
+    static int minWindow(final int windowSize, final int minAccepted) {
+        return Math.min(windowSize, Math.max(minAccepted, 4 * minAccepted));
     }
 
     /** The settings of this task's boundary report: the defaults with this task's price per LLM call and seed. */

@@ -6,6 +6,7 @@ package io.tracerstreams.task;
 import io.tracerstreams.gate.GateSnapshot;
 import io.tracerstreams.gate.GateTransition;
 import io.tracerstreams.gate.ParityGate;
+import io.tracerstreams.gate.SequentialAgreementTest;
 import io.tracerstreams.learning.OodGuard;
 import io.tracerstreams.learning.SupportMemory;
 import io.tracerstreams.report.ReportBuilder;
@@ -13,6 +14,7 @@ import io.tracerstreams.report.ReportConfig;
 import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.schema.GateState;
 import io.tracerstreams.schema.Reason;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
@@ -20,6 +22,7 @@ import io.tracerstreams.schema.TaskStats;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,7 +113,8 @@ public final class TaskEngine {
         }
         return new TaskEngine(new EngineState(task, config, new SurrogateZoo(config, config.gateConfig()),
                 new OodGuard(config.seed() ^ 0x5DEECE66DL),
-                new BackfillVerification(config.windowSize(), config.verificationAuditProbability()),
+                new BackfillVerification(config.windowSize(), config.verificationAuditProbability(), config.alpha(),
+                        config.delta()),
                 new ParityGate(config.gateConfig()), new ReportBuilder(reportConfig), new TaskCounters()));
     }
 
@@ -198,11 +202,30 @@ public final class TaskEngine {
         final SurrogateZoo.Outcome served = zoo.learn(embedding, llmLabel, weight);
         report.onOutcome(requestId, input, llmLabel, served.predicted(), served.score(), served.agreed(), weight);
         ood.observe(embedding);
-        verification.onTrace(origin != TraceOrigin.BACKFILL);
+        final Boolean auditedAgreed = origin == TraceOrigin.AUDITED ? llmLabel.equals(routed.getLabel()) : null;
+        final SequentialAgreementTest.Verdict verdict = verification.onTrace(origin != TraceOrigin.BACKFILL,
+                auditedAgreed, gate.isOpen(), served.score(), served.agreed());
         gate.setVerifying(verification.active());
         counters.onTrace(origin);
         final List<GateEvent> events = new ArrayList<>(1);
-        gate.evaluate(zoo.servedWindow()).ifPresent(t -> events.add(event(t, timestampMs)));
+        if (verdict == SequentialAgreementTest.Verdict.REFUTED) {
+            // live evidence at the served threshold refutes alpha: close now, forget what came before the evidence
+            final int keep = (int) Math.min(verification.tracesSinceStart(), config.windowSize());
+            final SequentialAgreementTest test = verification.lastTest();
+            gate.closeOnEvidence(String.format(Locale.ROOT,
+                    "sequential test refuted alpha %.3f: %d of %d audited handled requests agreed (%.4f); "
+                            + "window cut to the newest %d traces", config.alpha(),
+                    Math.round(test.agreement() * test.samples()), test.samples(), test.agreement(), keep))
+                    .ifPresent(t -> events.add(event(t, timestampMs)));
+            zoo.keepNewest(keep);
+        }
+        gate.evaluate(zoo.servedWindow()).ifPresent(t -> {
+            events.add(event(t, timestampMs));
+            if (t.from() == GateState.CLOSED && t.to() == GateState.OPEN) {
+                verification.onGateOpened();
+                gate.setVerifying(true);
+            }
+        });
         if (counters.traces() % SurrogateZoo.SELECTION_EVERY == 0) {
             zoo.reselect().flatMap(why -> gate.switchServed(zoo.servedWindow(), why))
                     .ifPresent(t -> events.add(event(t, timestampMs)));
@@ -278,6 +301,26 @@ public final class TaskEngine {
     /** The gate's state and estimates now. */
     public GateSnapshot gateSnapshot() {
         return gate.current();
+    }
+
+    /** Whether a verification runs: handled requests are audited at the verification rate (see {@link BackfillVerification}). */
+    public boolean verifying() {
+        return verification.active();
+    }
+
+    /** The change detector's current evidence that the LLM changed its mind (log of the e-CUSUM statistic; 0 = none). */
+    public double changeEvidence() {
+        return verification.detector().logEvidence();
+    }
+
+    /** Alarms of the change detector so far. */
+    public long changeAlarms() {
+        return verification.detector().alarms();
+    }
+
+    /** Verifications so far: {started, confirmed by the sequential test, refuted by it}. */
+    public long[] verifications() {
+        return verification.counts();
     }
 
     /** Gate flips so far. */

@@ -30,7 +30,8 @@ class TaskConfigTest {
         assertThat(g.delta()).isEqualTo(task.delta());
         assertThat(g.closeDelta()).isEqualTo(task.delta());
         assertThat(g.reopenDelay()).isEqualTo(task.windowSize() / 4);
-        assertThat(g.minWindow()).isEqualTo(task.windowSize());
+        // the gate may open after 4 n_min outcomes: every opening is verified by audits (BackfillVerification)
+        assertThat(g.minWindow()).isEqualTo(4 * task.minAccepted());
         assertThat(g.search()).isEqualTo(ThresholdSearch.FIXED_SEQUENCE);
     }
 

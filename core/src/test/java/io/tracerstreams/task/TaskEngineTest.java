@@ -99,7 +99,7 @@ class TaskEngineTest {
     }
 
     @Test
-    void shouldAuditEveryHandledRequestUntilLiveOutcomesFillHalfTheWindowAfterABackfill() {
+    void shouldAuditEveryHandledRequestAfterABackfillUntilTheSequentialTestConfirmsAlpha() {
         final TaskEngine engine = TaskEngine.create("intents", CONFIG);
         final SyntheticIntents data = new SyntheticIntents(10, 32, 0.35, 5);
         backfill(engine, data, 3_000);
@@ -108,17 +108,18 @@ class TaskEngineTest {
         final List<RoutingDecision> decisions = loop(engine, data, 0, 4_000, new ArrayList<>());
         final List<RoutingDecision> handled = decisions.stream().filter(d -> d.getDecision() == Decision.HANDLED).toList();
         assertThat(handled.size()).isGreaterThan(3_000);
-        final long verified = engine.tracesLearned(TraceOrigin.AUDITED) + engine.tracesLearned(TraceOrigin.DEFERRED);
-        // until half of the window (1,000 of 2,000 traces) came from live traffic, every handled request was audited
+        // the verification audits every handled request until the audits settle alpha ...
+        final long verifying = handled.stream().filter(d -> d.getAuditProbability() == 1.0).count();
+        assertThat(handled.subList(0, (int) verifying)).allSatisfy(d -> assertThat(d.getAudit()).isTrue());
+        assertThat(verifying).isGreaterThan(20);
+        // ... which takes far fewer than the worst case of N/2 = 1,000 live outcomes when agreement is well above alpha
         final int half = CONFIG.windowSize() / 2;
-        assertThat(handled.subList(0, half - 50)).allSatisfy(d -> {
-            assertThat(d.getAudit()).isTrue();
-            assertThat(d.getAuditProbability()).isEqualTo(1.0);
-        });
+        assertThat(verifying).isLessThan(half / 2);
         // then the rate fell back to epsilon (more only when coverage is low)
         final List<RoutingDecision> late = handled.subList(handled.size() - 1_000, handled.size());
         assertThat(late).allSatisfy(d -> assertThat(d.getAuditProbability()).isLessThan(0.5));
         assertThat(late.stream().filter(RoutingDecision::getAudit).count()).isLessThan(150);
+        final long verified = engine.tracesLearned(TraceOrigin.AUDITED) + engine.tracesLearned(TraceOrigin.DEFERRED);
         assertThat(verified).isLessThan(half + 600);
     }
 
@@ -242,11 +243,11 @@ class TaskEngineTest {
     @Test
     void shouldRefuseASnapshotOfAnotherFormatNamingBothVersions() {
         final byte[] snapshot = TaskEngine.create("intents", CONFIG).snapshot();
-        assertThat(new String(snapshot, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("TRACER-ENGINE-3\n");
+        assertThat(new String(snapshot, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("TRACER-ENGINE-4\n");
         snapshot[14] = '2';
         assertThatThrownBy(() -> TaskEngine.restore(snapshot))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("snapshot was written by another version of tracer (format 2, this version reads 3)");
+                .hasMessage("snapshot was written by another version of tracer (format 2, this version reads 4)");
     }
 
     @Test
