@@ -10,14 +10,21 @@ import java.io.Serializable;
  * Ramdas and Rinaldo, 2023) on the surrogate's disagreements with the LLM, measured against what the acceptor
  * expected.
  *
- * <p>Every labelled live outcome (deferred or audited) comes with the acceptor's score s, its estimate of
+ * <p>Two kinds of LLM answers carry evidence, each against its own null hypothesis (both hold while nothing
+ * changed, so the product of their e-values over time is valid under "no change"):
+ * <ul>
+ *   <li>an audited handled request is a fair draw from the handled traffic: P(disagree) &lt;= 1 - alpha
+ *   ({@link #observeAudit});</li>
+ *   <li>a deferred request, against the acceptor's score ({@link #observe}), below.</li>
+ * </ul>
+ * Every labelled deferred outcome comes with the acceptor's score s, its estimate of
  * P(the surrogate agrees | this input). Before a change the acceptor is calibrated within a margin m, so a
  * disagreement has probability at most q0 = 1 - s + m (H0). After the LLM renames labels, the surrogate keeps
  * answering the old names with high scores and disagrees far more often than its scores say, on deferred traffic
  * as much as on handled traffic: deferred requests are most of the LLM answers at epsilon audits, so the change
  * shows in them long before the few audits of handled requests could show it. Each outcome gives the e-value
  * <pre>
- *   e = 1/2 LR(q0, q0 + 0.15) + 1/2 LR(q0, q0 + 0.40),   LR(q0, q1) = q1 / q0 on a disagreement,
+ *   e = 1/2 LR(q0, q0 + 0.10) + 1/2 LR(q0, q0 + 0.30),   LR(q0, q1) = q1 / q0 on a disagreement,
  *                                                                    (1 - q1) / (1 - q0) on an agreement
  * </pre>
  * (a likelihood ratio of a Bernoulli alternative against the boundary of H0; a mixture of two alternatives, so
@@ -42,8 +49,8 @@ public final class ChangeDetector implements Serializable {
     /** Default calibration margin m of the acceptor's scores under H0. */
     public static final double DEFAULT_MARGIN = 0.05;
 
-    private static final double SMALL_SHIFT = 0.15;
-    private static final double LARGE_SHIFT = 0.40;
+    private static final double SMALL_SHIFT = 0.10;
+    private static final double LARGE_SHIFT = 0.30;
     private static final double MAX_Q = 0.99;
 
     private final double logAlarm;
@@ -73,18 +80,37 @@ public final class ChangeDetector implements Serializable {
     }
 
     /**
-     * Takes one labelled live outcome of the served surrogate.
+     * Takes one labelled live outcome of the served surrogate that was not an audit of a handled request (a
+     * deferred request): H0 is the acceptor's own score, P(disagree) &lt;= 1 - score + margin.
      *
      * @param score  the acceptor's score of the surrogate's prediction, in [0, 1] (anything else carries no evidence)
      * @param agreed whether the surrogate's prediction equalled the LLM's label
      * @return true on an alarm (the statistic then restarts)
      */
     public boolean observe(final double score, final boolean agreed) {
-        tracesSinceChange++;
         if (!(score >= 0.0 && score <= 1.0)) {
+            tracesSinceChange++;
             return false;
         }
-        final double q0 = 1.0 - score + margin;
+        return update(1.0 - score + margin, agreed);
+    }
+
+    /**
+     * Takes the outcome of an audited handled request: a fair draw from the handled traffic, whose promised
+     * agreement is alpha, so H0 is P(disagree) &lt;= 1 - alpha whatever the acceptor says. The acceptor refits on
+     * every outcome and soon expects the new disagreements (its scores drop everywhere); the promise does not move,
+     * so the audits keep their evidence.
+     *
+     * @param alpha  the promised agreement
+     * @param agreed whether the label the request was served with equalled the LLM's
+     * @return true on an alarm (the statistic then restarts)
+     */
+    public boolean observeAudit(final double alpha, final boolean agreed) {
+        return update(1.0 - alpha, agreed);
+    }
+
+    private boolean update(final double q0, final boolean agreed) {
+        tracesSinceChange++;
         if (q0 >= MAX_Q) {
             return false;
         }

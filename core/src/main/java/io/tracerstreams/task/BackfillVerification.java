@@ -84,9 +84,18 @@ final class BackfillVerification implements Serializable {
         return inWindow > 0 && 2L * liveInRing < inWindow;
     }
 
-    /** The audit probability of a handled request: the gate's, raised to the verification rate while verifying. */
+    /**
+     * The audit probability of a handled request: the gate's, raised to the verification rate while verifying;
+     * otherwise raised with the change detector's evidence M up to the verification
+     * rate: p = p_gate M, audits grow with the first signs of a change (and show it sooner), and stay near epsilon while the
+     * detector sees nothing (log M sits near 0 on stationary traffic).
+     */
     double auditProbability(final double gateAuditProbability) {
-        return active() ? Math.max(gateAuditProbability, verificationAuditProbability) : gateAuditProbability;
+        if (active()) {
+            return Math.max(gateAuditProbability, verificationAuditProbability);
+        }
+        final double raised = gateAuditProbability * Math.exp(detector.logEvidence());
+        return Math.max(gateAuditProbability, Math.min(verificationAuditProbability, raised));
     }
 
     /** The gate opened: verify the window it opened on against live traffic; the change detector starts afresh. */
@@ -119,7 +128,7 @@ final class BackfillVerification implements Serializable {
             backfillSettled = false; // the window rests on the log alone: verify afresh
         }
         if (live && gateOpen) {
-            if (detector.observe(score, agreed)) {
+            if (auditedAgreed != null ? detector.observeAudit(alpha, auditedAgreed) : detector.observe(score, agreed)) {
                 if (test == null) {
                     start(detector.tracesSinceChange());
                 } else {
