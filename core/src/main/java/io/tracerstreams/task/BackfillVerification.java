@@ -43,6 +43,9 @@ final class BackfillVerification implements Serializable {
 
     private static final long serialVersionUID = 2L;
 
+    /** Evidence of change (log M) below which audits are not raised. */
+    static final double EVIDENCE_FREE = 0.0;
+
     private final boolean[] liveRing; // per window position: whether that trace was routed by tracer (not backfill)
     private final double verificationAuditProbability;
     private final double alpha;
@@ -86,15 +89,18 @@ final class BackfillVerification implements Serializable {
 
     /**
      * The audit probability of a handled request: the gate's, raised to the verification rate while verifying;
-     * otherwise raised with the change detector's evidence M up to the verification
-     * rate: p = p_gate M, audits grow with the first signs of a change (and show it sooner), and stay near epsilon while the
-     * detector sees nothing (log M sits near 0 on stationary traffic).
+     * otherwise raised with the change detector's evidence M up to the verification rate:
+     * p = p_gate max(1, M / e^{@value #EVIDENCE_FREE}). Audits grow with the first signs of a change and show it
+     * sooner; while the detector sees nothing log M sits at 0 and audits stay at epsilon. The cost is more audits
+     * (and varying audit weights) on stationary traffic whenever log M wanders up: on Banking77 at alpha 0.95
+     * (train split as requests) the test phase's calls saved fell from 0.79 to 0.67-0.76 depending on this
+     * offset, while the teacher shift needs the raise to be caught within the first block.
      */
     double auditProbability(final double gateAuditProbability) {
         if (active()) {
             return Math.max(gateAuditProbability, verificationAuditProbability);
         }
-        final double raised = gateAuditProbability * Math.exp(detector.logEvidence());
+        final double raised = gateAuditProbability * Math.exp(Math.max(0.0, detector.logEvidence() - EVIDENCE_FREE));
         return Math.max(gateAuditProbability, Math.min(verificationAuditProbability, raised));
     }
 
