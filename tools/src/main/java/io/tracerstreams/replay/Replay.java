@@ -48,7 +48,7 @@ public final class Replay {
      * @param delay         requests that pass before the LLM's answer to a request arrives (>= 0)
      * @param teacherNoise  probability that the LLM's label is replaced by another label (in [0, 1))
      * @param trainMode     how the train split enters
-     * @param curveEvery    requests per point of the curve (> 0)
+     * @param curveEvery    requests per block of the curve (> 0); blocks restart at the test phase and at the shift
      * @param reportEvery   requests between two boundary reports (> 0); a report also follows every gate flip
      *                      and ends the run
      * @param hashTexts     the privacy switch: example texts in reports are hashed
@@ -205,6 +205,7 @@ public final class Replay {
                 result.onReport(engine.report(i));
             }
         }
+        result.finish(engine);
         deliver(engine, inFlight, Integer.MAX_VALUE, result, observer);
         result.onReport(engine.report(requests.size()));
         return result.build(engine);

@@ -137,6 +137,20 @@ class ReplayTest {
         }
         assertThat(renamed).as("about half of the last 700 requests carry a renamed label").isBetween(250L, 450L);
 
+        // curve blocks restart at the test phase (1,500) and at the shift (1,800): 500,500,500 | 300 | 500,200
+        assertThat(r.curve()).extracting(p -> p.block().requests()).containsExactly(500L, 500L, 500L, 300L, 500L, 200L);
+        assertThat(r.curve()).extracting(ReplayResult.CurvePoint::requests)
+                .containsExactly(500L, 1_000L, 1_500L, 1_800L, 2_300L, 2_500L);
+        assertThat(r.curve()).extracting(ReplayResult.CurvePoint::test)
+                .containsExactly(false, false, false, true, true, true);
+        assertThat(r.curve()).extracting(ReplayResult.CurvePoint::shifted)
+                .containsExactly(false, false, false, false, true, true);
+        assertThat(r.curve().stream().mapToLong(p -> p.block().llmCalls()).sum()).isEqualTo(r.overall().llmCalls());
+        assertThat(r.curve().stream().mapToLong(p -> p.block().handled()).sum()).isEqualTo(r.overall().handled());
+        assertThat(r.overall().requests()).isEqualTo(2_500);
+        assertThat(r.overall().llmCallsSaved()).isEqualTo(1.0 - (double) r.overall().llmCalls() / 2_500);
+        assertThat(r.requestsUntilFirstOpen()).isPositive().isLessThan(2_500L);
+
         final ReplayResult same = Replay.run(train, test, 0.9, options, 4, null);
         assertThat(same.shift().rotation()).isEqualTo(rotation);
         assertThat(same.test()).isEqualTo(r.test());
