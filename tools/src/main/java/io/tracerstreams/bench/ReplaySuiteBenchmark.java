@@ -25,7 +25,9 @@ import java.util.Map;
  * 0.95, epsilon 0.05, several seeds, beside batch TRACER's figures measured on this machine.
  *
  * <p>Arguments: {@code --data DIR} (default {@code ../shared/data}), {@code --seeds 1,2,3},
- * {@code --alphas 0.85,0.9,0.95}, {@code --datasets banking77,clinc150,snli}.
+ * {@code --alphas 0.85,0.9,0.95}, {@code --datasets banking77,clinc150,snli}; scenarios as in {@code tracer
+ * replay}: {@code --train-as backfill|requests}, {@code --shift-labels K --shift-at N} (a teacher shift,
+ * {@link io.tracerstreams.replay.TeacherShift}; N counts the routed stream).
  */
 public final class ReplaySuiteBenchmark {
 
@@ -50,16 +52,25 @@ public final class ReplaySuiteBenchmark {
         List<Long> seeds = List.of(1L, 2L, 3L);
         List<Double> alphas = List.of(0.85, 0.90, 0.95);
         List<String> datasets = List.of("banking77", "clinc150", "snli");
+        Replay.Options options = Replay.Options.of(TaskConfig.DEFAULTS);
+        int shiftLabels = 0;
+        long shiftAt = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
                 case "--seeds" -> seeds = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
                 case "--alphas" -> alphas = Arrays.stream(args[++i].split(",")).map(Double::parseDouble).toList();
                 case "--datasets" -> datasets = List.of(args[++i].split(","));
+                case "--train-as" -> options = options.withTrainMode(
+                        Replay.TrainMode.valueOf(args[++i].toUpperCase(Locale.ROOT)));
+                case "--shift-labels" -> shiftLabels = Integer.parseInt(args[++i]);
+                case "--shift-at" -> shiftAt = Long.parseLong(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (expected --data DIR, --seeds 1,2,3, --alphas 0.85,0.9,0.95, --datasets a,b)");
+                        + " (expected --data DIR, --seeds 1,2,3, --alphas 0.85,0.9,0.95, --datasets a,b, "
+                        + "--train-as backfill|requests, --shift-labels K, --shift-at N)");
             }
         }
+        options = options.withShift(shiftLabels, shiftAt);
         System.out.println("| dataset | alpha | seed | test coverage | realised agreement | kept alpha | LLM calls "
                 + "| gate flips | traces to first open | served | reference coverage / agreement |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -71,7 +82,7 @@ public final class ReplaySuiteBenchmark {
                 for (final double alpha : alphas) {
                     for (final long seed : seeds) {
                         final long t0 = System.nanoTime();
-                        final ReplayResult r = Replay.run(train, test, alpha, Replay.Options.of(TaskConfig.DEFAULTS),
+                        final ReplayResult r = Replay.run(train, test, alpha, options,
                                 seed, null);
                         final double seconds = (System.nanoTime() - t0) / 1e9;
                         final ReplayResult.Metrics m = r.test();

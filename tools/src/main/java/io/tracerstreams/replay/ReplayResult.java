@@ -25,10 +25,14 @@ import java.util.List;
  * @param curve                one point per {@code curveEvery} requests
  * @param gateEvents           every gate event, in order
  * @param reports              boundary reports taken during the run (periodically, after flips, at the end)
+ * @param shift                the teacher shift of the run ({@link TeacherShift#NONE} when none)
+ * @param requestsUntilFirstOpen requests routed when the gate first opened (0 when it opened on the backfill),
+ *                             -1 when it never did
  */
 public record ReplayResult(double alpha, long seed, Metrics overall, Metrics test, Metrics last20, long gateFlips,
                            long tracesUntilFirstOpen, String servedLearner, long tracesLearned,
-                           List<CurvePoint> curve, List<GateEvent> gateEvents, List<BoundaryReport> reports) {
+                           List<CurvePoint> curve, List<GateEvent> gateEvents, List<BoundaryReport> reports,
+                           TeacherShift shift, long requestsUntilFirstOpen) {
 
     /**
      * Routing metrics over a stretch of requests.
@@ -98,6 +102,8 @@ public record ReplayResult(double alpha, long seed, Metrics overall, Metrics tes
         private Metrics cumulative = new Metrics(0, 0, 0, 0);
         private long flips;
         private long firstOpen = -1;
+        private long firstOpenRequests = -1;
+        private TeacherShift shift = TeacherShift.NONE;
 
         Builder(final double alpha, final long seed, final int curveEvery) {
             this.alpha = alpha;
@@ -109,6 +115,10 @@ public record ReplayResult(double alpha, long seed, Metrics overall, Metrics tes
         void phases(final int testStartIndex, final int total) {
             this.testStart = testStartIndex;
             this.last20Start = total - Math.max(1, total / 5);
+        }
+
+        void shift(final TeacherShift teacherShift) {
+            this.shift = teacherShift;
         }
 
         void onStep(final Replay.Step step, final TaskEngine engine) {
@@ -142,12 +152,14 @@ public record ReplayResult(double alpha, long seed, Metrics overall, Metrics tes
             }
             if (firstOpen < 0 && event.getState() == io.tracerstreams.schema.GateState.OPEN) {
                 firstOpen = engine.tracesLearned();
+                firstOpenRequests = cumulative.requests();
             }
         }
 
         ReplayResult build(final TaskEngine engine) {
             return new ReplayResult(alpha, seed, overall, test, last20, flips, firstOpen, engine.servedLearner(),
-                    engine.tracesLearned(), List.copyOf(curve), List.copyOf(events), List.copyOf(reports));
+                    engine.tracesLearned(), List.copyOf(curve), List.copyOf(events), List.copyOf(reports), shift,
+                    firstOpenRequests);
         }
     }
 }

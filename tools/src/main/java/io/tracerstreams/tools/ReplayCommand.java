@@ -73,6 +73,18 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "How the train split enters: backfill (a trace log, every row labelled) or requests (live traffic). Default ${DEFAULT-VALUE}.")
     Replay.TrainMode trainMode;
 
+    @Option(names = "--shift-labels", defaultValue = "0", paramLabel = "K",
+            description = "Teacher shift: the LLM renames K labels in a seeded rotation a->b->...->a (K = 0: no shift; "
+                    + "default ${DEFAULT-VALUE}).")
+    int shiftLabels;
+
+    @Option(names = "--shift-at", defaultValue = "0", paramLabel = "N",
+            description = "The first request the shift applies to, counted from 0 over the routed stream: with "
+                    + "--train-as requests the train split's requests come first, then the test split's; with a "
+                    + "backfill, request 0 is the first test request and backfilled traces are never shifted "
+                    + "(default ${DEFAULT-VALUE}).")
+    long shiftAt;
+
     @Option(names = "--drop-label", paramLabel = "LABEL", description = "Drop rows with this label (e.g. CLINC150's oos); repeatable.")
     Set<String> dropLabels = Set.of();
 
@@ -122,7 +134,8 @@ public final class ReplayCommand implements Callable<Integer> {
             trainSet = embed(f, trainRows, progress, "embed train");
             testSet = embed(f, testRows, progress, "embed test");
         }
-        final Replay.Options options = new Replay.Options(base, delay, teacherNoise, trainMode, 500, 1_000, hashTexts);
+        final Replay.Options options = new Replay.Options(base, delay, teacherNoise, trainMode, 500, 1_000, hashTexts,
+                shiftLabels, shiftAt);
         final List<ReplayResult> results = new ArrayList<>();
         for (final double alpha : alphas) {
             for (final long seed : seeds) {
@@ -238,6 +251,13 @@ public final class ReplayCommand implements Callable<Integer> {
             node.put("traces_until_first_open", r.tracesUntilFirstOpen());
             node.put("served_learner", r.servedLearner());
             node.put("traces_learned", r.tracesLearned());
+            if (r.shift().active()) {
+                final ObjectNode shift = node.putObject("shift");
+                shift.put("labels", r.shift().rotation().size());
+                shift.put("at", r.shift().at());
+                final ObjectNode rotation = shift.putObject("rotation");
+                r.shift().rotation().forEach(rotation::put);
+            }
         }
         try {
             return mapper.writeValueAsString(root);

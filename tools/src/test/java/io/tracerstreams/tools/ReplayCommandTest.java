@@ -79,6 +79,22 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldReportTheTeacherShiftItRan() throws Exception {
+        final Path train = dataset("train", 1_500, 1);
+        final Path test = dataset("test", 600, 2);
+        final String stdout = run("replay", "--train", train.toString(), "--test", test.toString(), "--alpha", "0.9",
+                "--featurizer", "hashing", "--learners", "ncm", "--json", "--quiet", "--train-as", "REQUESTS",
+                "--shift-labels", "2", "--shift-at", "1700");
+        final JsonNode shift = new ObjectMapper().readTree(stdout).get("results").get(0).get("shift");
+        assertThat(shift.get("labels").asInt()).isEqualTo(2);
+        assertThat(shift.get("at").asLong()).isEqualTo(1_700);
+        assertThat(shift.get("rotation")).hasSize(2);
+        final String unshifted = run("replay", "--train", train.toString(), "--alpha", "0.9", "--featurizer", "hashing",
+                "--learners", "ncm", "--json", "--quiet");
+        assertThat(new ObjectMapper().readTree(unshifted).get("results").get(0).has("shift")).isFalse();
+    }
+
+    @Test
     void shouldExplainABadFlagAndExitNonZero() throws Exception {
         final Path train = dataset("train", 10, 1);
         assertThat(TracerCli.execute("replay", "--train", train.toString(), "--alpha", "0.9", "--featurizer", "nope",
