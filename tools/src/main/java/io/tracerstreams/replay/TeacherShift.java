@@ -53,8 +53,8 @@ public final class TeacherShift {
             return NONE;
         }
         if (k < 2 || k > sorted.size()) {
-            throw new IllegalArgumentException("--shift-labels must be 0 (no shift) or between 2 and the number of labels ("
-                    + sorted.size() + "), got " + k);
+            throw new IllegalArgumentException("--shift-labels must be 0 (no shift) or between 2 and the number of "
+                    + "labels (" + sorted.size() + "), got " + k);
         }
         if (at < 0) {
             throw new IllegalArgumentException("--shift-at must be >= 0 (got " + at + ")");
