@@ -34,6 +34,13 @@ import java.util.function.Function;
  * serialization, read only through {@link JavaParts#ALLOW_LIST}. A part that cannot be read is reported as such
  * ({@link Parts#unreadable()}), not as a failure of the whole snapshot, so the restore can rebuild that part alone.
  *
+ * <p>Adding a part (e.g. new gate evidence): give it a record of its own in
+ * {@code schemas/src/main/avro/state/EngineSnapshot.avsc} and a field {@code ["null", ThatState]} with
+ * {@code "default": null}; write it here; on read, a null part (a snapshot written before the part existed) is
+ * rebuilt fresh from the current settings, like an unreadable one in {@link EngineRestore}. No format bump is
+ * needed: Avro resolves the old writer schema against the new one. Keep the fixture of every format
+ * ({@link EngineSnapshots} is checked by EngineSnapshotUpgradeTest against src/test/resources/snapshots).
+ *
  * <p>Format history: 2, the engine as one serialized object; 3, the engine's parts ({@link EngineState}) as one
  * serialized object graph: still read (through the same allow-list), so a task saved by the previous release
  * restores; 4, Avro (this class).
