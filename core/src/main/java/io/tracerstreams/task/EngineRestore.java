@@ -68,17 +68,12 @@ final class EngineRestore {
                     "settings changed that the saved state cannot carry over (" + describe(structural)
                             + "): the task starts afresh", changes);
         }
-        final BackfillVerification verification;
-        try {
-            verification = BackfillVerification.fromState(parts.verification(), current.verificationAuditProbability());
-        } catch (final IllegalArgumentException e) {
-            return reset(task, current, currentReport, embeddingModel, timestampMs, previous, GateReason.STATE_RESET,
-                    "the saved state cannot be read (" + e.getMessage() + ")", List.of());
-        }
+        final BackfillVerification verification = parts.verification();
         if (!verification.hasWindow(current.windowSize())) {
             return reset(task, current, currentReport, embeddingModel, timestampMs, previous, GateReason.STATE_RESET,
                     "the saved verification does not match window.size " + current.windowSize(), List.of());
         }
+        verification.setAuditProbability(current.verificationAuditProbability());
         final List<String> notes = new ArrayList<>();
         final OodGuard ood = parts.ood() != null ? parts.ood() : TaskEngine.freshOod(current);
         ReportBuilder report = parts.report();
@@ -115,6 +110,16 @@ final class EngineRestore {
             final GateEvent event = engine.event(t, timestampMs);
             event.setConfigChanges(changes);
             events.add(event);
+        }
+        if (changes.isEmpty() && !current.gateConfig().equals(gate.config())) {
+            // the same settings, but this version derives other gate settings from them (an upgrade): apply them;
+            // only a change of the gate's state is an event
+            zoo.reconfigure(current.gateConfig());
+            final GateTransition t = gate.reconfigure(current.gateConfig(), zoo.servedWindow(),
+                    "this version of tracer derives other gate settings from the same configuration");
+            if (t.from() != t.to()) {
+                events.add(engine.event(t, timestampMs));
+            }
         }
         engine.recordEvents(events);
         final String why = notes.isEmpty() ? null : String.join("; ", notes);
