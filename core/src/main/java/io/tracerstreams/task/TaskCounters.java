@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * The counters of one task (requests, decisions, deferral reasons, traces by origin) and the {@link TaskStats}
- * built from them with the gate's estimates. LLM calls saved are the handled requests that were not audited.
+ * built from them with the gate's estimates. LLM calls saved = 1 - (deferred + audited) / requests, a fraction;
+ * the count of calls avoided is the handled requests that were not audited.
  * Not thread-safe.
  */
 final class TaskCounters implements Serializable {
@@ -71,6 +72,11 @@ final class TaskCounters implements Serializable {
         return requests;
     }
 
+    /** LLM calls saved = 1 - (deferred + audited) / requests, 0 before the first request. */
+    double llmCallsSaved() {
+        return requests == 0 ? 0.0 : 1.0 - (double) (deferred + audited) / requests;
+    }
+
     /** Traces learned so far. */
     long traces() {
         return traces;
@@ -94,6 +100,7 @@ final class TaskCounters implements Serializable {
         final long saved = handled - audited;
         return TaskStats.newBuilder()
                 .setTask(task)
+                .setLlmCallsSaved(llmCallsSaved())
                 .setTracesSeen(traces)
                 .setRequestsSeen(requests)
                 .setHandled(handled)

@@ -53,6 +53,9 @@ class TaskEngineTest {
         assertThat(stats.getRequestsSeen()).isEqualTo(5_000);
         assertThat(stats.getHandled() + stats.getDeferred()).isEqualTo(5_000);
         assertThat(stats.getTeacherCallsSaved()).isEqualTo(stats.getHandled() - stats.getAudited());
+        final long llmCalls = decisions.stream().filter(d -> d.getDecision() == Decision.DEFERRED || d.getAudit()).count();
+        assertThat(stats.getLlmCallsSaved()).isCloseTo(1.0 - llmCalls / 5_000.0, within(1e-12));
+        assertThat(TaskEngine.create("fresh", CONFIG).stats(0).getLlmCallsSaved()).isZero();
         assertThat(stats.getLabels()).isEqualTo(10);
         assertThat(stats.getFrontier()).hasSize(CONFIG.frontierAlphas().size());
     }
