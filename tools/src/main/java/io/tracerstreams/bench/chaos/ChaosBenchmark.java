@@ -179,15 +179,14 @@ public final class ChaosBenchmark {
     private void stream(final ChaosDriver driver, final String appClasspath) throws InterruptedException {
         final long start = System.nanoTime();
         final long end = start + Duration.ofSeconds(options.seconds).toNanos();
-        final double perTick = options.rate / 10.0;
-        double owed = 0;
+        long sent = 0;
         long nextFault = start + nextKillDelayNanos();
         int step = 0;
         while (System.nanoTime() < end) {
-            owed += perTick;
-            final int n = (int) owed;
-            owed -= n;
-            driver.send(n);
+            // paced by the clock, not by the loop: a slow send or a kill does not lower the rate, it is caught up
+            final long due = (long) (options.rate * (System.nanoTime() - start) / 1e9);
+            driver.send((int) (due - sent));
+            sent = due;
             final long now = System.nanoTime();
             if (faults < options.maxFaults) {
                 if (options.scenario == ChaosOptions.Scenario.kill && now >= nextFault) {
