@@ -56,6 +56,7 @@ public final class ChaosBenchmark {
     private final List<ChildProcess> instances = new ArrayList<>();
     private final List<ChildProcess> everyInstance = new ArrayList<>();
     private ChildProcess broker;
+    private ChildProcess registryProcess;
     private Path properties;
     private int faults;
 
@@ -131,14 +132,25 @@ public final class ChaosBenchmark {
         final String registry = broker.await(REGISTRY, START_TIMEOUT);
         log("broker process %d: %s, registry %s", broker.pid(), bootstrap, registry);
 
-        final Map<String, String> settings = settings(bootstrap, registry);
+        String registryUrl = registry;
+        if (ChaosOptions.REGISTRY_OUTAGE.equals(options.scenario)) {
+            // a registry of its own, on a port kept across its restart, with its schemas on disk
+            final int port = freePort();
+            registryProcess = new ChildProcess("registry", toolsClasspath, List.of("-Xmx256m", "-XX:+UseSerialGC"),
+                    "io.tracerstreams.broker.RegistryServer", List.of("--port", Integer.toString(port), "--data",
+                    workDir.resolve("registry").toString()), workDir.resolve("logs/registry.log"));
+            registryProcess.start();
+            registryUrl = registryProcess.await(REGISTRY, START_TIMEOUT);
+            log("registry process %d: %s", registryProcess.pid(), registryUrl);
+        }
+        final Map<String, String> settings = settings(bootstrap, registryUrl);
         properties = workDir.resolve("tracer.properties");
         writeProperties(properties, settings);
         final TracerConfig config = new TracerConfig(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TracerTopics.ensure(admin, config);
         }
-        final int initial = options.scenario == ChaosOptions.Scenario.kill ? 2 : 1;
+        final int initial = ChaosOptions.REBALANCE.equals(options.scenario) ? 1 : 2;
         for (int i = 0; i < initial; i++) {
             addInstance(appClasspath);
         }
@@ -170,7 +182,7 @@ public final class ChaosBenchmark {
         for (final ChildProcess p : everyInstance) {
             deaths += (int) p.countLines(THREAD_DIED);
         }
-        return ChaosVerifier.verify(options.scenario.name(), options.guarantee, faults, published,
+        return ChaosVerifier.verify(options.scenario, options.guarantee, faults, published,
                 new ChaosVerifier.ReadBack(outputs.decisionIds(), outputs.deadLetters(), outputs.learnedPerTask(),
                         outputs.lastGateEvent(), outputs.lastGateState(), deaths));
     }
@@ -189,7 +201,7 @@ public final class ChaosBenchmark {
             sent = due;
             final long now = System.nanoTime();
             if (faults < options.maxFaults) {
-                if (options.scenario == ChaosOptions.Scenario.kill && now >= nextFault) {
+                if (ChaosOptions.KILL.equals(options.scenario) && now >= nextFault) {
                     final ChildProcess victim = instances.get(random.nextInt(instances.size()));
                     victim.kill();
                     faults++;
@@ -197,9 +209,11 @@ public final class ChaosBenchmark {
                             driver.requests());
                     victim.start();
                     nextFault = now + nextKillDelayNanos();
-                } else if (options.scenario == ChaosOptions.Scenario.rebalance) {
+                } else if (ChaosOptions.REBALANCE.equals(options.scenario)) {
                     final double progress = (double) (now - start) / (end - start);
                     step = rebalanceStep(step, progress, appClasspath, driver);
+                } else if (ChaosOptions.REGISTRY_OUTAGE.equals(options.scenario)) {
+                    step = outageStep(step, (now - start) / 1_000_000_000L, driver);
                 }
             }
             Thread.sleep(100);
@@ -234,6 +248,47 @@ public final class ChaosBenchmark {
         }
         faults++;
         return step + 1;
+    }
+
+    /**
+     * registry-outage: at 20 s the registry process is stopped (SIGKILL); 5 s later an instance is SIGKILLed and
+     * restarted (a fresh JVM knows no schema id yet, so it needs the registry); at 50 s the registry is restarted on
+     * its port and its data.
+     */
+    private int outageStep(final int step, final long elapsedSeconds, final ChaosDriver driver) throws InterruptedException {
+        final long[] at = {20, 25, 50};
+        if (step >= at.length || elapsedSeconds < at[step]) {
+            return step;
+        }
+        switch (step) {
+            case 0 -> {
+                registryProcess.kill();
+                log("registry down (SIGKILL; %d requests so far)", driver.requests());
+            }
+            case 1 -> {
+                final ChildProcess victim = instances.get(1);
+                victim.kill();
+                log("SIGKILL %s while the registry is down; restarting it", victim.name());
+                victim.start();
+            }
+            default -> {
+                registryProcess.start();
+                registryProcess.await(REGISTRY, START_TIMEOUT);
+                log("registry up again after %d s", at[2] - at[0]);
+            }
+        }
+        if (step < 2) {
+            faults++;
+        }
+        return step + 1;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
     }
 
     private long nextKillDelayNanos() {
@@ -295,7 +350,7 @@ public final class ChaosBenchmark {
         // a SIGKILLed member is noticed after the session timeout (6 s is the broker's minimum), not Kafka's 45 s
         s.put(TracerConfig.KAFKA_PREFIX + "session.timeout.ms", "6000");
         s.put(TracerConfig.KAFKA_PREFIX + "heartbeat.interval.ms", "1500");
-        if (options.scenario == ChaosOptions.Scenario.rebalance) {
+        if (ChaosOptions.REBALANCE.equals(options.scenario)) {
             s.put(TracerConfig.KAFKA_PREFIX + "num.standby.replicas", "1");
         }
         return s;
@@ -315,6 +370,9 @@ public final class ChaosBenchmark {
         try {
             for (final ChildProcess p : everyInstance) {
                 p.terminate(Duration.ofSeconds(30));
+            }
+            if (registryProcess != null) {
+                registryProcess.terminate(Duration.ofSeconds(30));
             }
             if (broker != null) {
                 broker.terminate(Duration.ofSeconds(30));

@@ -17,16 +17,17 @@ import java.nio.file.Path;
             "Exit status 0 when the verification passed, 1 when it failed."})
 public final class ChaosOptions {
 
-    /** The fault scenarios implemented. */
-    public enum Scenario {
-        /** 2 instances; one is SIGKILLed every kill-min..kill-max seconds and restarted on its state directory. */
-        kill,
-        /** 1 -> 3 -> 1 instances (SIGTERM), standby replicas on, one restart on a wiped state directory. */
-        rebalance
-    }
+    /** 2 instances; one is SIGKILLed every kill-min..kill-max seconds and restarted on its state directory. */
+    public static final String KILL = "kill";
+    /** 1 -> 3 -> 1 instances (SIGTERM), standby replicas on, one restart on a wiped state directory. */
+    public static final String REBALANCE = "rebalance";
+    /** 2 instances; the registry process is stopped for 30 s, and an instance SIGKILLed and restarted meanwhile. */
+    public static final String REGISTRY_OUTAGE = "registry-outage";
+    /** The scenarios implemented. */
+    public static final java.util.List<String> SCENARIOS = java.util.List.of(KILL, REBALANCE, REGISTRY_OUTAGE);
 
-    @Option(names = "--scenario", description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    public Scenario scenario = Scenario.kill;
+    @Option(names = "--scenario", description = "kill, rebalance or registry-outage (default: ${DEFAULT-VALUE}).")
+    public String scenario = KILL;
 
     @Option(names = "--seconds", description = "How long the driver streams requests while faults are injected (default: ${DEFAULT-VALUE}).")
     public int seconds = 120;
@@ -80,7 +81,7 @@ public final class ChaosOptions {
     /** Parses the arguments of {@code tracer bench chaos}; null when help or version was printed. */
     public static ChaosOptions parse(final String... args) {
         final ChaosOptions o = new ChaosOptions();
-        final CommandLine cli = new CommandLine(o).setCaseInsensitiveEnumValuesAllowed(true);
+        final CommandLine cli = new CommandLine(o);
         cli.parseArgs(args);
         if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
             cli.usage(System.out);
@@ -91,6 +92,13 @@ public final class ChaosOptions {
     }
 
     void validate() {
+        if (!SCENARIOS.contains(scenario)) {
+            throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + ", not " + scenario
+                    + " (broker-bounce is not implemented yet)");
+        }
+        if (REGISTRY_OUTAGE.equals(scenario) && seconds < 60) {
+            throw new IllegalArgumentException("--scenario registry-outage needs --seconds >= 60 (a 30 s outage inside the run)");
+        }
         if (!ChaosVerifier.EXACTLY_ONCE_V2.equals(guarantee) && !ChaosVerifier.AT_LEAST_ONCE.equals(guarantee)) {
             throw new IllegalArgumentException("--guarantee must be exactly_once_v2 or at_least_once, not " + guarantee);
         }
