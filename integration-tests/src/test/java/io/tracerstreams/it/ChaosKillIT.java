@@ -23,7 +23,7 @@ class ChaosKillIT {
     void shouldLoseAndDuplicateNothingWhenAnInstanceIsKilledAndRestarted() {
         final ChaosOptions options = ChaosOptions.parse("--scenario", "kill", "--guarantee", "exactly_once_v2",
                 "--seconds", "35", "--rate", "30", "--kill-min", "12", "--kill-max", "16", "--max-faults", "1",
-                "--drain-seconds", "150");
+                "--drain-seconds", "400");
         final ChaosVerdict verdict = ChaosBenchmark.execute(options);
         assertThat(verdict.problems()).as(verdict.toJson()).isEmpty();
         assertThat(verdict.passed()).isTrue();

@@ -23,10 +23,15 @@ public final class ChaosOptions {
     public static final String REBALANCE = "rebalance";
     /** 2 instances; the registry process is stopped for 30 s, and an instance SIGKILLed and restarted meanwhile. */
     public static final String REGISTRY_OUTAGE = "registry-outage";
+    /**
+     * 3 KRaft nodes (RF 3, min.insync.replicas 2), 2 instances; alternately the leader of the busiest partition and the
+     * active controller get SIGKILL and are restarted, every kill-min..kill-max seconds.
+     */
+    public static final String BROKER_BOUNCE = "broker-bounce";
     /** The scenarios implemented. */
-    public static final java.util.List<String> SCENARIOS = java.util.List.of(KILL, REBALANCE, REGISTRY_OUTAGE);
+    public static final java.util.List<String> SCENARIOS = java.util.List.of(KILL, REBALANCE, REGISTRY_OUTAGE, BROKER_BOUNCE);
 
-    @Option(names = "--scenario", description = "kill, rebalance or registry-outage (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenario", description = "kill, rebalance, registry-outage or broker-bounce (default: ${DEFAULT-VALUE}).")
     public String scenario = KILL;
 
     @Option(names = "--seconds", description = "How long the driver streams requests while faults are injected (default: ${DEFAULT-VALUE}).")
@@ -72,7 +77,7 @@ public final class ChaosOptions {
 
     @Option(names = "--drain-seconds", description = "After the driver stops: how long to wait for every decision, trace "
             + "and dead letter before verifying what is there (default: ${DEFAULT-VALUE}).")
-    public int drainSeconds = 180;
+    public int drainSeconds = 600;
 
     @Option(names = "--work-dir", description = "Logs, broker data and state directories (default: a temporary directory, "
             + "deleted when the run passed).")
@@ -93,8 +98,7 @@ public final class ChaosOptions {
 
     void validate() {
         if (!SCENARIOS.contains(scenario)) {
-            throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + ", not " + scenario
-                    + " (broker-bounce is not implemented yet)");
+            throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + ", not " + scenario);
         }
         if (REGISTRY_OUTAGE.equals(scenario) && seconds < 60) {
             throw new IllegalArgumentException("--scenario registry-outage needs --seconds >= 60 (a 30 s outage inside the run)");
