@@ -77,10 +77,11 @@ class NodeConsumerIT {
             }
 
             final TracerConfig.Topics t = config.topics();
-            final Process node = new ProcessBuilder("node", "consumer.js", "--bootstrap", kafka.bootstrapServers(),
-                    "--registry", apicurio.ccompatUrl(), "--decisions", t.decisions(), "--gate-events", t.gateEvents(),
-                    "--group", "node-it", "--from-beginning", "--json", "--until-flips", "1",
-                    "--until-decisions", String.valueOf(decisions), "--timeout-ms", "90000")
+            // the README's command, on this broker and registry, plus the test's topics and stop conditions
+            final List<String> command = readmeNodeCommand(kafka.bootstrapServers(), apicurio.ccompatUrl());
+            command.addAll(List.of("--decisions", t.decisions(), "--gate-events", t.gateEvents(), "--group", "node-it",
+                    "--json", "--until-flips", "1", "--until-decisions", String.valueOf(decisions), "--timeout-ms", "90000"));
+            final Process node = new ProcessBuilder(command)
                     .directory(work.toFile()).redirectError(work.resolve("stderr.txt").toFile()).start();
             final String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(node.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -112,6 +113,19 @@ class NodeConsumerIT {
             assertThat(summary.path("by_task").path("intents").fieldNames()).toIterable()
                     .anyMatch(k -> k.startsWith("HANDLED/")).anyMatch(k -> k.startsWith("DEFERRED/"));
         }
+    }
+
+    /** The README's {@code node consumer.js ...} line, with its broker and registry replaced by the test's. */
+    static List<String> readmeNodeCommand(final String bootstrap, final String registry) {
+        final String snippet = ReadmeSnippets.snippet("node-consumer");
+        final String line = snippet.lines().filter(l -> l.startsWith("node consumer.js")).findFirst()
+                .orElseThrow(() -> new AssertionError("the README's node-consumer snippet runs no `node consumer.js`"));
+        assertThat(snippet).contains("npm ci");
+        final List<String> command = new ArrayList<>(List.of(line.trim().split("\\s+")));
+        assertThat(command).contains("--bootstrap", "--registry", "--from-beginning");
+        command.set(command.indexOf("--bootstrap") + 1, bootstrap);
+        command.set(command.indexOf("--registry") + 1, registry);
+        return command;
     }
 
     private static boolean onPath(final String command) {
