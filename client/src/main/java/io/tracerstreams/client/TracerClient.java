@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -175,12 +176,16 @@ public final class TracerClient implements AutoCloseable {
         final Pending call = new Pending(requestId, task, input, System.nanoTime());
         pending.put(requestId, call);
         callsSensor.record();
-        call.timeout = timer.schedule(() -> expire(call, "no decision within " + timeout.toMillis() + " ms"),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (positioned.isDone()) {
-            send(call, request);
-        } else {
-            positioned.thenRunAsync(() -> send(call, request), timer);
+        try {
+            call.timeout = timer.schedule(() -> expire(call, "no decision within " + timeout.toMillis() + " ms"),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (positioned.isDone()) {
+                send(call, request);
+            } else {
+                positioned.thenRunAsync(() -> send(call, request), timer);
+            }
+        } catch (final RejectedExecutionException e) {
+            expire(call, "the client closed before the request was sent"); // close() raced with this call
         }
         return call.future;
     }
@@ -370,7 +375,13 @@ public final class TracerClient implements AutoCloseable {
                 try {
                     if (System.currentTimeMillis() >= nextRefresh) {
                         refreshAssignment(assigned);
-                        nextRefresh = System.currentTimeMillis() + config.metadataRefresh().toMillis();
+                        // while the topic has no partitions (tracer not started yet), look again every second
+                        nextRefresh = System.currentTimeMillis() + (assigned.isEmpty()
+                                ? Math.min(1_000L, config.metadataRefresh().toMillis()) : config.metadataRefresh().toMillis());
+                    }
+                    if (assigned.isEmpty()) {
+                        Thread.sleep(POLL_TIMEOUT.toMillis());
+                        continue;
                     }
                     for (final ConsumerRecord<String, byte[]> r : consumer.poll(POLL_TIMEOUT)) {
                         onDecision(r);

@@ -343,6 +343,22 @@ class TracerClientTest {
     }
 
     @Test
+    void shouldSendAtOnceWhenTheDecisionsTopicHasNoPartitionsYetAndReadThemFromTheBeginningOnceTheyExist()
+            throws Exception {
+        client = new TracerClient(config().metadataRefresh(Duration.ofMinutes(5)).build(), producer, consumer);
+        final CompletableFuture<Decision> call = client.route("intents", "x", Duration.ofSeconds(30));
+        await(() -> sentRequests().size() == 1);
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        consumer.updatePartitions(DECISIONS, List.of(partition(0)));
+        await(() -> consumer.assignment().contains(P0)); // within about a second, not metadataRefresh
+        final RoutingDecision d = decision(sentRequests().get(0), io.tracerstreams.schema.Decision.DEFERRED, null,
+                Reason.WARMING_UP, false);
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(DECISIONS, 0, 0L, "intents",
+                decisions.serializer().serialize(DECISIONS, d))));
+        assertThat(call.get(10, TimeUnit.SECONDS).reason()).isEqualTo(Reason.WARMING_UP);
+    }
+
+    @Test
     void shouldRejectBadArgumentsWithAMessageNamingTheField() {
         start(config().build());
         assertThatThrownBy(() -> client.route(" ", "x")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("task");

@@ -88,6 +88,7 @@ class TracerClientIT {
             try (TracerApp app = start(config); TracerClient client = new TracerClient(clientConfig(config).build())) {
                 final SyntheticIntents intents = new SyntheticIntents(5, 3L);
                 boolean handled = false;
+                boolean closedGateSeen = false;
                 int calls = 0;
                 for (int round = 0; round < 20 && !handled; round++) {
                     final List<SyntheticIntents.Example> examples = new ArrayList<>();
@@ -105,12 +106,14 @@ class TracerClientIT {
                         assertThat(d.task()).isEqualTo(TASK);
                         assertThat(d.input()).isEqualTo(examples.get(i).text());
                         handled |= d.isHandled();
+                        closedGateSeen |= !d.isHandled() && (d.reason() == Reason.GATE_CLOSED || d.reason() == Reason.WARMING_UP);
                         if (d.mustCallLlm()) {
                             answers.add(client.answer(d, examples.get(i).label(), "simulated-llm", 5));
                         }
                     }
                     CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
                 }
+                assertThat(closedGateSeen).as("calls while the gate was closed: DEFERRED with its reason").isTrue();
                 assertThat(handled).as("the gate opened and the surrogate answered a call").isTrue();
 
                 final Decision empty = client.routeAndWait(TASK, "   ");
