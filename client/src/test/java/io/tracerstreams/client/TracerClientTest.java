@@ -149,6 +149,9 @@ class TracerClientTest {
         assertThat(m.timeouts()).isZero();
         assertThat(m.inFlight()).isZero();
         assertThat(m.latencyMaxMs()).isGreaterThanOrEqualTo(m.latencyAvgMs()).isGreaterThanOrEqualTo(0.0);
+        assertThat(m.latencyP50Ms()).isGreaterThanOrEqualTo(0.0).isLessThanOrEqualTo(m.latencyP99Ms());
+        // histogram buckets: a percentile is within one (narrow, at these latencies) bucket of the largest value
+        assertThat(m.latencyP99Ms()).isLessThanOrEqualTo(m.latencyMaxMs() + 50.0);
         assertThat(client.metrics().keySet()).anySatisfy(n -> {
             assertThat(n.group()).isEqualTo(TracerClient.METRIC_GROUP);
             assertThat(n.name()).isEqualTo("in-flight");
