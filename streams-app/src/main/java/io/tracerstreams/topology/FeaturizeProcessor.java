@@ -29,8 +29,9 @@ import java.util.List;
  * The featurize stage: decodes the input topics' Avro values, validates them, embeds the inputs and forwards
  * {@link TraceRecord}s keyed by task (repartitioned downstream so that a task's records meet in one router).
  * Undecodable records and records without request id, task or (responses) label become {@link DeadLetter}s. A
- * request with an empty or oversized input is forwarded as {@link TraceRecord.Kind#INVALID_REQUEST} (the router
- * answers it DEFERRED, INVALID_INPUT); a response's empty or oversized input is treated as absent.
+ * request with an empty, oversized or damaged (not valid UTF-8) input is forwarded as
+ * {@link TraceRecord.Kind#INVALID_REQUEST} (the router answers it DEFERRED, INVALID_INPUT); a response's empty,
+ * oversized or damaged input is treated as absent.
  *
  * <p><b>Batching that loses nothing.</b> Each record is first held, as read (topic, partition, offset, timestamp,
  * key, value, headers), in the stream task's changelogged store {@value #BUFFER_STORE}. The held records are
@@ -49,6 +50,8 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     static final String STAGE = "featurize";
     /** The changelogged store of records read but not yet embedded (key: arrival sequence, big-endian). */
     static final String BUFFER_STORE = "tracer-featurize-buffer";
+    /** What a UTF-8 decoder (Avro's among them) puts in place of malformed bytes: such text was damaged on the way. */
+    private static final char REPLACEMENT_CHARACTER = '\uFFFD';
 
     /** Which input topic a record came from. */
     enum Source { REQUESTS, RESPONSES }
@@ -283,10 +286,14 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         if (input.length() > maxInputChars) {
             return "the input has " + input.length() + " characters, more than max.input.chars=" + maxInputChars;
         }
+        final int replacement = input.indexOf(REPLACEMENT_CHARACTER);
+        if (replacement >= 0) {
+            return "the input is not valid UTF-8: U+FFFD (what a decoder puts for malformed bytes) at position " + replacement;
+        }
         return null;
     }
 
-    /** A task names a store key prefix and a partition: non-empty, no control characters. */
+    /** A task names a store key prefix and a partition: non-empty, no control characters, valid UTF-8. */
     static String taskProblem(final String task) {
         if (isBlank(task)) {
             return "task is empty";
@@ -294,6 +301,9 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         for (int i = 0; i < task.length(); i++) {
             if (Character.isISOControl(task.charAt(i))) {
                 return "task contains a control character at position " + i;
+            }
+            if (task.charAt(i) == REPLACEMENT_CHARACTER) {
+                return "task is not valid UTF-8: U+FFFD at position " + i;
             }
         }
         return null;
