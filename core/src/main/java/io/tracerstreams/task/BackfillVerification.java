@@ -41,16 +41,18 @@ import java.io.Serializable;
  */
 final class BackfillVerification implements Serializable {
 
-    private static final long serialVersionUID = 2L;
+    // 1 still: the fields added with the sequential test are a compatible change (a snapshot of the previous
+    // release reads them as 0 / null, and EngineRestore applies the current settings through applySettings)
+    private static final long serialVersionUID = 1L;
 
     /** Evidence of change (log M) below which audits are not raised. */
     static final double EVIDENCE_FREE = 0.0;
 
     private final boolean[] liveRing; // per window position: whether that trace was routed by tracer (not backfill)
-    private final double verificationAuditProbability;
-    private final double alpha;
-    private final double delta;
-    private final ChangeDetector detector;
+    private double verificationAuditProbability; // the current settings' (see setAuditProbability)
+    private double alpha;
+    private double delta;
+    private ChangeDetector detector;          // null in a snapshot of the previous release: see detector()
     private int liveInRing;
     private long traces;
     private boolean backfillSettled;          // the current backfill episode was verified
@@ -100,14 +102,14 @@ final class BackfillVerification implements Serializable {
         if (active()) {
             return Math.max(gateAuditProbability, verificationAuditProbability);
         }
-        final double raised = gateAuditProbability * Math.exp(Math.max(0.0, detector.logEvidence() - EVIDENCE_FREE));
+        final double raised = gateAuditProbability * Math.exp(Math.max(0.0, detector().logEvidence() - EVIDENCE_FREE));
         return Math.max(gateAuditProbability, Math.min(verificationAuditProbability, raised));
     }
 
     /** The gate opened: verify the window it opened on against live traffic; the change detector starts afresh. */
     void onGateOpened() {
         start(0);
-        detector.reset();
+        detector().reset();
     }
 
     /**
@@ -134,15 +136,15 @@ final class BackfillVerification implements Serializable {
             backfillSettled = false; // the window rests on the log alone: verify afresh
         }
         if (live && gateOpen) {
-            if (auditedAgreed != null ? detector.observeAudit(alpha, auditedAgreed) : detector.observe(score, agreed)) {
+            if (auditedAgreed != null ? detector().observeAudit(alpha, auditedAgreed) : detector().observe(score, agreed)) {
                 if (test == null) {
-                    start(detector.tracesSinceChange());
+                    start(detector().tracesSinceChange());
                 } else {
-                    tracesSinceStart = Math.max(tracesSinceStart, detector.tracesSinceChange());
+                    tracesSinceStart = Math.max(tracesSinceStart, detector().tracesSinceChange());
                 }
             }
         } else {
-            detector.skip();
+            detector().skip();
         }
         if (test == null) {
             return Verdict.OPEN;
@@ -203,11 +205,26 @@ final class BackfillVerification implements Serializable {
 
     /** The change detector on the served surrogate's live outcomes. */
     ChangeDetector detector() {
+        if (detector == null) {
+            detector = new ChangeDetector();
+        }
         return detector;
+    }
+
+    /** Applies the current settings after a restore: the verification audit rate, the alpha and delta of new tests. */
+    void applySettings(final TaskConfig current) {
+        this.verificationAuditProbability = current.verificationAuditProbability();
+        this.alpha = current.alpha();
+        this.delta = current.delta();
     }
 
     /** Verifications started, confirmed and refuted so far: {started, confirmed, refuted}. */
     long[] counts() {
         return new long[] {verifications, confirmed, refuted};
+    }
+
+    /** Whether this verification has a ring of {@code windowSize} positions. */
+    boolean hasWindow(final int windowSize) {
+        return liveRing.length == windowSize;
     }
 }
