@@ -83,6 +83,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * 1) (one threshold, re-checked continuously). The band between "lower &gt;= alpha" (open) and
  * "upper &lt; alpha" (close) is the hysteresis that prevents flapping on noise.
  *
+ * <h2>The sequential statistics beside these (sibling classes)</h2>
+ * Two statistics of the gate run on the stream of outcomes rather than on the window, each in a small class of
+ * its own: {@link SequentialAgreementTest}, the anytime-valid test (testing by betting) that confirms or refutes
+ * alpha on audited handled requests and ends a verification; {@link ChangeDetector}, the e-detector on every
+ * LLM answer that starts one when the LLM seems to have changed its mind.
+ *
  * <p>Instances are immutable and cheap; all methods are pure functions of their arguments.
  */
 public final class GateStatistics implements Serializable {
