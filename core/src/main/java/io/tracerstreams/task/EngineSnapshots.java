@@ -12,18 +12,16 @@ import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The snapshot format of a task engine: the header {@code TRACER-ENGINE-4\n}, then the {@link EngineState} in
+ * The snapshot format of a task engine: the header {@code TRACER-ENGINE-3\n}, then the {@link EngineState} in
  * Java serialization. The digit in the header is the format version: a snapshot of another format is refused
  * with a message naming both versions. Bump it whenever a serialized class of the engine changes shape.
  *
- * <p>Format history: 2, the engine as one serialized object; 3, the engine's parts ({@link EngineState});
- * 4, the report builder as the report's parts ({@code io.tracerstreams.report.ReportBuilder}); a format-3
- * snapshot is refused with the message above.
+ * <p>Format history: 2, the engine as one serialized object; 3, the engine's parts ({@link EngineState}).
  */
 final class EngineSnapshots {
 
     /** The format this version writes and reads. */
-    static final int FORMAT = 4;
+    static final int FORMAT = 3;
 
     private static final byte[] MAGIC = ("TRACER-ENGINE-" + FORMAT + "\n").getBytes(StandardCharsets.US_ASCII);
 
