@@ -35,13 +35,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 /**
- * Wraps a featurizer with an on-disk cache so that replays of the same texts do not embed them again.
+ * Wraps a featurizer with a cache of vectors, in memory and optionally on disk, so that a text seen before is
+ * not embedded again.
  *
- * <p>One append-only file per featurizer {@link Featurizer#id() id} in a cache directory (default
+ * <p><b>Bound.</b> The cache holds at most {@code maxBytes} of vectors in the heap, estimated as
+ * {@link #entryBytes(int)} per text (4 bytes per dimension plus {@value #ENTRY_OVERHEAD_BYTES} bytes of key and
+ * map overhead: 1,656 bytes for 384 dimensions); beyond it the least recently used text is evicted.
+ * {@link #UNBOUNDED} keeps every vector (the replay tools, whose inputs are finite datasets). The cache file,
+ * when there is one, holds the vectors in memory plus those appended since its last compaction: when its
+ * records reach twice the entries the bound allows, it is rewritten in place from memory (least recently used
+ * first), so it stays under about twice the bound.
+ *
+ * <p><b>File.</b> One append-only file per featurizer {@link Featurizer#id() id} in a cache directory (default
  * {@link #defaultDirectory()}), keyed by the SHA-256 of the text's UTF-8 bytes. The file is loaded into
- * memory when the cache opens; new vectors are appended as they are computed. Format: a header (magic,
- * version, dimension, featurizer id) then fixed-size records {@code sha256[32] | float32[dimension] |
- * crc32} (big-endian).
+ * memory when the cache opens (the last records win when it holds more than the bound); new vectors are appended
+ * as they are computed. Format: a header (magic, version, dimension, featurizer id) then fixed-size records
+ * {@code sha256[32] | float32[dimension] | crc32} (big-endian). The texts are not stored, but a vector is
+ * derived from its text and reveals much of it: a cache file of user inputs is as sensitive as the inputs.
  *
  * <p>The cache never fails its caller: a truncated tail (a crash mid-append) is cut off; a corrupted
  * file (bad header, other dimension or id, bad checksum) is moved aside as {@code *.corrupt-<millis>},
@@ -57,6 +67,10 @@ public final class CachingFeaturizer implements Featurizer {
     private static final int MAGIC = 0x54534531; // "TSE1"
     private static final int VERSION = 1;
     private static final int HASH_BYTES = 32;
+    /** Estimated heap bytes per entry besides the vector: the key (48), the map entry (56) and the array header (16). */
+    public static final int ENTRY_OVERHEAD_BYTES = 120;
+    /** A bound that keeps every vector. */
+    public static final long UNBOUNDED = Long.MAX_VALUE;
     /** Cache files open in this JVM: a second instance on one file caches in memory only. */
     private static final Set<Path> OPEN_FILES = ConcurrentHashMap.newKeySet();
 
@@ -64,9 +78,18 @@ public final class CachingFeaturizer implements Featurizer {
     private final Path file;
     private final int dimension;
     private final int recordBytes;
-    private final Map<Key, float[]> vectors = new ConcurrentHashMap<>();
+    /** Least recently used first; guarded by itself. */
+    private final LinkedHashMap<Key, float[]> vectors = new LinkedHashMap<>(16, 0.75f, true);
+    private final long maxEntries;
+    private final long maxBytes;
+    /** Records in the file (header excluded), to know when to compact; guarded by writeLock. */
+    private long fileRecords;
+    private long headerBytes;
+    private volatile Listener listener = Listener.NONE;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong evictions = new AtomicLong();
+    private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong writeErrors = new AtomicLong();
     private final Object writeLock = new Object();
     private boolean registered;
@@ -74,24 +97,65 @@ public final class CachingFeaturizer implements Featurizer {
     private FileLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** A cache in {@link #defaultDirectory()}. */
+    /** Observes the cache from the calling thread (e.g. to count hits as metrics of a stream thread). */
+    public interface Listener {
+        /** Does nothing. */
+        Listener NONE = new Listener() {
+        };
+
+        /** Texts of one call served from the cache, texts embedded, entries evicted, and the estimated heap bytes after it. */
+        default void onEmbed(final int hits, final int misses, final int evicted, final long bytes) {
+        }
+    }
+
+    /** An unbounded cache in {@link #defaultDirectory()}. */
     public CachingFeaturizer(final Featurizer delegate) {
         this(delegate, defaultDirectory());
     }
 
     /**
-     * A cache in {@code directory} (created when absent), loaded now.
+     * An unbounded cache in {@code directory} (created when absent), loaded now.
      *
      * @param delegate  the featurizer whose vectors are cached; closed with this cache
      * @param directory the cache directory
      */
     public CachingFeaturizer(final Featurizer delegate, final Path directory) {
+        this(delegate, Objects.requireNonNull(directory, "directory"), UNBOUNDED);
+    }
+
+    /**
+     * A cache of at most {@code maxBytes} of vectors in memory, persisted in {@code directoryOrNull} (created when
+     * absent, loaded now) or in memory only when it is null.
+     *
+     * @param delegate        the featurizer whose vectors are cached; closed with this cache
+     * @param directoryOrNull the cache directory, or null for a cache in memory only
+     * @param maxBytes        the bound of the heap the vectors take ({@link #entryBytes(int)} each), at least one
+     *                        entry's worth; {@link #UNBOUNDED} for none
+     */
+    public CachingFeaturizer(final Featurizer delegate, final Path directoryOrNull, final long maxBytes) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        Objects.requireNonNull(directory, "directory");
         this.dimension = delegate.dimension();
+        if (maxBytes < entryBytes(dimension)) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " holds not even one vector of " + entryBytes(dimension)
+                    + " bytes");
+        }
+        this.maxBytes = maxBytes;
+        this.maxEntries = maxBytes == UNBOUNDED ? Long.MAX_VALUE : maxBytes / entryBytes(dimension);
         this.recordBytes = HASH_BYTES + 4 * dimension + 4;
-        this.file = directory.resolve(fileName(delegate.id()));
-        open(directory);
+        this.file = directoryOrNull == null ? null : directoryOrNull.resolve(fileName(delegate.id()));
+        if (directoryOrNull != null) {
+            open(directoryOrNull);
+        }
+    }
+
+    /** The estimated heap bytes of one cached vector of {@code dimension} floats. */
+    public static long entryBytes(final int dimension) {
+        return 4L * dimension + ENTRY_OVERHEAD_BYTES;
+    }
+
+    /** Sets who is told of hits, misses and evictions (called on the embedding thread). */
+    public void setListener(final Listener listener) {
+        this.listener = listener == null ? Listener.NONE : listener;
     }
 
     /** {@code ~/.cache/tracer-streams/embeddings}. */
@@ -104,7 +168,7 @@ public final class CachingFeaturizer implements Featurizer {
         return directory.resolve(fileName(featurizerId));
     }
 
-    /** The cache file of this cache. */
+    /** The cache file of this cache, or null when it caches in memory only. */
     public Path file() {
         return file;
     }
@@ -121,7 +185,29 @@ public final class CachingFeaturizer implements Featurizer {
 
     /** Distinct texts cached (in memory). */
     public int size() {
-        return vectors.size();
+        synchronized (vectors) {
+            return vectors.size();
+        }
+    }
+
+    /** Entries evicted so far to stay within the bound. */
+    public long evictionCount() {
+        return evictions.get();
+    }
+
+    /** Times the cache file was rewritten to drop evicted records. */
+    public long compactionCount() {
+        return compactions.get();
+    }
+
+    /** The estimated heap bytes of the cached vectors ({@link #entryBytes(int)} each). */
+    public long bytes() {
+        return size() * entryBytes(dimension);
+    }
+
+    /** The bound of {@link #bytes()}, {@link #UNBOUNDED} for none. */
+    public long maxBytes() {
+        return maxBytes;
     }
 
     /** Whether new vectors are written to disk (false after an I/O failure or when another process holds the file). */
@@ -161,24 +247,30 @@ public final class CachingFeaturizer implements Featurizer {
         final float[][] out = new float[texts.size()][];
         final Map<Key, List<Integer>> missing = new LinkedHashMap<>();
         final List<String> missingTexts = new ArrayList<>();
+        int callHits = 0;
         for (int i = 0; i < out.length; i++) {
             final String text = Objects.requireNonNull(texts.get(i), "texts contains null");
             final Key key = Key.of(text);
-            final float[] cached = vectors.get(key);
+            final float[] cached;
+            synchronized (vectors) {
+                cached = vectors.get(key);
+            }
             if (cached != null) {
                 out[i] = cached.clone();
-                hits.incrementAndGet();
+                callHits++;
             } else if (missing.containsKey(key)) {
                 missing.get(key).add(i);       // a repeat within the batch: embedded once
-                hits.incrementAndGet();
+                callHits++;
             } else {
                 final List<Integer> indices = new ArrayList<>(1);
                 indices.add(i);
                 missing.put(key, indices);
                 missingTexts.add(text);
-                misses.incrementAndGet();
             }
         }
+        hits.addAndGet(callHits);
+        misses.addAndGet(missingTexts.size());
+        int evicted = 0;
         if (!missingTexts.isEmpty()) {
             final List<float[]> computed = delegate.embed(missingTexts);
             if (computed.size() != missingTexts.size()) {
@@ -191,32 +283,47 @@ public final class CachingFeaturizer implements Featurizer {
                 for (final int index : entry.getValue()) {
                     out[index] = vector.clone();
                 }
-                remember(entry.getKey(), vector);
+                evicted += remember(entry.getKey(), vector);
             }
         }
+        listener.onEmbed(callHits, missingTexts.size(), evicted, bytes());
         return Arrays.asList(out);
     }
 
-    private void remember(final Key key, final float[] vector) {
+    /** Caches a vector, evicting the least recently used beyond the bound; returns the number evicted. */
+    private int remember(final Key key, final float[] vector) {
         if (vector.length != dimension) {
             LOG.warn("featurizer {} returned a vector of length {} instead of {}: not cached", id(), vector.length, dimension);
-            return;
+            return 0;
         }
         final float[] copy = vector.clone();
-        if (vectors.putIfAbsent(key, copy) == null) {
-            append(key, copy);
+        final int evicted;
+        synchronized (vectors) {
+            if (vectors.putIfAbsent(key, copy) != null) {
+                return 0;
+            }
+            evicted = evictBeyondBound();
         }
+        append(key, copy);
+        return evicted;
+    }
+
+    /** Drops least recently used entries until the bound holds; the caller holds the lock of {@link #vectors}. */
+    private int evictBeyondBound() {
+        int evicted = 0;
+        final var it = vectors.entrySet().iterator();
+        while (vectors.size() > maxEntries && it.hasNext()) {
+            it.next();
+            it.remove();
+            evicted++;
+        }
+        evictions.addAndGet(evicted);
+        return evicted;
     }
 
     private void append(final Key key, final float[] vector) {
         final ByteBuffer record = ByteBuffer.allocate(recordBytes);
-        record.put(key.bytes());
-        for (final float v : vector) {
-            record.putFloat(v);
-        }
-        final CRC32 crc = new CRC32();
-        crc.update(record.array(), 0, recordBytes - 4);
-        record.putInt((int) crc.getValue());
+        putRecord(record, key, vector);
         record.flip();
         synchronized (writeLock) {
             if (channel == null) {
@@ -226,12 +333,60 @@ public final class CachingFeaturizer implements Featurizer {
                 while (record.hasRemaining()) {
                     channel.write(record);
                 }
+                fileRecords++;
+                if (maxEntries != Long.MAX_VALUE && fileRecords >= 2 * maxEntries) {
+                    compact();
+                }
             } catch (final IOException e) {
                 writeErrors.incrementAndGet();
                 LOG.warn("cannot append to embedding cache {} ({}): caching in memory only from now on", file, e.toString());
                 releaseFile();
             }
         }
+    }
+
+    /**
+     * Rewrites the file in place from memory (least recently used first, so a reload keeps the most recent);
+     * the caller holds {@link #writeLock}. A crash mid-way leaves a valid prefix (a cut record is dropped on load).
+     */
+    private void compact() throws IOException {
+        final List<Map.Entry<Key, float[]>> live;
+        synchronized (vectors) {
+            live = new ArrayList<>(vectors.entrySet());
+        }
+        channel.truncate(headerBytes);
+        channel.position(headerBytes);
+        fileRecords = 0;
+        final ByteBuffer buffer = ByteBuffer.allocate(recordBytes * 64);
+        for (final Map.Entry<Key, float[]> e : live) {
+            if (buffer.remaining() < recordBytes) {
+                writeFully(buffer);
+            }
+            putRecord(buffer, e.getKey(), e.getValue());
+            fileRecords++;
+        }
+        writeFully(buffer);
+        compactions.incrementAndGet();
+        LOG.debug("embedding cache {} compacted to {} records", file, fileRecords);
+    }
+
+    private void writeFully(final ByteBuffer buffer) throws IOException {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        buffer.clear();
+    }
+
+    private void putRecord(final ByteBuffer buffer, final Key key, final float[] vector) {
+        final int start = buffer.position();
+        buffer.put(key.bytes());
+        for (final float v : vector) {
+            buffer.putFloat(v);
+        }
+        final CRC32 crc = new CRC32();
+        crc.update(buffer.array(), start, recordBytes - 4);
+        buffer.putInt((int) crc.getValue());
     }
 
     /** Flushes and closes the cache file, then closes the wrapped featurizer. Idempotent. */
@@ -249,7 +404,7 @@ public final class CachingFeaturizer implements Featurizer {
                 }
             }
             releaseFile();
-            if (registered) {
+            if (registered && file != null) {
                 OPEN_FILES.remove(file.toAbsolutePath().normalize());
             }
         }
@@ -258,7 +413,8 @@ public final class CachingFeaturizer implements Featurizer {
 
     @Override
     public String toString() {
-        return "CachingFeaturizer[" + id() + ", " + file + ", entries=" + size() + "]";
+        return "CachingFeaturizer[" + id() + ", " + (file == null ? "in memory" : file) + ", entries=" + size()
+                + (maxBytes == UNBOUNDED ? "" : ", maxBytes=" + maxBytes) + "]";
     }
 
     // ---- loading and repair --------------------------------------------------------------------------
@@ -292,7 +448,9 @@ public final class CachingFeaturizer implements Featurizer {
             }
         } catch (final IOException e) {
             LOG.warn("cannot read embedding cache {} ({}): caching in memory only", file, e.toString());
-            vectors.clear();
+            synchronized (vectors) {
+                vectors.clear();
+            }
             releaseFile();
         }
     }
@@ -307,12 +465,14 @@ public final class CachingFeaturizer implements Featurizer {
         switch (loaded.outcome) {
             case CLEAN:
                 channel.position(size);
+                fileRecords = (size - headerBytes) / recordBytes;
                 break;
             case TRUNCATED_TAIL:
                 LOG.warn("embedding cache {} ends in a partial record (interrupted write?): dropping its last {} bytes",
                         file, size - loaded.validBytes);
                 channel.truncate(loaded.validBytes);
                 channel.position(loaded.validBytes);
+                fileRecords = (loaded.validBytes - headerBytes) / recordBytes;
                 break;
             default:
                 final Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
@@ -332,8 +492,11 @@ public final class CachingFeaturizer implements Featurizer {
             throw new IOException("cannot lock the rebuilt file");
         }
         writeHeader();
-        final Map<Key, float[]> kept = Map.copyOf(vectors);
-        for (final Map.Entry<Key, float[]> entry : kept.entrySet()) {
+        final List<Map.Entry<Key, float[]>> kept;
+        synchronized (vectors) {
+            kept = new ArrayList<>(vectors.entrySet());
+        }
+        for (final Map.Entry<Key, float[]> entry : kept) {
             append(entry.getKey(), entry.getValue());
         }
         if (channel != null) {
@@ -351,6 +514,8 @@ public final class CachingFeaturizer implements Featurizer {
             channel.write(header);
         }
         channel.force(false);
+        headerBytes = 16L + id.length;
+        fileRecords = 0;
     }
 
     private enum Outcome { CLEAN, TRUNCATED_TAIL, CORRUPT }
@@ -367,7 +532,7 @@ public final class CachingFeaturizer implements Featurizer {
         final InputStream raw = Channels.newInputStream(channel); // not closed: closing would close the channel
         final DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
         final byte[] expectedId = delegate.id().getBytes(StandardCharsets.UTF_8);
-        final long headerBytes = 16L + expectedId.length;
+        headerBytes = 16L + expectedId.length;
         if (size < headerBytes) {
             return new Loaded(Outcome.CORRUPT, 0, "header cut short");
         }
@@ -409,7 +574,10 @@ public final class CachingFeaturizer implements Featurizer {
             for (int d = 0; d < dimension; d++) {
                 vector[d] = view.getFloat(HASH_BYTES + 4 * d);
             }
-            vectors.putIfAbsent(Key.ofHash(hash), vector);
+            synchronized (vectors) {
+                vectors.put(Key.ofHash(hash), vector); // a later record is the more recent use
+                evictBeyondBound();
+            }
             offset += recordBytes;
         }
     }

@@ -41,6 +41,37 @@ public final class Featurizers {
      * @throws IllegalStateException    when a model cannot be loaded
      */
     public static Featurizer open(final String name, final Path cacheDirOrNull) {
+        final Featurizer featurizer = openUncached(name);
+        return cacheDirOrNull == null || featurizer instanceof HashingFeaturizer ? featurizer
+                : new CachingFeaturizer(featurizer, cacheDirOrNull);
+    }
+
+    /**
+     * Opens a featurizer with a bounded cache; the caller closes it.
+     *
+     * @param name           as for {@link #open(String, Path)}
+     * @param cacheDirOrNull where the cache keeps its file, or null for a cache in memory only
+     * @param cacheMaxBytes  the bound of the cache's heap ({@link CachingFeaturizer#entryBytes(int)} per text);
+     *                       0 for no cache; the hashing featurizer is never cached
+     * @throws IllegalArgumentException for an unknown name or a bound too small for one vector
+     */
+    public static Featurizer open(final String name, final Path cacheDirOrNull, final long cacheMaxBytes) {
+        if (cacheMaxBytes < 0) {
+            throw new IllegalArgumentException("cacheMaxBytes must not be negative, got " + cacheMaxBytes);
+        }
+        final Featurizer featurizer = openUncached(name);
+        if (cacheMaxBytes == 0 || featurizer instanceof HashingFeaturizer) {
+            return featurizer;
+        }
+        try {
+            return new CachingFeaturizer(featurizer, cacheDirOrNull, cacheMaxBytes);
+        } catch (final RuntimeException e) {
+            featurizer.close();
+            throw e;
+        }
+    }
+
+    private static Featurizer openUncached(final String name) {
         final String key = name == null || name.isBlank() ? DEFAULT_NAME : name.trim().toLowerCase(Locale.ROOT);
         final Featurizer featurizer;
         switch (key) {
@@ -54,11 +85,12 @@ public final class Featurizers {
                 featurizer = new OnnxFeaturizer(EmbeddingModel.BGE_SMALL_EN_V15);
                 break;
             case "hashing":
-                return new HashingFeaturizer();
+                featurizer = new HashingFeaturizer();
+                break;
             default:
                 throw new IllegalArgumentException("unknown featurizer '" + name + "': expected one of "
                         + String.join(", ", NAMES));
         }
-        return cacheDirOrNull == null ? featurizer : new CachingFeaturizer(featurizer, cacheDirOrNull);
+        return featurizer;
     }
 }

@@ -222,6 +222,85 @@ class CachingFeaturizerTest {
         assertThatThrownBy(() -> cache.embed("x")).isInstanceOf(IllegalStateException.class);
     }
 
+    @Test
+    void shouldHoldNoMoreThanTheBoundAndEvictTheLeastRecentlyUsedText() {
+        final long tenEntries = 10 * CachingFeaturizer.entryBytes(8);
+        final CountingFeaturizer inner = new CountingFeaturizer("fake", 8);
+        final List<int[]> calls = new ArrayList<>();
+        try (CachingFeaturizer cache = new CachingFeaturizer(inner, null, tenEntries)) {
+            cache.setListener(new CachingFeaturizer.Listener() {
+                @Override
+                public void onEmbed(final int hits, final int misses, final int evicted, final long bytes) {
+                    calls.add(new int[] {hits, misses, evicted, (int) bytes});
+                }
+            });
+            for (int i = 0; i < 10; i++) {
+                cache.embed("t" + i);
+            }
+            cache.embed("t0");                              // t0 becomes the most recently used
+            cache.embed("t10");                             // evicts t1, the least recently used
+
+            assertThat(cache.size()).isEqualTo(10);
+            assertThat(cache.bytes()).isEqualTo(tenEntries).isLessThanOrEqualTo(cache.maxBytes());
+            assertThat(cache.evictionCount()).isEqualTo(1);
+            final long before = inner.embedded.get();
+            cache.embed("t0");
+            assertThat(inner.embedded.get()).isEqualTo(before);
+            cache.embed("t1");
+            assertThat(inner.embedded.get()).isEqualTo(before + 1);
+            assertThat(cache.file()).isNull();
+            assertThat(cache.isPersistent()).isFalse();
+        }
+        assertThat(calls.get(10)).containsExactly(1, 0, 0, (int) tenEntries);
+        assertThat(calls.get(11)).containsExactly(0, 1, 1, (int) tenEntries);
+    }
+
+    @Test
+    void shouldStayWithinTheBoundOverManyDistinctTextsInMemoryAndOnDisk() throws IOException {
+        final long bound = 50 * CachingFeaturizer.entryBytes(8);
+        final Path file;
+        try (CachingFeaturizer cache = new CachingFeaturizer(new CountingFeaturizer("fake", 8), dir, bound)) {
+            file = cache.file();
+            final long recordBytes = 32 + 4 * 8 + 4;
+            long maxFile = 0;
+            for (int i = 0; i < 5_000; i++) {
+                cache.embed(List.of("distinct " + i, "distinct " + i));
+                assertThat(cache.bytes()).isLessThanOrEqualTo(bound);
+                maxFile = Math.max(maxFile, Files.size(file));
+            }
+            assertThat(cache.size()).isEqualTo(50);
+            assertThat(cache.compactionCount()).isPositive();
+            assertThat(maxFile).isLessThan(100 * 2 * recordBytes);   // header + at most twice the bound's records
+        }
+        // the file keeps the most recent texts
+        final CountingFeaturizer inner = new CountingFeaturizer("fake", 8);
+        try (CachingFeaturizer cache = new CachingFeaturizer(inner, dir, bound)) {
+            assertThat(cache.size()).isEqualTo(50);
+            cache.embed(IntStream.range(4_950, 5_000).mapToObj(i -> "distinct " + i).collect(Collectors.toList()));
+            assertThat(inner.embedded.get()).isZero();
+        }
+        assertThat(corruptCopies()).isEmpty();
+    }
+
+    @Test
+    void shouldLoadOnlyTheMostRecentRecordsOfAFileLargerThanTheBound() {
+        try (CachingFeaturizer unbounded = new CachingFeaturizer(new CountingFeaturizer("fake", 8), dir)) {
+            unbounded.embed(TEXTS);
+        }
+        final CountingFeaturizer inner = new CountingFeaturizer("fake", 8);
+        try (CachingFeaturizer cache = new CachingFeaturizer(inner, dir, 5 * CachingFeaturizer.entryBytes(8))) {
+            assertThat(cache.size()).isEqualTo(5);
+            cache.embed(TEXTS.subList(15, 20));
+            assertThat(inner.embedded.get()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRefuseABoundThatHoldsNoVector() {
+        assertThatThrownBy(() -> new CachingFeaturizer(new CountingFeaturizer("fake", 8), null, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBytes");
+    }
+
     private List<Path> corruptCopies() throws IOException {
         try (var files = Files.list(dir)) {
             return files.filter(p -> p.getFileName().toString().contains(".corrupt-")).collect(Collectors.toList());

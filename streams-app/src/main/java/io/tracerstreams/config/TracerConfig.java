@@ -157,7 +157,22 @@ public final class TracerConfig extends AbstractConfig {
             + "no model: for tests).";
 
     public static final String EMBEDDING_CACHE_DIR_CONFIG = "embedding.cache.dir";
-    private static final String EMBEDDING_CACHE_DIR_DOC = "Directory for unpacked model files and the tokenizer's native library.";
+    private static final String EMBEDDING_CACHE_DIR_DOC = "Directory for unpacked model files and the tokenizer's native library "
+            + "and, with embedding.cache.persist=true, the file of cached vectors (<model id>.emb).";
+
+    public static final String EMBEDDING_CACHE_MAX_BYTES_CONFIG = "embedding.cache.max.bytes";
+    private static final String EMBEDDING_CACHE_MAX_BYTES_DOC = "Bound of the embedding cache: vectors of recent input texts kept "
+            + "in the heap (least recently used evicted first) so that a text seen again is not embedded again, notably the "
+            + "input an LLM response repeats from its deferred or audited request. Estimated at 4 bytes per dimension + 120 "
+            + "per text (1,656 bytes for MiniLM's 384 dimensions): the default 32 MiB holds about 20,000 texts. 0: no cache. "
+            + "The hashing featurizer is never cached. Metrics: embedding-cache-hits, -misses, -evictions (total and rate) "
+            + "and the gauge embedding-cache-bytes.";
+
+    public static final String EMBEDDING_CACHE_PERSIST_CONFIG = "embedding.cache.persist";
+    private static final String EMBEDDING_CACHE_PERSIST_DOC = "Also keep the cached vectors in a file in embedding.cache.dir, "
+            + "loaded at start (at most about twice embedding.cache.max.bytes on disk). Off by default: the file holds "
+            + "vectors computed from user inputs, which reveal much of the texts; treat it like the inputs themselves "
+            + "(file permissions, retention, deletion requests). A second instance on the same directory caches in memory only.";
 
     public static final String MAX_INPUT_CHARS_CONFIG = "max.input.chars";
     private static final String MAX_INPUT_CHARS_DOC = "Longer request inputs are answered DEFERRED with reason INVALID_INPUT; "
@@ -452,6 +467,14 @@ public final class TracerConfig extends AbstractConfig {
         return Path.of(getString(EMBEDDING_CACHE_DIR_CONFIG));
     }
 
+    public long embeddingCacheMaxBytes() {
+        return getLong(EMBEDDING_CACHE_MAX_BYTES_CONFIG);
+    }
+
+    public boolean embeddingCachePersist() {
+        return getBoolean(EMBEDDING_CACHE_PERSIST_CONFIG);
+    }
+
     public int maxInputChars() {
         return getInt(MAX_INPUT_CHARS_CONFIG);
     }
@@ -532,9 +555,13 @@ public final class TracerConfig extends AbstractConfig {
         return out;
     }
 
-    /** Opens the configured featurizer ({@link #EMBEDDING_MODEL_CONFIG}, cached in {@link #EMBEDDING_CACHE_DIR_CONFIG}). */
+    /**
+     * Opens the configured featurizer ({@link #EMBEDDING_MODEL_CONFIG}) with its bounded cache
+     * ({@link #EMBEDDING_CACHE_MAX_BYTES_CONFIG}; in memory, or also in {@link #EMBEDDING_CACHE_DIR_CONFIG} with
+     * {@link #EMBEDDING_CACHE_PERSIST_CONFIG}).
+     */
     public Featurizer openFeaturizer() {
-        return Featurizers.open(embeddingModel(), embeddingCacheDir());
+        return Featurizers.open(embeddingModel(), embeddingCachePersist() ? embeddingCacheDir() : null, embeddingCacheMaxBytes());
     }
 
     /**
@@ -625,6 +652,9 @@ public final class TracerConfig extends AbstractConfig {
                         ValidString.in(Featurizers.NAMES.toArray(new String[0])), Importance.HIGH, EMBEDDING_MODEL_DOC)
                 .define(EMBEDDING_CACHE_DIR_CONFIG, Type.STRING, Path.of(home, ".cache", "tracer-streams").toString(), nonEmpty,
                         Importance.LOW, EMBEDDING_CACHE_DIR_DOC)
+                .define(EMBEDDING_CACHE_MAX_BYTES_CONFIG, Type.LONG, 32L * 1024 * 1024, new CacheBound(), Importance.MEDIUM,
+                        EMBEDDING_CACHE_MAX_BYTES_DOC)
+                .define(EMBEDDING_CACHE_PERSIST_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, EMBEDDING_CACHE_PERSIST_DOC)
                 .define(MAX_INPUT_CHARS_CONFIG, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.MEDIUM, MAX_INPUT_CHARS_DOC)
                 .define(STATS_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
                         STATS_INTERVAL_MS_DOC)
@@ -694,6 +724,25 @@ public final class TracerConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "http(s)://host:port[/path][,...] or mock://NAME";
+        }
+    }
+
+    /** 0 (no cache) or room for at least one vector of the largest model (384 dimensions) up to 64 GiB. */
+    private static final class CacheBound implements ConfigDef.Validator {
+        private static final long MIN = 4L * 1024;
+        private static final long MAX = 64L << 30;
+
+        @Override
+        public void ensureValid(final String name, final Object value) {
+            final long v = (Long) value;
+            if (v != 0 && (v < MIN || v > MAX)) {
+                throw new ConfigException(name, value, "must be 0 (no cache) or between " + MIN + " and " + MAX + " bytes");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "0 or [4096,...,68719476736]";
         }
     }
 

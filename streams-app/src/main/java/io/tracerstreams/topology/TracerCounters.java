@@ -7,13 +7,18 @@ import io.tracerstreams.ingest.otlp.BatchResult;
 import io.tracerstreams.ingest.otlp.SkipReason;
 import io.tracerstreams.ingest.otlp.SpanNote;
 
+import io.tracerstreams.featurize.CachingFeaturizer;
+
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Value;
 import org.apache.kafka.streams.StreamsMetrics;
 
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -69,14 +74,26 @@ public final class TracerCounters {
         /** Spans in the OTLP batches read. */
         OTLP_SPANS_READ,
         /** GenAI calls mapped from OTLP spans (each gives a response, a request or both, by ingest.otlp.emit). */
-        OTLP_CALLS_MAPPED
+        OTLP_CALLS_MAPPED,
+        /** Texts whose vector came from the embedding cache (embedding.cache.max.bytes) instead of the model. */
+        EMBEDDING_CACHE_HITS,
+        /** Texts the embedding cache did not hold: embedded by the model. */
+        EMBEDDING_CACHE_MISSES,
+        /** Vectors dropped from the embedding cache to stay within embedding.cache.max.bytes. */
+        EMBEDDING_CACHE_EVICTIONS
     }
 
     /** The metrics scope (group {@code stream-tracer-metrics}) and entity of the thread-level sensors. */
     static final String METRICS_SCOPE = "tracer";
     static final String METRICS_ENTITY = "counters";
 
+    /** The gauge of the embedding cache's estimated heap bytes (one value per instance, group stream-tracer-metrics). */
+    static final String EMBEDDING_CACHE_BYTES_METRIC = "embedding-cache-bytes";
+
     private final Map<Counter, LongAdder> counters = new EnumMap<>(Counter.class);
+    private final AtomicLong embeddingCacheBytes = new AtomicLong();
+    /** Per stream thread: the sensor of the embedding-cache bytes gauge. */
+    private final ThreadLocal<Sensor> bytesSensor = new ThreadLocal<>();
     private final Map<DeadLetterReason, LongAdder> deadLetters = new EnumMap<>(DeadLetterReason.class);
     /** Per stream thread: its sensors, one per counter plus dead letters (index Counter.values().length). */
     private final ThreadLocal<Sensor[]> sensors = new ThreadLocal<>();
@@ -180,6 +197,36 @@ public final class TracerCounters {
                 Sensor.RecordingLevel.INFO);
         sensors.set(fresh);
         boundTo.set(metrics);
+        final Sensor bytes = metrics.addSensor(METRICS_SCOPE + "." + EMBEDDING_CACHE_BYTES_METRIC, Sensor.RecordingLevel.INFO);
+        bytes.add(new MetricName(EMBEDDING_CACHE_BYTES_METRIC, "stream-" + METRICS_SCOPE + "-metrics",
+                "Estimated heap bytes of the vectors in the embedding cache (embedding.cache.max.bytes)",
+                Map.of("tracer-id", METRICS_ENTITY)), new Value());
+        bytesSensor.set(bytes);
+    }
+
+    /**
+     * The listener that counts the embedding cache's hits, misses and evictions ({@code embedding-cache-hits-total},
+     * ...) on the calling stream thread and sets the {@value #EMBEDDING_CACHE_BYTES_METRIC} gauge.
+     */
+    public CachingFeaturizer.Listener embeddingCacheListener() {
+        return new CachingFeaturizer.Listener() {
+            @Override
+            public void onEmbed(final int hits, final int misses, final int evicted, final long bytes) {
+                add(Counter.EMBEDDING_CACHE_HITS, hits);
+                add(Counter.EMBEDDING_CACHE_MISSES, misses);
+                add(Counter.EMBEDDING_CACHE_EVICTIONS, evicted);
+                embeddingCacheBytes.set(bytes);
+                final Sensor sensor = bytesSensor.get();
+                if (sensor != null) {
+                    sensor.record(bytes);
+                }
+            }
+        };
+    }
+
+    /** The embedding cache's estimated heap bytes after the last call. */
+    public long embeddingCacheBytes() {
+        return embeddingCacheBytes.get();
     }
 
     /** The metric name of a counter: {@code REQUESTS_READ} is {@code requests-read}. */
@@ -192,6 +239,9 @@ public final class TracerCounters {
     }
 
     void add(final Counter counter, final long n) {
+        if (n == 0) {
+            return;
+        }
         counters.get(counter).add(n);
         final Sensor[] bound = sensors.get();
         if (bound != null) {

@@ -4,6 +4,7 @@
 package io.tracerstreams.topology;
 
 import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.featurize.CachingFeaturizer;
 import io.tracerstreams.featurize.Featurizer;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -78,6 +79,9 @@ public final class TracerTopology {
         Objects.requireNonNull(engines, "engines");
         final TracerConfig.Topics topics = config.topics();
         final StreamsBuilder builder = new StreamsBuilder();
+        if (featurizer instanceof CachingFeaturizer cache) {
+            cache.setListener(counters.embeddingCacheListener());
+        }
 
         for (final String store : TaskRouter.STORES) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),

@@ -45,6 +45,23 @@ class TracerConfigTest {
     }
 
     @Test
+    void shouldBoundTheEmbeddingCacheInMemoryByDefaultAndNameTheKeyOfABadBound() {
+        final TracerConfig c = new TracerConfig(required());
+        assertThat(c.embeddingCacheMaxBytes()).isEqualTo(32L * 1024 * 1024);
+        assertThat(c.embeddingCachePersist()).isFalse();
+        final Map<String, Object> bad = required();
+        bad.put(TracerConfig.EMBEDDING_CACHE_MAX_BYTES_CONFIG, "100");
+        assertThatThrownBy(() -> new TracerConfig(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("embedding.cache.max.bytes").hasMessageContaining("0 (no cache)");
+        final Map<String, Object> off = required();
+        off.put(TracerConfig.EMBEDDING_CACHE_MAX_BYTES_CONFIG, "0");
+        off.put(TracerConfig.EMBEDDING_MODEL_CONFIG, "hashing");
+        try (var f = new TracerConfig(off).openFeaturizer()) {
+            assertThat(f).isInstanceOf(io.tracerstreams.featurize.HashingFeaturizer.class);
+        }
+    }
+
+    @Test
     void shouldRequireBrokersAndRegistry() {
         assertThatThrownBy(() -> new TracerConfig(Map.of("schema.registry.url", "mock://t")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("bootstrap.servers");

@@ -35,7 +35,7 @@ final class TopologyHarness implements AutoCloseable {
     final TracerConfig config;
     final TracerCounters counters = new TracerCounters();
     final TopicSerdes serdes;
-    final Featurizer featurizer = new HashingFeaturizer(64);
+    final Featurizer featurizer;
     final TopologyTestDriver driver;
     final TestInputTopic<String, LlmRequest> requests;
     final TestInputTopic<String, LlmResponse> responses;
@@ -75,6 +75,12 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(final Map<String, Object> settings, final RouterEngine.Factory engines) {
+        this(settings, engines, new HashingFeaturizer(64));
+    }
+
+    /** The topology on a given featurizer, which {@link #close()} closes. */
+    TopologyHarness(final Map<String, Object> settings, final RouterEngine.Factory engines, final Featurizer featurizer) {
+        this.featurizer = featurizer;
         this.config = new TracerConfig(settings);
         this.registry = config.schemaRegistryUrl();
         this.serdes = TopicSerdes.fromConfig(config);

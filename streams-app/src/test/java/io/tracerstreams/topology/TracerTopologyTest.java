@@ -107,6 +107,31 @@ class TracerTopologyTest {
     }
 
     @Test
+    void shouldServeAResponseRepeatingItsRequestsInputFromTheBoundedEmbeddingCacheAndCountIt() {
+        final var inner = new io.tracerstreams.featurize.HashingFeaturizer(64);
+        final long bound = 5 * io.tracerstreams.featurize.CachingFeaturizer.entryBytes(64);
+        final var cache = new io.tracerstreams.featurize.CachingFeaturizer(inner, null, bound);
+        try (TopologyHarness h = new TopologyHarness(TopologyHarness.settings(stateDir), RouterEngine.TASK_ENGINE, cache)) {
+            for (int i = 0; i < 8; i++) {
+                h.request("intents", "r-" + i, "distinct input number " + i);
+                h.response("intents", "r-" + i, "label-" + (i % 2), "distinct input number " + i);
+            }
+            final java.util.function.Function<String, Double> metric = name -> h.driver.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().group().equals("stream-tracer-metrics") && e.getKey().name().equals(name))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                    .max().orElse(Double.NaN);
+            assertThat(h.counters.get(Counter.EMBEDDING_CACHE_HITS)).isEqualTo(8);
+            assertThat(h.counters.get(Counter.EMBEDDING_CACHE_MISSES)).isEqualTo(8);
+            assertThat(h.counters.get(Counter.EMBEDDING_CACHE_EVICTIONS)).isEqualTo(3);
+            assertThat(metric.apply("embedding-cache-hits-total")).isEqualTo(8.0);
+            assertThat(metric.apply("embedding-cache-evictions-total")).isEqualTo(3.0);
+            assertThat(metric.apply("embedding-cache-bytes")).isEqualTo((double) bound);
+            assertThat(cache.size()).isEqualTo(5);
+            assertThat(h.counters.get(Counter.TRACES_LEARNED)).isEqualTo(8);
+        }
+    }
+
+    @Test
     void shouldLearnFromResponsesOpenTheGateAndHandleRequests() {
         try (TopologyHarness h = new TopologyHarness(TopologyHarness.settings(stateDir))) {
             final List<RoutingDecision> decisions = new ArrayList<>();

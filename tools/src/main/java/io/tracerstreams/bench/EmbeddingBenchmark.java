@@ -3,6 +3,7 @@
  */
 package io.tracerstreams.bench;
 
+import io.tracerstreams.featurize.CachingFeaturizer;
 import io.tracerstreams.featurize.EmbeddingModel;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.featurize.HashingFeaturizer;
@@ -87,6 +88,7 @@ public final class EmbeddingBenchmark {
         for (final Row row : rows) {
             measure(row, sample, repeats, warmup);
         }
+        measureCacheHits(sample, t, repeats);
         System.out.println("single: one text per call; batch32: calls of 32 texts in dataset order; "
                 + "all: one call with every text (sorted by length inside, chunks of 32). "
                 + "all-minilm-l6-v2-q embeds one text per ONNX call (reproducible vectors) whatever the call size.");
@@ -121,6 +123,32 @@ public final class EmbeddingBenchmark {
                     row.name(), loadSeconds, single, batched, all, truncated / repeats);
         } catch (final RuntimeException e) {
             System.out.printf(Locale.ROOT, "%-28s failed: %s%n", row.name(), e.getMessage());
+        }
+    }
+
+    /**
+     * What tracer run's embedding cache (embedding.cache.max.bytes, in memory) costs against the model: one pass of
+     * misses over the texts, then the same texts again as hits, one text per call, in one run.
+     */
+    private static void measureCacheHits(final List<String> texts, final int threads, final int repeats) {
+        try (CachingFeaturizer cache = new CachingFeaturizer(new OnnxFeaturizer(
+                OnnxFeaturizer.Config.of(EmbeddingModel.MINILM_L6_V2).withIntraOpThreads(threads)), null,
+                32L * 1024 * 1024)) {
+            final long start = System.nanoTime();
+            for (final String text : texts) {
+                cache.embed(text);
+            }
+            final double misses = texts.size() / ((System.nanoTime() - start) / 1e9);
+            final double hits = median(repeats, () -> {
+                for (final String text : texts) {
+                    cache.embed(text);
+                }
+            }, texts.size());
+            System.out.printf(Locale.ROOT, "all-minilm-l6-v2 + embedding cache (32 MiB, in memory), single: %.0f/s on "
+                    + "misses, %.0f/s on hits (%d hits, %d misses, %d evictions)%n", misses, hits, cache.hitCount(),
+                    cache.missCount(), cache.evictionCount());
+        } catch (final RuntimeException e) {
+            System.out.printf(Locale.ROOT, "embedding cache failed: %s%n", e.getMessage());
         }
     }
 
