@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The layering across modules, checked on every module the tools module sees (schemas, core, featurize, serde,
- * ingest, streams-app, connectors, testkit, tools: all but integration-tests; main classes only): no package
- * cycles among {@code io.tracerstreams..}, and what ships ({@code tracer run}'s classpath) depends on nothing
- * that only demonstrates. The core's own rules (no Kafka, task above gate, learning and report, those three
+ * ingest, streams-app, connectors, testkit, tools; main classes only; not the client library, which is one package
+ * no module here depends on, nor integration-tests): no package cycles among {@code io.tracerstreams..}, and what
+ * ships ({@code tracer run}'s classpath) depends on nothing that only demonstrates. The core's own rules (no Kafka, task above gate, learning and report, those three
  * apart) are in core's {@code CoreLayeringTest}.
  */
 class ModuleLayeringTest {
