@@ -21,13 +21,24 @@ final class CostEstimate implements Serializable {
     private final String currency;
     private long handled;
     private long audited;
-    private final DecayedSum recentRequests = new DecayedSum();
-    private final DecayedSum recentHandled = new DecayedSum();
-    private final DecayedSum recentAudited = new DecayedSum();
+    private final DecayedSum recentRequests;
+    private final DecayedSum recentHandled;
+    private final DecayedSum recentAudited;
 
     CostEstimate(final ReportConfig config) {
+        this(config, 0, 0, new DecayedSum(), new DecayedSum(), new DecayedSum());
+    }
+
+    /** An estimate restored: handled and audited requests so far, and the decayed requests, handled and audited. */
+    CostEstimate(final ReportConfig config, final long handled, final long audited, final DecayedSum recentRequests,
+                 final DecayedSum recentHandled, final DecayedSum recentAudited) {
         this.price = config.pricePerCall();
         this.currency = config.currency();
+        this.handled = handled;
+        this.audited = audited;
+        this.recentRequests = recentRequests;
+        this.recentHandled = recentHandled;
+        this.recentAudited = recentAudited;
     }
 
     /** One request, the {@code now}-th. */
