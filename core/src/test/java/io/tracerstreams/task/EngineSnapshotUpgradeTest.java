@@ -17,6 +17,8 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,9 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Snapshots survive upgrades and settings changes: the previous release's snapshot (format 3, written by
- * {@link LegacySnapshotFixture} at commit 3a67872 before the format changed) restores and behaves exactly as
- * the engine that wrote it did; a snapshot that cannot be read resets the task with a STATE_RESET event; a class
+ * Snapshots survive upgrades and settings changes: the snapshots of every format still read (format 3 of the
+ * previous release, written by {@link LegacySnapshotFixture} at commit 3a67872 before the format changed; format
+ * 4, the first Avro one) restore and behave exactly as the engine that wrote them did; a snapshot that cannot be read resets the task with a STATE_RESET event; a class
  * outside the allow-list is never instantiated; a restart under other settings applies them, with a
  * CONFIG_CHANGED event naming old and new values.
  */
@@ -52,13 +54,22 @@ class EngineSnapshotUpgradeTest {
     private static final byte[] HEADER_4 = "TRACER-ENGINE-4\n".getBytes(StandardCharsets.US_ASCII);
 
     private static byte[] legacySnapshot() throws IOException {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(FIXTURES.resolve("engine-format3.snapshot.gz")))) {
+        return fixture(3);
+    }
+
+    private static byte[] fixture(final int format) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(
+                FIXTURES.resolve("engine-format" + format + ".snapshot.gz")))) {
             return in.readAllBytes();
         }
     }
 
     private static List<String> expected() throws IOException {
-        return Files.readAllLines(FIXTURES.resolve("engine-format3.expected"), StandardCharsets.UTF_8);
+        return expected(3);
+    }
+
+    private static List<String> expected(final int format) throws IOException {
+        return Files.readAllLines(FIXTURES.resolve("engine-format" + format + ".expected"), StandardCharsets.UTF_8);
     }
 
     /** The fixture's stats line, then its probe decisions and events, then the final stats line. */
@@ -75,14 +86,15 @@ class EngineSnapshotUpgradeTest {
         return TaskEngine.restore(snapshot, LegacySnapshotFixture.TASK, config, config.reportConfig(), "", 7L);
     }
 
-    @Test
-    void shouldRestoreASnapshotOfThePreviousReleaseAndBehaveExactlyAsTheEngineThatWroteIt() throws IOException {
-        final TaskEngine.Restored restored = restoreUnder(legacySnapshot(), LegacySnapshotFixture.CONFIG);
-        assertThat(restored.format()).isEqualTo(3);
-        assertThat(restored.reset()).isEqualTo(FORMAT_3_REPORT);
+    @ParameterizedTest(name = "format {0}")
+    @ValueSource(ints = {3, 4})
+    void shouldRestoreASnapshotOfAnEarlierFormatAndBehaveExactlyAsTheEngineThatWroteIt(final int format) throws IOException {
+        final TaskEngine.Restored restored = restoreUnder(fixture(format), LegacySnapshotFixture.CONFIG);
+        assertThat(restored.format()).isEqualTo(format);
+        assertThat(restored.reset()).isEqualTo(format == 3 ? FORMAT_3_REPORT : null);
         assertThat(restored.events()).isEmpty();
         assertThat(restored.engine().gateOpen()).isTrue();
-        assertThat(behaviour(restored.engine())).isEqualTo(expected());
+        assertThat(behaviour(restored.engine())).isEqualTo(expected(format));
     }
 
     @Test
