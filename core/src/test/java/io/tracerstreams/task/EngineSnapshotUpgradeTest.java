@@ -160,6 +160,15 @@ class EngineSnapshotUpgradeTest {
         assertThatThrownBy(() -> JavaParts.read(hostile, SurrogateZoo.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REJECTED");
 
+        // a MOA class outside the parts models hold (a stream generator) is rejected too
+        final ByteArrayOutputStream moa = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(moa)) {
+            out.writeObject(new moa.streams.generators.RandomRBFGenerator());
+        }
+        assertThatThrownBy(() -> JavaParts.read(JavaSerializedPart.newBuilder().setClassName("x")
+                .setBytes(ByteBuffer.wrap(moa.toByteArray())).build(), Object.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REJECTED");
+
         // as the zoo part of a snapshot: the task resets
         final EngineSnapshot snapshot = decode(TaskEngine.create("t", LegacySnapshotFixture.CONFIG).snapshot());
         snapshot.setZoo(hostile);
