@@ -179,6 +179,17 @@ public final class TracerConfig extends AbstractConfig {
     private static final String MAX_INPUT_CHARS_DOC = "Longer request inputs are answered DEFERRED with reason INVALID_INPUT; "
             + "longer response inputs are treated as absent. The featurizer reads at most 128 tokens anyway.";
 
+    public static final String FEATURIZE_BATCH_MAX_TEXTS_CONFIG = "featurize.batch.max.texts";
+    private static final String FEATURIZE_BATCH_MAX_TEXTS_DOC = "The most input records the featurize stage of one stream "
+            + "task holds before it embeds them in one length-sorted featurizer call (ONNX Runtime embeds sorted batches of "
+            + "32 about 1.5-2x faster than single texts on 2 cores). Held records live in a changelogged store, so a crash "
+            + "loses and duplicates none of them under exactly_once_v2. 1 embeds every record as it arrives.";
+
+    public static final String FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG = "featurize.batch.max.wait.ms";
+    private static final String FEATURIZE_BATCH_MAX_WAIT_MS_DOC = "How often (wall clock) the featurize stage embeds the "
+            + "records it holds, full batch or not: the longest a record waits for batch-mates, plus up to poll.ms when "
+            + "the stream thread idles in poll. Under load a batch holds what arrived while the previous one was embedded.";
+
     // ---------------------------------------------------------------- state
     public static final String STATS_INTERVAL_MS_CONFIG = "stats.interval.ms";
     private static final String STATS_INTERVAL_MS_DOC = "How often (wall clock) each task's TaskStats goes to the task-stats topic.";
@@ -480,6 +491,14 @@ public final class TracerConfig extends AbstractConfig {
         return getInt(MAX_INPUT_CHARS_CONFIG);
     }
 
+    public int featurizeBatchMaxTexts() {
+        return getInt(FEATURIZE_BATCH_MAX_TEXTS_CONFIG);
+    }
+
+    public long featurizeBatchMaxWaitMs() {
+        return getLong(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG);
+    }
+
     public long statsIntervalMs() {
         return getLong(STATS_INTERVAL_MS_CONFIG);
     }
@@ -682,6 +701,10 @@ public final class TracerConfig extends AbstractConfig {
                         EMBEDDING_CACHE_MAX_BYTES_DOC)
                 .define(EMBEDDING_CACHE_PERSIST_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, EMBEDDING_CACHE_PERSIST_DOC)
                 .define(MAX_INPUT_CHARS_CONFIG, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.MEDIUM, MAX_INPUT_CHARS_DOC)
+                .define(FEATURIZE_BATCH_MAX_TEXTS_CONFIG, Type.INT, 32, Range.between(1, 1024), Importance.MEDIUM,
+                        FEATURIZE_BATCH_MAX_TEXTS_DOC)
+                .define(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(1, 10_000), Importance.MEDIUM,
+                        FEATURIZE_BATCH_MAX_WAIT_MS_DOC)
                 .define(STATS_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
                         STATS_INTERVAL_MS_DOC)
                 .define(REPORTS_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 86_400_000), Importance.MEDIUM,

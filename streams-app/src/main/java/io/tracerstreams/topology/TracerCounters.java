@@ -47,6 +47,8 @@ public final class TracerCounters {
         RESPONSE_INPUTS_IGNORED,
         /** Texts embedded. */
         EMBEDDINGS,
+        /** Featurizer calls of the featurize stage, one per batch (EMBEDDINGS / FEATURIZE_BATCHES = mean batch size). */
+        FEATURIZE_BATCHES,
         /** Decisions emitted. */
         DECISIONS,
         /** Traces learned (deferred, audited or backfill). */

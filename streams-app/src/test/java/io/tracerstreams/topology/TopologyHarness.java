@@ -67,6 +67,9 @@ final class TopologyHarness implements AutoCloseable {
         m.put(TracerConfig.REPORTS_INTERVAL_MS_CONFIG, "5000");
         m.put(TracerConfig.SNAPSHOT_INTERVAL_CONFIG, "37");
         m.put(TracerConfig.SNAPSHOT_CHUNK_BYTES_CONFIG, "65536");
+        // every record goes through the featurize buffer and is embedded at once, so that a test reads its outputs
+        // right after piping its inputs; FeaturizeBatchingTest covers batches and the wall-clock flush
+        m.put(TracerConfig.FEATURIZE_BATCH_MAX_TEXTS_CONFIG, "1");
         return m;
     }
 
