@@ -21,7 +21,7 @@ final class BackfillVerification implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final boolean[] liveRing; // per window position: whether that trace was routed by tracer (not backfill)
-    private final double verificationAuditProbability;
+    private double verificationAuditProbability; // the current settings' (see withAuditProbability)
     private int liveInRing;
     private int verifiedLive; // live traces learned during the current verification
     private long traces;
@@ -62,5 +62,14 @@ final class BackfillVerification implements Serializable {
         if (liveInRing == 0 && traces >= liveRing.length) {
             verifiedLive = 0; // the window rests on the log alone: verify afresh
         }
+    }
+    /** Whether this verification has a ring of {@code windowSize} positions. */
+    boolean hasWindow(final int windowSize) {
+        return liveRing.length == windowSize;
+    }
+
+    /** From now on, audit with this probability while verifying (the current settings' verify rate and epsilon). */
+    void setAuditProbability(final double probability) {
+        this.verificationAuditProbability = probability;
     }
 }

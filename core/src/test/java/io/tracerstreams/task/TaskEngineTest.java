@@ -245,11 +245,11 @@ class TaskEngineTest {
     @Test
     void shouldRefuseASnapshotOfAnotherFormatNamingBothVersions() {
         final byte[] snapshot = TaskEngine.create("intents", CONFIG).snapshot();
-        assertThat(new String(snapshot, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("TRACER-ENGINE-3\n");
+        assertThat(new String(snapshot, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("TRACER-ENGINE-4\n");
         snapshot[14] = '2';
         assertThatThrownBy(() -> TaskEngine.restore(snapshot))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("snapshot was written by another version of tracer (format 2, this version reads 3)");
+                .hasMessage("snapshot was written by another version of tracer (format 2, this version reads 3 and 4)");
     }
 
     @Test
