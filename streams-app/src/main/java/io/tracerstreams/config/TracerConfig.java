@@ -6,6 +6,7 @@ package io.tracerstreams.config;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.featurize.Featurizers;
 import io.tracerstreams.ingest.otlp.OtlpMappingConfig;
+import io.tracerstreams.task.RestoreEffect;
 import io.tracerstreams.task.TaskConfig;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -609,6 +610,31 @@ public final class TracerConfig extends AbstractConfig {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         p.putAll(originalsWithPrefix(KAFKA_PREFIX, true));
         return p;
+    }
+
+    /**
+     * Every key with its documentation, type, default, valid values and importance (Kafka's RST listing, as printed
+     * by {@code tracer run --list-config}), plus for each setting a task's saved state depends on a line
+     * {@code * On restart: ...}: whether a change applies in place (gate event CONFIG_CHANGED) or resets each task
+     * ({@link RestoreEffect}). Other settings take effect when the process starts and touch no task's state.
+     */
+    public static String listing() {
+        final StringBuilder out = new StringBuilder();
+        String key = null;
+        for (final String line : CONFIG.toRst().split("\n", -1)) {
+            out.append(line).append('\n');
+            if (line.startsWith("``") && line.endsWith("``") && line.length() > 4) {
+                key = line.substring(2, line.length() - 2);
+            } else if (key != null && line.trim().startsWith("* Importance:")) {
+                final RestoreEffect effect = RestoreEffect.BY_KEY.get(key);
+                if (effect != null) {
+                    out.append("  * On restart: ").append(effect.description())
+                            .append(TASK_KEYS.contains(key) ? "; also as task.<name>." + key : "").append('\n');
+                }
+                key = null;
+            }
+        }
+        return out.toString();
     }
 
     /** Renders the key table (name, type, default, valid values, documentation) as HTML, like Kafka's docs. */

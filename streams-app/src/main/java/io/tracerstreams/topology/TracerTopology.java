@@ -68,7 +68,7 @@ public final class TracerTopology {
      */
     public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
                                  final TracerCounters counters) {
-        return build(config, featurizer, serdes, counters, RouterEngine.taskEngines(config.reportsHashTexts()));
+        return build(config, featurizer, serdes, counters, RouterEngine.taskEngines(config.reportsHashTexts(), config.embeddingModel()));
     }
 
     /** The topology with the given engine factory (tests of the router's plumbing use a double). */

@@ -74,8 +74,10 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(final Map<String, Object> settings) {
-        this(settings, RouterEngine.TASK_ENGINE);
+        this(settings, null);
     }
+
+    /** With {@code engines} null, the production factory for the settings (as TracerTopology.build makes it). */
 
     TopologyHarness(final Map<String, Object> settings, final RouterEngine.Factory engines) {
         this(settings, engines, new HashingFeaturizer(64));
@@ -87,7 +89,9 @@ final class TopologyHarness implements AutoCloseable {
         this.config = new TracerConfig(settings);
         this.registry = config.schemaRegistryUrl();
         this.serdes = TopicSerdes.fromConfig(config);
-        this.driver = new TopologyTestDriver(TracerTopology.build(config, featurizer, serdes, counters, engines),
+        final RouterEngine.Factory factory = engines != null ? engines
+                : RouterEngine.taskEngines(config.reportsHashTexts(), config.embeddingModel());
+        this.driver = new TopologyTestDriver(TracerTopology.build(config, featurizer, serdes, counters, factory),
                 config.toStreamsProperties(), clock);
         final TracerConfig.Topics t = config.topics();
         final StringSerializer s = new StringSerializer();
