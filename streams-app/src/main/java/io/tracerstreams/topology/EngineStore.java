@@ -4,6 +4,8 @@
 package io.tracerstreams.topology;
 
 import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.schema.GateReason;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
@@ -17,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Keeps the task engines of one stream task durable: each engine lives in memory, and in three changelogged
@@ -37,6 +41,14 @@ import java.util.Map;
  *
  * <p>Engines are loaded lazily on a task's first record and dropped on {@link #clear()} (processor init and
  * close), so after a failed transaction the engines are rebuilt from the restored stores.
+ *
+ * <p>A load applies the settings of now, not those the snapshot was written with, and never leaves a task dead
+ * ({@link RouterEngine.Factory#restore}): changed settings give a gate event CONFIG_CHANGED; a snapshot that cannot
+ * be read (missing chunk, corrupt bytes, an unknown format) resets the task to a fresh engine with a gate event
+ * STATE_RESET and an error in the log; a journal entry that cannot be replayed is skipped with an error in the log.
+ * Whenever a load changed or reset something, a new snapshot generation is written at once (in the same
+ * transaction as the gate event), so the next load starts from it: no event twice, no reload retried on every
+ * record.
  */
 final class EngineStore {
 
@@ -60,10 +72,25 @@ final class EngineStore {
     private final KeyValueStore<String, byte[]> snapshots;
     private final KeyValueStore<String, byte[]> journal;
     private final Map<String, Loaded> engines = new HashMap<>();
+    private final LongSupplier clock;
+    private final BiConsumer<String, List<GateEvent>> restoreEvents;
 
     EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
                 final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
                 final KeyValueStore<String, byte[]> journal) {
+        this(config, factory, counters, meta, snapshots, journal, System::currentTimeMillis, (task, events) -> { });
+    }
+
+    /**
+     * @param clock         the time of the gate events a load causes
+     * @param restoreEvents receives the gate events a load caused (CONFIG_CHANGED, STATE_RESET), to publish
+     */
+    EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
+                final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
+                final KeyValueStore<String, byte[]> journal, final LongSupplier clock,
+                final BiConsumer<String, List<GateEvent>> restoreEvents) {
+        this.clock = clock;
+        this.restoreEvents = restoreEvents;
         this.config = config;
         this.factory = factory;
         this.counters = counters;
@@ -148,17 +175,74 @@ final class EngineStore {
             LOG.info("task {}: new engine", task);
             return new Loaded(factory.create(task, config.taskConfig(task)), fresh, 0);
         }
-        final Meta m = Meta.fromBytes(metaBytes);
-        final RouterEngine engine = m.chunks() == 0 ? factory.create(task, config.taskConfig(task)) : factory.restore(readSnapshot(task, m));
+        final Meta m;
+        try {
+            m = Meta.fromBytes(metaBytes);
+        } catch (final RuntimeException e) {
+            // no pointer to the snapshot or journal: the task starts afresh; the stale entries stay unreferenced
+            LOG.error("task {}: the engine's meta entry cannot be read ({}); the task starts afresh", task, e.getMessage());
+            final Meta fresh = new Meta(0, 0, 0, 0);
+            meta.put(task, fresh.toBytes());
+            counters.increment(Counter.ENGINE_RESETS);
+            return new Loaded(factory.create(task, config.taskConfig(task)), fresh, 0);
+        }
+        final RouterEngine engine;
+        final List<GateEvent> events = new ArrayList<>();
+        boolean rewrite = false;
+        if (m.chunks() == 0) {
+            engine = factory.create(task, config.taskConfig(task));
+        } else {
+            byte[] bytes;
+            try {
+                bytes = readSnapshot(task, m);
+            } catch (final IllegalStateException e) {
+                LOG.error("task {}: {}", task, e.getMessage());
+                bytes = new byte[0];
+            }
+            final RouterEngine.Restored restored = factory.restore(task, config.taskConfig(task), bytes, clock.getAsLong());
+            engine = restored.engine();
+            events.addAll(restored.events());
+            rewrite = !restored.events().isEmpty();
+            if (restored.reset() != null) {
+                counters.increment(Counter.ENGINE_RESETS);
+                LOG.error("task {}: snapshot generation {} ({} bytes): {}; the gate is closed and opens again on new "
+                        + "evidence", task, m.generation(), m.bytes(), restored.reset());
+            }
+            for (final GateEvent e : restored.events()) {
+                if (e.getReason() == GateReason.CONFIG_CHANGED) {
+                    counters.increment(Counter.CONFIG_CHANGES);
+                    LOG.warn("task {}: {} (gate {} -> {})", task, e.getDetail(), e.getPrevious(), e.getState());
+                }
+            }
+        }
         long seq = m.journalFrom();
         for (byte[] entry = journal.get(journalKey(task, seq)); entry != null; entry = journal.get(journalKey(task, ++seq))) {
-            replay(engine, entry);
+            try {
+                replay(engine, entry);
+            } catch (final RuntimeException e) {
+                counters.increment(Counter.JOURNAL_ENTRIES_SKIPPED);
+                LOG.error("task {}: journal entry {} cannot be replayed ({}); skipped", task, seq, e.toString());
+                rewrite = true;
+            }
         }
         counters.increment(Counter.ENGINE_LOADS);
         counters.add(Counter.JOURNAL_REPLAYS, seq - m.journalFrom());
         LOG.info("task {}: engine restored from snapshot generation {} ({} bytes) + {} journaled calls in {} ms", task,
                 m.generation(), m.bytes(), seq - m.journalFrom(), (System.nanoTime() - started) / 1_000_000);
-        return new Loaded(engine, m, seq);
+        final Loaded loaded = new Loaded(engine, m, seq);
+        if (rewrite) {
+            // make what the load changed durable with its events: the next load starts from here
+            try {
+                snapshot(task, loaded);
+            } catch (final RuntimeException e) {
+                counters.increment(Counter.SNAPSHOT_FAILURES);
+                LOG.error("task {}: snapshot after load failed; the next load applies the same changes again", task, e);
+            }
+        }
+        if (!events.isEmpty()) {
+            restoreEvents.accept(task, List.copyOf(events));
+        }
+        return loaded;
     }
 
     private byte[] readSnapshot(final String task, final Meta m) {
