@@ -42,7 +42,7 @@ import java.io.Serializable;
 final class BackfillVerification implements Serializable {
 
     // 1 still: the fields added with the sequential test are a compatible change (a snapshot of the previous
-    // release reads them as 0 / null, and EngineRestore applies the current settings through applySettings)
+    // release reads them as 0 / null, and EngineRestore applies the current settings through reconfigure)
     private static final long serialVersionUID = 1L;
 
     /** Evidence of change (log M) below which audits are not raised. */
@@ -211,13 +211,6 @@ final class BackfillVerification implements Serializable {
         return detector;
     }
 
-    /** Applies the current settings after a restore: the verification audit rate, the alpha and delta of new tests. */
-    void applySettings(final TaskConfig current) {
-        this.verificationAuditProbability = current.verificationAuditProbability();
-        this.alpha = current.alpha();
-        this.delta = current.delta();
-    }
-
     /** Verifications started, confirmed and refuted so far: {started, confirmed, refuted}. */
     long[] counts() {
         return new long[] {verifications, confirmed, refuted};
@@ -226,5 +219,16 @@ final class BackfillVerification implements Serializable {
     /** Whether this verification has a ring of {@code windowSize} positions. */
     boolean hasWindow(final int windowSize) {
         return liveRing.length == windowSize;
+    }
+
+    /**
+     * The task's settings on restore (the settings of now, not those of the snapshot): from now on, audit with their
+     * verification probability, and test new verifications against their alpha at their delta. Whatever else of
+     * this state depends on the settings must follow them here.
+     */
+    void reconfigure(final TaskConfig current) {
+        this.verificationAuditProbability = current.verificationAuditProbability();
+        this.alpha = current.alpha();
+        this.delta = current.delta();
     }
 }
