@@ -34,7 +34,7 @@ import java.io.Serializable;
  * {@value #DEFAULT_ALARM_LEVEL} LLM answers on average while the acceptor stays within the margin.
  *
  * <p>An alarm is evidence of change, not proof that the promise broke: the engine answers it by auditing handled
- * requests at the verification rate and lets the {@link SequentialAgreementTest} on those audits decide. The
+ * requests at the verification rate and lets the {@link SequentialAgreementCheck} on those audits decide. The
  * start of the excursion that ended in the alarm (the last time M was at most 1) estimates the change point:
  * {@link #tracesSinceChange()}.
  *

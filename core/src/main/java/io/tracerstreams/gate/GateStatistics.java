@@ -85,7 +85,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <h2>The sequential statistics beside these (sibling classes)</h2>
  * Two statistics of the gate run on the stream of outcomes rather than on the window, each in a small class of
- * its own: {@link SequentialAgreementTest}, the anytime-valid test (testing by betting) that confirms or refutes
+ * its own: {@link SequentialAgreementCheck}, the anytime-valid test (testing by betting) that confirms or refutes
  * alpha on audited handled requests and ends a verification; {@link ChangeDetector}, the e-detector on every
  * LLM answer that starts one when the LLM seems to have changed its mind.
  *

@@ -312,7 +312,7 @@ public final class ParityGate implements Serializable {
 
     /**
      * Closes the gate because live evidence refuted alpha at the served threshold (the engine's sequential test on
-     * audited handled requests, {@link SequentialAgreementTest}); it may reopen by the normal rules.
+     * audited handled requests, {@link SequentialAgreementCheck}); it may reopen by the normal rules.
      *
      * @return the transition if the gate was open
      */

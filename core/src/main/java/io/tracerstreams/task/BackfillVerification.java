@@ -4,8 +4,8 @@
 package io.tracerstreams.task;
 
 import io.tracerstreams.gate.ChangeDetector;
-import io.tracerstreams.gate.SequentialAgreementTest;
-import io.tracerstreams.gate.SequentialAgreementTest.Verdict;
+import io.tracerstreams.gate.SequentialAgreementCheck;
+import io.tracerstreams.gate.SequentialAgreementCheck.Verdict;
 
 import java.io.Serializable;
 
@@ -13,7 +13,7 @@ import java.io.Serializable;
  * Verification of the served gate on live traffic, ended by evidence, not by a count. While a verification
  * runs, handled requests are audited with probability {@link TaskConfig#verificationAuditProbability()} (1.0 by
  * default), the gate's served threshold may move up as well as down, and every audited handled request feeds an
- * anytime-valid {@link SequentialAgreementTest} of its agreement against alpha (at the task's delta):
+ * anytime-valid {@link SequentialAgreementCheck} of its agreement against alpha (at the task's delta):
  * <ul>
  *   <li>CONFIRMED: the handled traffic agrees at alpha or better; verification ends and audits fall back to
  *   epsilon (at agreement 0.95 against alpha 0.90 about 180 audits settle it);</li>
@@ -56,8 +56,8 @@ final class BackfillVerification implements Serializable {
     private int liveInRing;
     private long traces;
     private boolean backfillSettled;          // the current backfill episode was verified
-    private SequentialAgreementTest test;     // non-null while a verification runs
-    private SequentialAgreementTest last;     // the test of the last verification that ended
+    private SequentialAgreementCheck test;     // non-null while a verification runs
+    private SequentialAgreementCheck last;     // the test of the last verification that ended
     private long liveSinceStart;
     private long tracesSinceStart;
     private long verifications;
@@ -173,7 +173,7 @@ final class BackfillVerification implements Serializable {
     }
 
     private void start(final long lookback) {
-        test = new SequentialAgreementTest(alpha, delta);
+        test = new SequentialAgreementCheck(alpha, delta);
         liveSinceStart = 0;
         tracesSinceStart = lookback;
         verifications++;
@@ -194,12 +194,12 @@ final class BackfillVerification implements Serializable {
     }
 
     /** The running test, or null when no verification runs. */
-    SequentialAgreementTest test() {
+    SequentialAgreementCheck test() {
         return test;
     }
 
     /** The test of the last verification that ended (null before the first ended). */
-    SequentialAgreementTest lastTest() {
+    SequentialAgreementCheck lastTest() {
         return last;
     }
 

@@ -6,7 +6,7 @@ package io.tracerstreams.task;
 import io.tracerstreams.gate.GateSnapshot;
 import io.tracerstreams.gate.GateTransition;
 import io.tracerstreams.gate.ParityGate;
-import io.tracerstreams.gate.SequentialAgreementTest;
+import io.tracerstreams.gate.SequentialAgreementCheck;
 import io.tracerstreams.learning.OodGuard;
 import io.tracerstreams.learning.SupportMemory;
 import io.tracerstreams.report.ReportBuilder;
@@ -270,15 +270,15 @@ public final class TaskEngine {
         report.onOutcome(requestId, input, llmLabel, served.predicted(), served.score(), served.agreed(), weight);
         ood.observe(embedding);
         final Boolean auditedAgreed = origin == TraceOrigin.AUDITED ? llmLabel.equals(routed.getLabel()) : null;
-        final SequentialAgreementTest.Verdict verdict = verification.onTrace(origin != TraceOrigin.BACKFILL,
+        final SequentialAgreementCheck.Verdict verdict = verification.onTrace(origin != TraceOrigin.BACKFILL,
                 auditedAgreed, gate.isOpen(), served.score(), served.agreed());
         gate.setVerifying(verification.active());
         counters.onTrace(origin);
         final List<GateEvent> events = new ArrayList<>(1);
-        if (verdict == SequentialAgreementTest.Verdict.REFUTED) {
+        if (verdict == SequentialAgreementCheck.Verdict.REFUTED) {
             // live evidence at the served threshold refutes alpha: close now, forget what came before the evidence
             final int keep = (int) Math.min(verification.tracesSinceStart(), config.windowSize());
-            final SequentialAgreementTest test = verification.lastTest();
+            final SequentialAgreementCheck test = verification.lastTest();
             gate.closeOnEvidence(String.format(Locale.ROOT,
                     "sequential test refuted alpha %.3f: %d of %d audited handled requests agreed (%.4f); "
                             + "window cut to the newest %d traces", config.alpha(),

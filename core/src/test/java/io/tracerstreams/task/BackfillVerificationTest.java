@@ -3,7 +3,7 @@
  */
 package io.tracerstreams.task;
 
-import io.tracerstreams.gate.SequentialAgreementTest.Verdict;
+import io.tracerstreams.gate.SequentialAgreementCheck.Verdict;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

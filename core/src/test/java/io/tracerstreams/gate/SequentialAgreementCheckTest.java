@@ -3,7 +3,7 @@
  */
 package io.tracerstreams.gate;
 
-import io.tracerstreams.gate.SequentialAgreementTest.Verdict;
+import io.tracerstreams.gate.SequentialAgreementCheck.Verdict;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the agreement moves from outcome to outcome and the test is looked at after every outcome, and how fast it
  * settles clear cases.
  */
-class SequentialAgreementTestTest {
+class SequentialAgreementCheckTest {
 
     private static final double DELTA = 0.05;
     private static final int RUNS = 2_000;
@@ -26,7 +26,7 @@ class SequentialAgreementTestTest {
 
     /** Runs the test on outcomes with P(agree) = p(i) until a verdict or the horizon; returns {verdict, samples}. */
     private static long[] run(final double alpha, final IntToDoubleFunction p, final long seed) {
-        final SequentialAgreementTest test = new SequentialAgreementTest(alpha, DELTA);
+        final SequentialAgreementCheck test = new SequentialAgreementCheck(alpha, DELTA);
         final SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < HORIZON; i++) {
             final Verdict v = test.observe(random.nextDouble() < p.applyAsDouble(i));
@@ -93,7 +93,7 @@ class SequentialAgreementTestTest {
 
     @Test
     void shouldKeepItsVerdictOnceReached() {
-        final SequentialAgreementTest test = new SequentialAgreementTest(0.9, DELTA);
+        final SequentialAgreementCheck test = new SequentialAgreementCheck(0.9, DELTA);
         Verdict v = Verdict.OPEN;
         for (int i = 0; i < 1_000 && v == Verdict.OPEN; i++) {
             v = test.observe(i % 3 != 0);
@@ -108,7 +108,7 @@ class SequentialAgreementTestTest {
 
     @Test
     void shouldRejectSettingsOutsideTheirRangeNamingTheField() {
-        assertThatThrownBy(() -> new SequentialAgreementTest(1.0, 0.05)).hasMessageContaining("'alpha'");
-        assertThatThrownBy(() -> new SequentialAgreementTest(0.9, 0.0)).hasMessageContaining("'delta'");
+        assertThatThrownBy(() -> new SequentialAgreementCheck(1.0, 0.05)).hasMessageContaining("'alpha'");
+        assertThatThrownBy(() -> new SequentialAgreementCheck(0.9, 0.0)).hasMessageContaining("'delta'");
     }
 }

@@ -33,7 +33,7 @@ import java.io.Serializable;
  * draws from the handled traffic of their time, whatever the audit probability). Plain fields, serializable;
  * not thread-safe.
  */
-public final class SequentialAgreementTest implements Serializable {
+public final class SequentialAgreementCheck implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -62,7 +62,7 @@ public final class SequentialAgreementTest implements Serializable {
      * @param alpha the promised agreement, in (0, 1)
      * @param delta error probability of each verdict, in (0, 1)
      */
-    public SequentialAgreementTest(final double alpha, final double delta) {
+    public SequentialAgreementCheck(final double alpha, final double delta) {
         if (!(alpha > 0.0 && alpha < 1.0)) {
             throw new IllegalArgumentException("sequential test field 'alpha' must be in (0, 1) (got " + alpha + ")");
         }
