@@ -207,6 +207,29 @@ public final class TracerConfig extends AbstractConfig {
     private static final String DEDUPE_RETENTION_MS_DOC = "How long (stream time) learned request ids are remembered so that a "
             + "duplicate response is not learned twice.";
 
+    // ---------------------------------------------------------------- task limits
+    public static final String TASKS_MAX_CONFIG = "tasks.max";
+    private static final String TASKS_MAX_DOC = "Most tasks with state in one partition of the router (tasks are hashed to "
+            + "the partitions of the by-task repartition topic, as many as the input topics have): the application holds at "
+            + "most tasks.max x partitions tasks. A request for a new task beyond it is answered DEFERRED with reason "
+            + "TASK_LIMIT and counted (requests-task-limit); a response for it goes to the DLQ (task-limit), not learned. "
+            + "Nothing is stored for such a task, and the decision depends only on the stores, so it is the same after a "
+            + "restart. Tasks are never forgotten: raising the limit admits new ones.";
+    public static final String TASKS_ALLOWED_CONFIG = "tasks.allowed";
+    private static final String TASKS_ALLOWED_DOC = "Optional allow-list of task names, comma-separated; empty (default) "
+            + "allows every task. A request for another task is answered DEFERRED with reason TASK_NOT_ALLOWED without "
+            + "being embedded (requests-task-not-allowed); a response for it goes to the DLQ (task-not-allowed).";
+    public static final String TASKS_IDLE_MS_CONFIG = "tasks.idle.ms";
+    private static final String TASKS_IDLE_MS_DOC = "A task's engine unused for this long (wall clock) is dropped from memory "
+            + "(engines-evicted); its state stays in the changelogged stores and its next record reloads it (snapshot + "
+            + "journal). Periodic stats and reports cover the engines in memory.";
+    public static final String TASKS_LOADED_MAX_CONFIG = "tasks.loaded.max";
+    private static final String TASKS_LOADED_MAX_DOC = "Most engines in memory per router partition; beyond it the least "
+            + "recently used is dropped from memory (and reloaded from the stores when its task is next used). Bounds the "
+            + "heap the engines take: size the heap for tasks.loaded.max x the partitions an instance owns x the heap of "
+            + "one engine (a full engine's snapshot is 8.6 MB, docs/BENCHMARKS.md). More active tasks than this in one "
+            + "partition make engines reload often (slow, never wrong).";
+
     // ---------------------------------------------------------------- task defaults (TaskConfig)
     public static final String ALPHA_CONFIG = "alpha";
     private static final String ALPHA_DOC = "Target agreement with the LLM on handled traffic, in (0.5, 1).";
@@ -246,6 +269,7 @@ public final class TracerConfig extends AbstractConfig {
     private final Map<String, TaskConfig> taskOverrides;
     private final TaskConfig taskDefaults;
     private final OtlpMappingConfig otlpMapping;
+    private final List<String> tasksAllowed;
 
     /**
      * Parses and validates a full set of key-value pairs (no environment, no file; see {@link #load}).
@@ -257,6 +281,13 @@ public final class TracerConfig extends AbstractConfig {
         this.taskDefaults = toTaskConfig(this::taskValue, "");
         this.taskOverrides = Collections.unmodifiableMap(parseTaskOverrides());
         this.otlpMapping = parseOtlpMapping();
+        final List<String> allowed = new ArrayList<>();
+        for (final String task : getList(TASKS_ALLOWED_CONFIG)) {
+            if (!task.isBlank()) {
+                allowed.add(task.trim());
+            }
+        }
+        this.tasksAllowed = List.copyOf(allowed);
     }
 
     private OtlpMappingConfig parseOtlpMapping() {
@@ -507,6 +538,23 @@ public final class TracerConfig extends AbstractConfig {
         return getLong(DEDUPE_RETENTION_MS_CONFIG);
     }
 
+    public int tasksMax() {
+        return getInt(TASKS_MAX_CONFIG);
+    }
+
+    /** The allow-list of tasks; empty: every task. */
+    public List<String> tasksAllowed() {
+        return tasksAllowed;
+    }
+
+    public long tasksIdleMs() {
+        return getLong(TASKS_IDLE_MS_CONFIG);
+    }
+
+    public int tasksLoadedMax() {
+        return getInt(TASKS_LOADED_MAX_CONFIG);
+    }
+
     public boolean createTopics() {
         return getBoolean(TOPICS_CREATE_CONFIG);
     }
@@ -669,6 +717,12 @@ public final class TracerConfig extends AbstractConfig {
                         Importance.MEDIUM, PENDING_RETENTION_MS_DOC)
                 .define(DEDUPE_RETENTION_MS_CONFIG, Type.LONG, 86_400_000L, Range.between(1_000, Long.MAX_VALUE / 4),
                         Importance.LOW, DEDUPE_RETENTION_MS_DOC)
+                .define(TASKS_MAX_CONFIG, Type.INT, 100, Range.between(1, 1_000_000), Importance.MEDIUM, TASKS_MAX_DOC)
+                .define(TASKS_ALLOWED_CONFIG, Type.LIST, "", Importance.MEDIUM, TASKS_ALLOWED_DOC)
+                .define(TASKS_IDLE_MS_CONFIG, Type.LONG, 600_000L, Range.between(1_000, 30L * 86_400_000), Importance.LOW,
+                        TASKS_IDLE_MS_DOC)
+                .define(TASKS_LOADED_MAX_CONFIG, Type.INT, 32, Range.between(1, 1_000_000), Importance.MEDIUM,
+                        TASKS_LOADED_MAX_DOC)
                 .define(ALPHA_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.alpha(), Range.between(0.5, 1.0), Importance.HIGH, ALPHA_DOC)
                 .define(DELTA_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.delta(), Range.between(0.0, 0.5), Importance.MEDIUM, DELTA_DOC)
                 .define(EPSILON_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.epsilon(), Range.between(0.0, 1.0), Importance.MEDIUM,

@@ -14,7 +14,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
+
 import org.slf4j.LoggerFactory;
+
+import java.util.List;
 
 /**
  * The stateless featurize stage: decodes one topic's Avro values, validates them, embeds the input and
@@ -37,11 +40,19 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private final Deserializer<LlmResponse> responseDeserializer;
     private final Featurizer featurizer;
     private final int maxInputChars;
+    private final List<String> allowedTasks;
     private final TracerCounters counters;
     private ProcessorContext<String, Emitted> context;
 
     FeaturizeProcessor(final Source source, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
                        final TracerCounters counters) {
+        this(source, serdes, featurizer, maxInputChars, List.of(), counters);
+    }
+
+    /** With tasks.allowed: inputs of other tasks are not embedded (the router answers or dead-letters them). */
+    FeaturizeProcessor(final Source source, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
+                       final List<String> allowedTasks, final TracerCounters counters) {
+        this.allowedTasks = List.copyOf(allowedTasks);
         this.source = source;
         this.requestDeserializer = serdes.request().deserializer();
         this.responseDeserializer = serdes.response().deserializer();
@@ -98,6 +109,11 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         }
         final String requestId = request.getRequestId();
         final String task = request.getTask();
+        if (!allowed(task)) {
+            forward(record, new TraceRecord(TraceRecord.Kind.INVALID_REQUEST, requestId, task, null, null, null,
+                    "task not in tasks.allowed", record.timestamp(), topic(), partition(), offset(), null));
+            return;
+        }
         final String input = request.getInput();
         final String inputProblem = inputProblem(input);
         if (inputProblem != null) {
@@ -128,7 +144,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
             dead(record, DeadLetterReason.MISSING_FIELD, "label is empty", task, requestId);
             return;
         }
-        String input = response.getInput();
+        String input = allowed(task) ? response.getInput() : null;
         float[] embedding = null;
         String note = null;
         if (input != null) {
@@ -148,6 +164,10 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         }
         forward(record, new TraceRecord(TraceRecord.Kind.RESPONSE, requestId, task, input, embedding, response.getLabel(), note,
                 record.timestamp(), topic(), partition(), offset(), record.value()));
+    }
+
+    private boolean allowed(final String task) {
+        return allowedTasks.isEmpty() || allowedTasks.contains(task);
     }
 
     private <T> T decode(final Deserializer<T> deserializer, final Record<byte[], byte[]> record) {
