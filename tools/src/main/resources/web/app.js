@@ -35,11 +35,11 @@
     head.appendChild(el('span', 'learner'));
     sec.appendChild(head);
     var kpis = el('div', 'kpis');
+    kpi(kpis, 'saved', 'LLM calls saved');
     kpi(kpis, 'requests', 'Requests');
     kpi(kpis, 'coverage', 'Coverage (handled)');
     kpi(kpis, 'agreement', 'Agreement est. [bounds]');
     kpi(kpis, 'alpha', 'Target alpha');
-    kpi(kpis, 'saved', 'LLM calls saved');
     kpi(kpis, 'traces', 'Traces learned');
     kpi(kpis, 'threshold', 'Threshold');
     sec.appendChild(kpis);
@@ -127,11 +127,12 @@
       v.textContent = text;
       if (small) { v.appendChild(el('small', null, ' ' + small)); }
     };
+    set('saved', pct(s.llm_calls_saved), num(s.llm_calls) + ' LLM calls' + (s.audited ? ', ' + num(s.audited) +
+      ' of them audits' : ''));
     set('requests', num(s.requests));
     set('coverage', pct(s.realised_coverage), t.gate === 'OPEN' ? 'est. now ' + pct(s.coverage) : '');
     set('agreement', pct(s.agreement), '[' + pct(s.agreement_lower) + ', ' + pct(s.agreement_upper) + ']');
     set('alpha', fix(t.alpha, 2));
-    set('saved', num(s.llm_calls_saved), s.audited ? num(s.audited) + ' audits' : '');
     set('traces', num(s.traces));
     set('threshold', t.gate === 'OPEN' ? fix(s.threshold, 3) : '–');
 

@@ -66,8 +66,8 @@ public final class ParityGate implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private final GateConfig config;
-    private final GateStatistics stats;
+    private GateConfig config;   // replaced by reconfigure()
+    private GateStatistics stats;
     private GateState state = GateState.CLOSED;
     private int servedIndex = -1;
     private ADWIN adwin;
@@ -245,6 +245,54 @@ public final class ParityGate implements Serializable {
                     full.coverage(), config.minCoverage() / 2.0, full.threshold())));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The task's settings changed (a restart under other alpha, delta, epsilon, n_min or c_min): from now on the
+     * gate decides with {@code newConfig}, on the evidence it holds. The window's outcomes and their weights stay
+     * valid evidence (an outcome is whether the surrogate agreed with the LLM, whatever alpha is), so an OPEN gate
+     * stays open only if the served window has a deployable threshold under the new settings with enough coverage
+     * and effective size (OPEN to OPEN at that threshold, ADWIN restarted), and closes otherwise; a CLOSED gate
+     * stays closed and opens by the normal rules at the next outcome. Either way the change is a transition with
+     * reason CONFIG_CHANGED, so it is never silent.
+     *
+     * @param newConfig    the new settings (same window size and grid: a new window size is a new task)
+     * @param servedWindow the served learner's agreement window
+     * @param detail       what changed, in words
+     * @throws IllegalArgumentException when the window size or grid differs
+     */
+    public GateTransition reconfigure(final GateConfig newConfig, final AgreementWindow servedWindow, final String detail) {
+        Objects.requireNonNull(newConfig, "newConfig");
+        Objects.requireNonNull(servedWindow, "servedWindow");
+        if (newConfig.windowSize() != config.windowSize() || newConfig.gridSize() != config.gridSize()) {
+            throw new IllegalArgumentException("the gate's window size and grid cannot change in place (window "
+                    + config.windowSize() + " -> " + newConfig.windowSize() + ")");
+        }
+        config = newConfig;
+        stats = new GateStatistics(newConfig);
+        lastWindow = servedWindow;
+        lastSeen = servedWindow.added();
+        final String why = detail == null ? "" : detail;
+        final int deployable = stats.deployableIndex(servedWindow, config.alpha());
+        if (state != GateState.OPEN) {
+            final GateStatistics.Estimate e = stats.estimate(servedWindow, Math.max(deployable, 0));
+            return transition(GateState.CLOSED, GateReason.CONFIG_CHANGED, e, why + "; the gate stays closed until the "
+                    + "evidence in the window meets the new settings");
+        }
+        if (deployable >= 0) {
+            final GateStatistics.Estimate e = stats.estimate(servedWindow, deployable, false);
+            if (e.coverage() >= config.minCoverage() && e.effectiveSize() >= config.minAccepted()) {
+                servedIndex = deployable;
+                servedCoverage = e.coverage();
+                adwin = new ADWIN(config.driftDelta());
+                final GateStatistics.Estimate full = stats.estimate(servedWindow, deployable);
+                return transition(GateState.OPEN, GateReason.CONFIG_CHANGED, full, String.format(Locale.ROOT,
+                        "%s; deployable under the new settings at threshold %.3f (lower bound %.4f >= alpha %.3f, coverage %.3f)",
+                        why, full.threshold(), full.lower(), config.alpha(), full.coverage()));
+            }
+        }
+        final GateStatistics.Estimate e = stats.estimate(servedWindow, Math.max(servedIndex, 0));
+        return close(GateReason.CONFIG_CHANGED, e, why + "; no deployable threshold under the new settings");
     }
 
     /**

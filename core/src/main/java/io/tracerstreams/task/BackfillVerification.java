@@ -3,7 +3,10 @@
  */
 package io.tracerstreams.task;
 
+import io.tracerstreams.schema.state.VerificationState;
+
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 
 /**
  * Verification of an agreement window that rests on backfilled traces. A trace log may flatter the
@@ -21,7 +24,7 @@ final class BackfillVerification implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final boolean[] liveRing; // per window position: whether that trace was routed by tracer (not backfill)
-    private final double verificationAuditProbability;
+    private double verificationAuditProbability; // the current settings' (see withAuditProbability)
     private int liveInRing;
     private int verifiedLive; // live traces learned during the current verification
     private long traces;
@@ -62,5 +65,47 @@ final class BackfillVerification implements Serializable {
         if (liveInRing == 0 && traces >= liveRing.length) {
             verifiedLive = 0; // the window rests on the log alone: verify afresh
         }
+    }
+    /** Whether this verification has a ring of {@code windowSize} positions. */
+    boolean hasWindow(final int windowSize) {
+        return liveRing.length == windowSize;
+    }
+
+    /** From now on, audit with this probability while verifying (the current settings' verify rate and epsilon). */
+    void setAuditProbability(final double probability) {
+        this.verificationAuditProbability = probability;
+    }
+
+    /** The verification as its snapshot part. */
+    VerificationState toState() {
+        final byte[] ring = new byte[liveRing.length];
+        for (int i = 0; i < ring.length; i++) {
+            ring[i] = (byte) (liveRing[i] ? 1 : 0);
+        }
+        return VerificationState.newBuilder().setLiveRing(ByteBuffer.wrap(ring)).setLiveInRing(liveInRing)
+                .setVerifiedLive(verifiedLive).setTraces(traces).build();
+    }
+
+    /**
+     * The verification of a snapshot part, auditing with {@code verificationAuditProbability} (the current settings').
+     *
+     * @throws IllegalArgumentException when the part is inconsistent (its live count disagrees with its ring)
+     */
+    static BackfillVerification fromState(final VerificationState state, final double verificationAuditProbability) {
+        final ByteBuffer ring = state.getLiveRing().duplicate();
+        final BackfillVerification v = new BackfillVerification(ring.remaining(), verificationAuditProbability);
+        int live = 0;
+        for (int i = 0; i < v.liveRing.length; i++) {
+            v.liveRing[i] = ring.get() != 0;
+            live += v.liveRing[i] ? 1 : 0;
+        }
+        if (live != state.getLiveInRing() || state.getTraces() < 0 || v.liveRing.length == 0) {
+            throw new IllegalArgumentException("verification part is inconsistent: " + live + " live positions, "
+                    + state.getLiveInRing() + " counted");
+        }
+        v.liveInRing = live;
+        v.verifiedLive = state.getVerifiedLive();
+        v.traces = state.getTraces();
+        return v;
     }
 }

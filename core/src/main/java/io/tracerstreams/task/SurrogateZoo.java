@@ -62,8 +62,8 @@ final class SurrogateZoo implements Serializable {
     private final List<Member> members;
     private final LabelSpace labels;
     private final SupportMemory support;
-    private final GateStatistics statistics;
-    private final double alpha;
+    private GateStatistics statistics; // replaced by reconfigure()
+    private double alpha;
     private int served;
 
     /** One surrogate with its acceptor and agreement window. */
@@ -130,6 +130,15 @@ final class SurrogateZoo implements Serializable {
             }
         }
         return List.copyOf(zoo);
+    }
+
+    /**
+     * The task's gate settings changed in place (alpha, delta, n_min, c_min, epsilon): the choice of the served
+     * member follows the new alpha from now on. The windows keep their outcomes (still valid evidence).
+     */
+    void reconfigure(final GateConfig gateConfig) {
+        this.statistics = new GateStatistics(gateConfig);
+        this.alpha = gateConfig.alpha();
     }
 
     /** The served member's label and acceptor score for a request's embedding. Changes nothing. */

@@ -9,6 +9,7 @@ import io.tracerstreams.gate.ParityGate;
 import io.tracerstreams.schema.FrontierPoint;
 import io.tracerstreams.schema.Reason;
 import io.tracerstreams.schema.TaskStats;
+import io.tracerstreams.schema.state.CountersState;
 
 import java.io.Serializable;
 import java.time.Instant;
@@ -20,7 +21,8 @@ import java.util.Map;
 
 /**
  * The counters of one task (requests, decisions, deferral reasons, traces by origin) and the {@link TaskStats}
- * built from them with the gate's estimates. LLM calls saved are the handled requests that were not audited.
+ * built from them with the gate's estimates. LLM calls saved = 1 - (deferred + audited) / requests, a fraction;
+ * the count of calls avoided is the handled requests that were not audited.
  * Not thread-safe.
  */
 final class TaskCounters implements Serializable {
@@ -71,6 +73,11 @@ final class TaskCounters implements Serializable {
         return requests;
     }
 
+    /** LLM calls saved = 1 - (deferred + audited) / requests, 0 before the first request. */
+    double llmCallsSaved() {
+        return requests == 0 ? 0.0 : 1.0 - (double) (deferred + audited) / requests;
+    }
+
     /** Traces learned so far. */
     long traces() {
         return traces;
@@ -94,6 +101,7 @@ final class TaskCounters implements Serializable {
         final long saved = handled - audited;
         return TaskStats.newBuilder()
                 .setTask(task)
+                .setLlmCallsSaved(llmCallsSaved())
                 .setTracesSeen(traces)
                 .setRequestsSeen(requests)
                 .setHandled(handled)
@@ -117,6 +125,45 @@ final class TaskCounters implements Serializable {
                 .setLabels(zoo.labelCount())
                 .setTimestamp(Instant.ofEpochMilli(timestampMs))
                 .build();
+    }
+
+    /** The counters as their snapshot part. */
+    CountersState toState() {
+        final Map<String, Long> byOrigin = new LinkedHashMap<>();
+        for (final TraceOrigin origin : TraceOrigin.values()) {
+            byOrigin.put(origin.name(), tracesByOrigin[origin.ordinal()]);
+        }
+        final Map<String, Long> byReason = new LinkedHashMap<>();
+        deferrals.forEach((reason, count) -> byReason.put(reason.name(), count));
+        return CountersState.newBuilder().setRequests(requests).setHandled(handled).setDeferred(deferred)
+                .setAudited(audited).setInvalid(invalid).setTraces(traces).setTracesByOrigin(byOrigin)
+                .setDeferralsByReason(byReason).build();
+    }
+
+    /**
+     * The counters of a snapshot part. A name this version does not know (an origin or reason a later version
+     * added) is counted in the totals only.
+     */
+    static TaskCounters fromState(final CountersState state) {
+        final TaskCounters c = new TaskCounters();
+        c.requests = state.getRequests();
+        c.handled = state.getHandled();
+        c.deferred = state.getDeferred();
+        c.audited = state.getAudited();
+        c.invalid = state.getInvalid();
+        c.traces = state.getTraces();
+        for (final TraceOrigin origin : TraceOrigin.values()) {
+            final Long n = state.getTracesByOrigin().get(origin.name());
+            c.tracesByOrigin[origin.ordinal()] = n == null ? 0L : n;
+        }
+        state.getDeferralsByReason().forEach((name, count) -> {
+            for (final Reason reason : Reason.values()) {
+                if (reason.name().equals(name)) {
+                    c.deferrals.put(reason, count);
+                }
+            }
+        });
+        return c;
     }
 
     /** The value, or {@code otherwise} when it is NaN or infinite (Avro fields of the stats must be finite). */

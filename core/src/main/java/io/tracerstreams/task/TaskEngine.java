@@ -11,6 +11,7 @@ import io.tracerstreams.learning.SupportMemory;
 import io.tracerstreams.report.ReportBuilder;
 import io.tracerstreams.report.ReportConfig;
 import io.tracerstreams.schema.BoundaryReport;
+import io.tracerstreams.schema.ConfigChange;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.Reason;
@@ -75,8 +76,24 @@ public final class TaskEngine {
     private final ParityGate gate;
     private final ReportBuilder report;
     private final TaskCounters counters;
+    private final String embeddingModel;
 
-    private TaskEngine(final EngineState state) {
+    /**
+     * An engine restored under the current settings ({@link #restore(byte[], String, TaskConfig, ReportConfig,
+     * String, long)}).
+     *
+     * @param engine  the engine to use
+     * @param events  the gate events the restore caused (CONFIG_CHANGED, STATE_RESET), to publish like any other
+     * @param reset   why the task, or a part of it, was reset (to log), or null when it was restored whole
+     * @param changes the settings that changed since the snapshot (empty when none)
+     * @param format  the snapshot's format (0 when it could not be read)
+     */
+    public record Restored(TaskEngine engine, List<GateEvent> events, String reset, List<ConfigChange> changes,
+                           int format) {
+    }
+
+    TaskEngine(final EngineState state, final String embeddingModel) {
+        this.embeddingModel = embeddingModel == null ? "" : embeddingModel;
         this.task = state.task();
         this.config = state.config();
         this.zoo = state.zoo();
@@ -103,30 +120,80 @@ public final class TaskEngine {
      * @throws IllegalArgumentException when the task name is blank or a learner name is unknown
      */
     public static TaskEngine create(final String task, final TaskConfig config, final ReportConfig reportConfig) {
+        return create(task, config, reportConfig, "");
+    }
+
+    /**
+     * A fresh engine for a task whose inputs are embedded by {@code embeddingModel} (kept in its snapshots: a
+     * restore under another model resets the task, a new model being a new vector space).
+     *
+     * @throws IllegalArgumentException when the task name is blank or a learner name is unknown
+     */
+    public static TaskEngine create(final String task, final TaskConfig config, final ReportConfig reportConfig,
+                                    final String embeddingModel) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(reportConfig, "reportConfig");
         if (task == null || task.isBlank()) {
             throw new IllegalArgumentException("task name must not be blank");
         }
         return new TaskEngine(new EngineState(task, config, new SurrogateZoo(config, config.gateConfig()),
-                new OodGuard(config.seed() ^ 0x5DEECE66DL),
+                freshOod(config),
                 new BackfillVerification(config.windowSize(), config.verificationAuditProbability()),
-                new ParityGate(config.gateConfig()), new ReportBuilder(reportConfig), new TaskCounters()));
+                new ParityGate(config.gateConfig()), new ReportBuilder(reportConfig), new TaskCounters()), embeddingModel);
+    }
+
+    static OodGuard freshOod(final TaskConfig config) {
+        return new OodGuard(config.seed() ^ 0x5DEECE66DL);
     }
 
     /**
-     * Restores an engine from {@link #snapshot()}.
+     * Restores an engine from {@link #snapshot()} exactly as it was, under the settings it was saved with (for
+     * replays and tests; a running service restores with
+     * {@link #restore(byte[], String, TaskConfig, ReportConfig, String, long)}).
      *
-     * @throws IllegalArgumentException when the bytes are not a snapshot of this version of tracer
+     * @throws IllegalArgumentException when the bytes are not a snapshot this version reads, or a part of it cannot
+     *                                  be read
      */
     public static TaskEngine restore(final byte[] snapshot) {
         Objects.requireNonNull(snapshot, "snapshot");
-        return new TaskEngine(EngineSnapshots.read(snapshot));
+        final EngineSnapshots.Parts parts = EngineSnapshots.read(snapshot);
+        if (!parts.unreadable().isEmpty()) {
+            throw new IllegalArgumentException("snapshot parts cannot be read: " + String.join("; ", parts.unreadable()));
+        }
+        return new TaskEngine(new EngineState(parts.task(), parts.config(), parts.zoo(), parts.ood(),
+                BackfillVerification.fromState(parts.verification(), parts.config().verificationAuditProbability()),
+                parts.gate(), parts.report(), parts.counters()), parts.embeddingModel());
     }
 
-    /** Serialises the whole state (models, windows, gate, counters, report). */
+    /**
+     * Restores a task's engine from {@link #snapshot()} under the settings that apply now (see
+     * {@link EngineRestore}): settings that apply in place take effect at once, with a gate event CONFIG_CHANGED
+     * listing the old and new values; settings whose state cannot carry over (learners, window size, label cap,
+     * embedding model) reset the task, gate closed, with a gate event CONFIG_CHANGED; a snapshot that cannot be
+     * read resets the task, gate closed, with a gate event STATE_RESET. Never throws for the snapshot's content:
+     * a task is never left dead by its saved state.
+     *
+     * @param snapshot       the saved bytes (this format, or the previous release's)
+     * @param task           the task's name
+     * @param config         the task's settings now
+     * @param reportConfig   the report settings now (e.g. texts hashed)
+     * @param embeddingModel what embeds the task's inputs now (empty when unknown: then it is not compared)
+     * @param timestampMs    the time of the gate events the restore causes
+     */
+    public static Restored restore(final byte[] snapshot, final String task, final TaskConfig config,
+                                   final ReportConfig reportConfig, final String embeddingModel, final long timestampMs) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(reportConfig, "reportConfig");
+        return EngineRestore.restore(snapshot, task, config, reportConfig, embeddingModel, timestampMs);
+    }
+
+    /**
+     * Saves the whole state (models, windows, gate, counters, report, and the settings it runs under), in the
+     * format of {@link EngineSnapshots}.
+     */
     public byte[] snapshot() {
-        return EngineSnapshots.write(new EngineState(task, config, zoo, ood, verification, gate, report, counters));
+        return EngineSnapshots.write(new EngineState(task, config, zoo, ood, verification, gate, report, counters),
+                embeddingModel);
     }
 
     /**
@@ -333,7 +400,12 @@ public final class TaskEngine {
                 .build();
     }
 
-    private GateEvent event(final GateTransition transition, final long timestampMs) {
+    /** Records gate events the engine did not cause itself (a restore's) in the report's history. */
+    void recordEvents(final List<GateEvent> events) {
+        events.forEach(report::onGateEvent);
+    }
+
+    GateEvent event(final GateTransition transition, final long timestampMs) {
         return transition.toGateEvent(task, config.alpha(), servedLearner(), modelVersion(), counters.traces(),
                 timestampMs);
     }

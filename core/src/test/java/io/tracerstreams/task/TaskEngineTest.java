@@ -53,6 +53,9 @@ class TaskEngineTest {
         assertThat(stats.getRequestsSeen()).isEqualTo(5_000);
         assertThat(stats.getHandled() + stats.getDeferred()).isEqualTo(5_000);
         assertThat(stats.getTeacherCallsSaved()).isEqualTo(stats.getHandled() - stats.getAudited());
+        final long llmCalls = decisions.stream().filter(d -> d.getDecision() == Decision.DEFERRED || d.getAudit()).count();
+        assertThat(stats.getLlmCallsSaved()).isCloseTo(1.0 - llmCalls / 5_000.0, within(1e-12));
+        assertThat(TaskEngine.create("fresh", CONFIG).stats(0).getLlmCallsSaved()).isZero();
         assertThat(stats.getLabels()).isEqualTo(10);
         assertThat(stats.getFrontier()).hasSize(CONFIG.frontierAlphas().size());
     }
@@ -242,11 +245,11 @@ class TaskEngineTest {
     @Test
     void shouldRefuseASnapshotOfAnotherFormatNamingBothVersions() {
         final byte[] snapshot = TaskEngine.create("intents", CONFIG).snapshot();
-        assertThat(new String(snapshot, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("TRACER-ENGINE-3\n");
+        assertThat(new String(snapshot, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("TRACER-ENGINE-4\n");
         snapshot[14] = '2';
         assertThatThrownBy(() -> TaskEngine.restore(snapshot))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("snapshot was written by another version of tracer (format 2, this version reads 3)");
+                .hasMessage("snapshot was written by another version of tracer (format 2, this version reads 3 and 4)");
     }
 
     @Test

@@ -23,14 +23,16 @@ import java.util.List;
  * The stateless featurize stage: decodes one topic's Avro values, validates them, embeds the input and
  * forwards a {@link TraceRecord} keyed by task (repartitioned downstream so that a task's records meet in
  * one router). Undecodable records and records without request id, task or (responses) label become
- * {@link DeadLetter}s. A request with an empty or oversized input is forwarded as
+ * {@link DeadLetter}s. A request with an empty, oversized or damaged (not valid UTF-8) input is forwarded as
  * {@link TraceRecord.Kind#INVALID_REQUEST} (the router answers it DEFERRED, INVALID_INPUT); a response's
- * empty or oversized input is treated as absent.
+ * empty, oversized or damaged input is treated as absent.
  */
 final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emitted> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeaturizeProcessor.class);
     static final String STAGE = "featurize";
+    /** What a UTF-8 decoder (Avro's among them) puts in place of malformed bytes: such text was damaged on the way. */
+    private static final char REPLACEMENT_CHARACTER = '\uFFFD';
 
     /** Which input topic this instance reads. */
     enum Source { REQUESTS, RESPONSES }
@@ -188,10 +190,14 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         if (input.length() > maxInputChars) {
             return "the input has " + input.length() + " characters, more than max.input.chars=" + maxInputChars;
         }
+        final int replacement = input.indexOf(REPLACEMENT_CHARACTER);
+        if (replacement >= 0) {
+            return "the input is not valid UTF-8: U+FFFD (what a decoder puts for malformed bytes) at position " + replacement;
+        }
         return null;
     }
 
-    /** A task names a store key prefix and a partition: non-empty, no control characters. */
+    /** A task names a store key prefix and a partition: non-empty, no control characters, valid UTF-8. */
     static String taskProblem(final String task) {
         if (isBlank(task)) {
             return "task is empty";
@@ -199,6 +205,9 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         for (int i = 0; i < task.length(); i++) {
             if (Character.isISOControl(task.charAt(i))) {
                 return "task contains a control character at position " + i;
+            }
+            if (task.charAt(i) == REPLACEMENT_CHARACTER) {
+                return "task is not valid UTF-8: U+FFFD at position " + i;
             }
         }
         return null;

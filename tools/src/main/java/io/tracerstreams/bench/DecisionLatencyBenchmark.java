@@ -7,7 +7,6 @@ import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.broker.EmbeddedKafka;
 import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.featurize.Featurizer;
-import io.tracerstreams.featurize.Featurizers;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.LlmRequest;
 import io.tracerstreams.schema.LlmResponse;
@@ -26,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,15 +41,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * End-to-end decision latency on an embedded single-node KRaft broker under exactly_once_v2: a producer
- * publishes requests at a fixed rate; a read_committed consumer reads the decisions; latency = decision
- * consumed - request sent. A simulated LLM answers every deferred or audited request with its true label, so
- * the gate opens during the run and both decision paths are measured. The first 10% of the run is warm-up
- * and not counted.
+ * End-to-end decision latency on an embedded single-node KRaft broker: a producer publishes requests at a
+ * fixed rate; a read_committed consumer reads the decisions; latency = decision consumed - request sent. A
+ * simulated LLM answers every deferred or audited request with its true label, so the gate opens during the run
+ * and both decision paths are measured. Requests sent in the first {@code --warmup-seconds} (2) are not counted.
  *
- * <p>Arguments (all optional): {@code --seconds 60 --rate 100 --model minilm --commit-interval-ms 20
- * --poll-ms 10 --partitions 2 --threads 2}. Requests are keyed by request id so that featurizing, the
- * expensive stage, runs on every partition; the router sees them repartitioned by task.
+ * <p>Every setting is the application's default ({@link TracerConfig}) unless given: {@code --seconds 60
+ * --rate 100 --model M --commit-interval-ms N --poll-ms N --partitions N --threads N --guarantee G
+ * --featurize-batch-max-texts N --featurize-batch-max-wait-ms N --window N --min-accepted N --alpha A}, and
+ * {@code --json} prints only {@code {"rate":..,"sent":..,"decided":..,"p50_ms":..,"p90_ms":..,"p99_ms":..,"max_ms":..}}
+ * on stdout (the settings and the timeline go to stderr). Requests are keyed by request id so that
+ * featurizing, the expensive stage, runs on every partition; the router sees them repartitioned by task.
  */
 public final class DecisionLatencyBenchmark {
 
@@ -61,50 +63,95 @@ public final class DecisionLatencyBenchmark {
         run(args);
     }
 
-    /** Runs the benchmark and prints the figures; returns the latencies in microseconds (sorted). */
-    public static long[] run(final String[] args) throws Exception {
+    /** The options that map onto a {@link TracerConfig} key; every other key keeps the application's default. */
+    static final Map<String, String> CONFIG_OPTIONS = Map.ofEntries(
+            Map.entry("model", TracerConfig.EMBEDDING_MODEL_CONFIG),
+            Map.entry("commit-interval-ms", TracerConfig.COMMIT_INTERVAL_MS_CONFIG),
+            Map.entry("poll-ms", TracerConfig.POLL_MS_CONFIG),
+            Map.entry("partitions", TracerConfig.TOPICS_PARTITIONS_CONFIG),
+            Map.entry("threads", TracerConfig.NUM_STREAM_THREADS_CONFIG),
+            Map.entry("guarantee", TracerConfig.PROCESSING_GUARANTEE_CONFIG),
+            Map.entry("window", TracerConfig.WINDOW_SIZE_CONFIG),
+            Map.entry("min-accepted", TracerConfig.MIN_ACCEPTED_CONFIG),
+            Map.entry("alpha", TracerConfig.ALPHA_CONFIG));
+
+    /** The figures of one run. */
+    public record Result(int rate, long sent, long decided, double p50Ms, double p90Ms, double p99Ms, double maxMs) {
+
+        /** The JSON object. */
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"rate\":%d,\"sent\":%d,\"decided\":%d,\"p50_ms\":%.1f,\"p90_ms\":%.1f,"
+                    + "\"p99_ms\":%.1f,\"max_ms\":%.1f}", rate, sent, decided, p50Ms, p90Ms, p99Ms, maxMs);
+        }
+    }
+
+    /** Runs the benchmark and prints the figures. */
+    public static Result run(final String[] args) throws Exception {
         final Map<String, String> opts = parse(args);
+        final boolean json = opts.containsKey("json");
+        final PrintStream out = json ? System.err : System.out;
         final int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
         final int rate = Integer.parseInt(opts.getOrDefault("rate", "100"));
-        final String model = opts.getOrDefault("model", Featurizers.DEFAULT_NAME);
-        final String commitMs = opts.getOrDefault("commit-interval-ms", "20");
-        final String pollMs = opts.getOrDefault("poll-ms", "10");
-        final String partitions = opts.getOrDefault("partitions", "2");
-        final String threads = opts.getOrDefault("threads", "2");
+        final int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "2"));
         final Path stateDir = Files.createTempDirectory("tracer-bench-state-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(); Featurizer featurizer = Featurizers.open(model, null)) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             final Map<String, Object> m = new HashMap<>();
             m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://latency-bench");
             m.put(TracerConfig.APPLICATION_ID_CONFIG, "latency-bench");
             m.put(TracerConfig.STATE_DIR_CONFIG, stateDir.toString());
-            m.put(TracerConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2");
-            m.put(TracerConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
-            m.put(TracerConfig.POLL_MS_CONFIG, pollMs);
-            m.put(TracerConfig.TOPICS_PARTITIONS_CONFIG, partitions);
-            m.put(TracerConfig.NUM_STREAM_THREADS_CONFIG, threads);
-            m.put(TracerConfig.WINDOW_SIZE_CONFIG, "500");
-            m.put(TracerConfig.MIN_ACCEPTED_CONFIG, "30");
-            m.put(TracerConfig.ALPHA_CONFIG, "0.85");
-            final TracerConfig config = new TracerConfig(m);
-            System.out.printf(Locale.ROOT, "decision latency: %d s at %d requests/s, featurizer %s, exactly_once_v2, "
-                    + "commit.interval.ms=%s, poll.ms=%s, %s partitions, %s stream threads, read_committed%n", seconds, rate,
-                    featurizer.id(), commitMs, pollMs, partitions, threads);
-            try (TracerApp app = TracerApp.run(config, featurizer); TopicSerdes serdes = TopicSerdes.fromConfig(config)) {
-                if (!app.awaitRunning(Duration.ofMinutes(2))) {
-                    throw new IllegalStateException("the app did not reach RUNNING: " + app.state());
+            for (final Map.Entry<String, String> e : opts.entrySet()) {
+                final String key = CONFIG_OPTIONS.get(e.getKey());
+                if (key != null) {
+                    m.put(key, e.getValue());
+                } else if (e.getKey().startsWith("featurize-")) {
+                    m.put(e.getKey().replace('-', '.'), e.getValue());
+                } else if (!List.of("json", "seconds", "rate", "warmup-seconds").contains(e.getKey())) {
+                    throw new IllegalArgumentException("unknown option --" + e.getKey() + "; expected one of --seconds, --rate, "
+                            + "--warmup-seconds, --json, --" + String.join(", --", new java.util.TreeSet<>(CONFIG_OPTIONS.keySet())));
                 }
-                return measure(config, serdes, seconds, rate);
-            } finally {
-                MockSchemaRegistryClient.dropScope("latency-bench");
+            }
+            final TracerConfig config = new TracerConfig(m);
+            try (Featurizer featurizer = config.openFeaturizer()) {
+                out.printf(Locale.ROOT, "decision latency: %d s at %d requests/s (the first %d s not counted), read_committed; "
+                        + "settings (application defaults unless given): %s%n", seconds, rate, warmupSeconds,
+                        settings(config, featurizer));
+                try (TracerApp app = TracerApp.run(config, featurizer); TopicSerdes serdes = TopicSerdes.fromConfig(config)) {
+                    if (!app.awaitRunning(Duration.ofMinutes(2))) {
+                        throw new IllegalStateException("the app did not reach RUNNING: " + app.state());
+                    }
+                    final Result result = measure(config, serdes, seconds, rate, warmupSeconds, out);
+                    if (json) {
+                        System.out.println(result.toJson());
+                    }
+                    return result;
+                } finally {
+                    MockSchemaRegistryClient.dropScope("latency-bench");
+                }
             }
         } finally {
             org.apache.commons.io.FileUtils.deleteQuietly(stateDir.toFile());
         }
     }
 
-    private static long[] measure(final TracerConfig config, final TopicSerdes serdes, final int seconds, final int rate)
-            throws InterruptedException {
+    /** The settings that shape latency, as the application sees them. */
+    static String settings(final TracerConfig config, final Featurizer featurizer) {
+        final StringBuilder sb = new StringBuilder("featurizer ").append(featurizer.id());
+        for (final String key : List.of(TracerConfig.PROCESSING_GUARANTEE_CONFIG, TracerConfig.COMMIT_INTERVAL_MS_CONFIG,
+                TracerConfig.POLL_MS_CONFIG, TracerConfig.TOPICS_PARTITIONS_CONFIG, TracerConfig.NUM_STREAM_THREADS_CONFIG,
+                TracerConfig.ALPHA_CONFIG, TracerConfig.WINDOW_SIZE_CONFIG, TracerConfig.MIN_ACCEPTED_CONFIG)) {
+            sb.append(", ").append(key).append('=').append(config.values().get(key));
+        }
+        for (final Map.Entry<String, ?> e : new java.util.TreeMap<>(config.values()).entrySet()) {
+            if (e.getKey().startsWith("featurize.")) {
+                sb.append(", ").append(e.getKey()).append('=').append(e.getValue());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static Result measure(final TracerConfig config, final TopicSerdes serdes, final int seconds, final int rate,
+                                  final int warmupSeconds, final PrintStream out) throws InterruptedException {
         final TracerConfig.Topics topics = config.topics();
         final Map<String, Object> producerProps = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.ACKS_CONFIG, "all");
@@ -116,7 +163,7 @@ public final class DecisionLatencyBenchmark {
         final AtomicLong decided = new AtomicLong();
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong drainDeadline = new AtomicLong(Long.MAX_VALUE);
-        final long warmupEnd = (long) (seconds * rate * 0.1);
+        final long warmupEnd = (long) warmupSeconds * rate;
         final SyntheticIntents intents = new SyntheticIntents(10, 42L);
 
         try (KafkaProducer<String, LlmRequest> requests = new KafkaProducer<>(producerProps, new StringSerializer(),
@@ -194,20 +241,22 @@ public final class DecisionLatencyBenchmark {
             synchronized (latenciesUs) {
                 sorted = latenciesUs.stream().mapToLong(Long::longValue).sorted().toArray();
             }
-            System.out.printf(Locale.ROOT, "requests sent %d, decided %d, missing %d; measured %d after warm-up (%.1f%% HANDLED)%n",
+            out.printf(Locale.ROOT, "requests sent %d, decided %d, missing %d; measured %d after warm-up (%.1f%% HANDLED)%n",
                     total, decided.get(), sentAt.size(), sorted.length, 100.0 * handled.get() / Math.max(1, sorted.length));
             if (sorted.length > 0) {
-                System.out.printf(Locale.ROOT, "latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f%n",
+                out.printf(Locale.ROOT, "latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f%n",
                         pct(sorted, 0.50), pct(sorted, 0.90), pct(sorted, 0.99), sorted[sorted.length - 1] / 1000.0,
                         Arrays.stream(sorted).average().orElse(0) / 1000.0);
             }
-            printTimeline(latencyBySeq, rate);
-            return sorted;
+            printTimeline(latencyBySeq, rate, out);
+            return sorted.length == 0 ? new Result(rate, total, decided.get(), Double.NaN, Double.NaN, Double.NaN, Double.NaN)
+                    : new Result(rate, total, decided.get(), pct(sorted, 0.50), pct(sorted, 0.90), pct(sorted, 0.99),
+                    sorted[sorted.length - 1] / 1000.0);
         }
     }
 
     /** Median and max latency per 5 s of send time: shows whether the tail is one stall or a steady backlog. */
-    private static void printTimeline(final long[] latencyBySeq, final int rate) {
+    private static void printTimeline(final long[] latencyBySeq, final int rate, final PrintStream out) {
         final int bucket = 5 * rate;
         final StringBuilder line = new StringBuilder("timeline (per 5 s of sending: p50/max ms):");
         for (int from = 0; from < latencyBySeq.length; from += bucket) {
@@ -215,7 +264,7 @@ public final class DecisionLatencyBenchmark {
                     .filter(v -> v > 0).sorted().toArray();
             line.append(b.length == 0 ? " -" : String.format(Locale.ROOT, " %.0f/%.0f", pct(b, 0.5), b[b.length - 1] / 1000.0));
         }
-        System.out.println(line);
+        out.println(line);
     }
 
     private static double pct(final long[] sorted, final double q) {
@@ -223,11 +272,19 @@ public final class DecisionLatencyBenchmark {
         return sorted[i] / 1000.0;
     }
 
-    private static Map<String, String> parse(final String[] args) {
+    /** {@code --name value} pairs; {@code --json} takes no value. */
+    static Map<String, String> parse(final String[] args) {
         final Map<String, String> out = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+            if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("expected --name value pairs, got " + String.join(" ", args));
+            }
+            if (args[i].equals("--json")) {
+                out.put("json", "true");
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(args[i] + " needs a value");
             }
             out.put(args[i].substring(2), args[++i]);
         }

@@ -47,11 +47,23 @@ public record DemoSummary(List<TaskResult> tasks, long requests, double seconds,
     public record TaskResult(String task, long requests, long handled, Double coverage, Double realisedAgreement,
                              Double datasetAgreement, Double coverageLast20, Double agreementLast20,
                              boolean gateOpened, long gateFlips, long llmCalls, long audited) {
+
+        /** The headline: LLM calls saved = 1 - LLM calls / requests, a fraction (null before any request). */
+        public Double llmCallsSaved() {
+            return requests == 0 ? null : 1.0 - (double) llmCalls / requests;
+        }
+
+        /** LLM calls avoided, a count: requests - LLM calls (the handled requests that were not audited). */
+        public long llmCallsAvoided() {
+            return requests - llmCalls;
+        }
     }
 
     /**
-     * The summary as one JSON object: {@code {"tasks":[{"task","requests","coverage","realised_agreement",
-     * "gate_opened","gate_flips","llm_calls",...}],"requests","seconds","stop_reason","live_view"}}.
+     * The summary as one JSON object: {@code {"tasks":[{"task","llm_calls_saved","requests","llm_calls",
+     * "llm_calls_avoided","coverage","realised_agreement","gate_opened","gate_flips",...}],"requests","seconds",
+     * "stop_reason","live_view"}}; {@code llm_calls_saved} = 1 - llm_calls / requests is a fraction,
+     * {@code llm_calls_avoided} = requests - llm_calls a count.
      */
     public String toJson() {
         final ObjectNode root = JSON.createObjectNode();
@@ -59,15 +71,16 @@ public record DemoSummary(List<TaskResult> tasks, long requests, double seconds,
         for (final TaskResult t : tasks) {
             final ObjectNode n = list.addObject();
             n.put("task", t.task());
+            n.put("llm_calls_saved", t.llmCallsSaved());
             n.put("requests", t.requests());
+            n.put("llm_calls", t.llmCalls());
+            n.put("llm_calls_avoided", t.llmCallsAvoided());
             n.put("coverage", t.coverage());
             n.put("realised_agreement", t.realisedAgreement());
             n.put("gate_opened", t.gateOpened());
             n.put("gate_flips", t.gateFlips());
-            n.put("llm_calls", t.llmCalls());
             n.put("handled", t.handled());
             n.put("audited", t.audited());
-            n.put("llm_calls_saved", t.requests() - t.llmCalls());
             n.put("dataset_agreement", t.datasetAgreement());
             n.put("coverage_last20", t.coverageLast20());
             n.put("realised_agreement_last20", t.agreementLast20());
@@ -84,17 +97,19 @@ public record DemoSummary(List<TaskResult> tasks, long requests, double seconds,
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "tracer demo: %,d requests in %.1f s (stopped: %s)%n", requests, seconds,
                 stopReason));
-        out.append(String.format(Locale.ROOT, "%-18s %9s %9s %10s %9s %10s %7s %6s %10s %10s%n", "task", "requests",
-                "coverage", "agreement", "cov-last", "agree-last", "gate", "flips", "LLM calls", "saved"));
+        out.append(String.format(Locale.ROOT, "%-18s %11s %9s %10s %9s %10s %9s %10s %7s %6s%n", "task",
+                "calls saved", "requests", "LLM calls", "coverage", "agreement", "cov-last", "agree-last", "gate",
+                "flips"));
         for (final TaskResult t : tasks) {
-            out.append(String.format(Locale.ROOT, "%-18s %,9d %9s %10s %9s %10s %7s %6d %,10d %,10d%n", t.task(),
-                    t.requests(), pct(t.coverage()), pct(t.realisedAgreement()), pct(t.coverageLast20()),
-                    pct(t.agreementLast20()), t.gateOpened() ? "opened" : "closed", t.gateFlips(), t.llmCalls(),
-                    t.requests() - t.llmCalls()));
+            out.append(String.format(Locale.ROOT, "%-18s %11s %,9d %,10d %9s %10s %9s %10s %7s %6d%n", t.task(),
+                    pct(t.llmCallsSaved()), t.requests(), t.llmCalls(), pct(t.coverage()), pct(t.realisedAgreement()),
+                    pct(t.coverageLast20()), pct(t.agreementLast20()), t.gateOpened() ? "opened" : "closed",
+                    t.gateFlips()));
         }
-        out.append("coverage = handled / requests; agreement = share of handled requests whose label equals the "
-                + "LLM's;\n-last = the same over the last 20% of each task's requests; saved = requests the LLM did "
-                + "not answer.\n");
+        out.append("calls saved = 1 - LLM calls / requests (LLM calls = deferred + audited requests); coverage = "
+                + "handled / requests\n(audited requests count as handled but still cost an LLM call); agreement = "
+                + "share of handled requests whose\nlabel equals the LLM's; -last = the same over the last 20% of each "
+                + "task's requests.\n");
         return out.toString();
     }
 

@@ -36,9 +36,9 @@ final class ProgressDisplay {
             final String gate = s == null ? "CLOSED" : s.gate();
             final String est = s == null || Double.isNaN(s.agreement()) ? "  -  "
                     : String.format(Locale.ROOT, "%5.1f%% (lb %5.1f%%)", 100 * s.agreement(), 100 * s.agreementLower());
-            lines.add(String.format(Locale.ROOT, "  %-18s %-6s req %,7d  cov %6s  agree est %s  real %6s  saved %,7d",
-                    r.task(), gate, r.requests(), pct(r.coverage()), est, pct(r.realisedAgreement()),
-                    r.requests() - r.llmCalls()));
+            lines.add(String.format(Locale.ROOT, "  %-18s %-6s saved %6s  req %,7d  cov %6s  agree est %s  real %6s",
+                    r.task(), gate, pct(r.llmCallsSaved()), r.requests(), pct(r.coverage()), est,
+                    pct(r.realisedAgreement())));
         }
         if (redraw && drawnLines > 0) {
             out.print("\033[" + drawnLines + "A");

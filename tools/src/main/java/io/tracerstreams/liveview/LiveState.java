@@ -172,7 +172,7 @@ public final class LiveState {
      * @param handled          handled requests
      * @param deferred         deferred requests
      * @param audited          audited requests
-     * @param llmCallsSaved    handled requests that were not audited
+     * @param llmCallsAvoided  LLM calls avoided, a count: handled requests that were not audited
      * @param coverage         the coverage estimate at the served threshold (0 while the gate is closed)
      * @param agreement        the agreement estimate
      * @param agreementLower   its lower confidence bound
@@ -182,11 +182,21 @@ public final class LiveState {
      * @param decisionsByReason decisions observed by the view, per reason
      */
     public record TaskSummary(String task, String gate, double alpha, long requests, long traces, long handled,
-                              long deferred, long audited, long llmCallsSaved, double coverage, double agreement,
+                              long deferred, long audited, long llmCallsAvoided, double coverage, double agreement,
                               double agreementLower, double agreementUpper, double threshold, long gateFlips,
                               Map<String, Long> decisionsByReason) {
         public TaskSummary {
             decisionsByReason = Map.copyOf(decisionsByReason);
+        }
+
+        /** Requests the LLM answered: deferred + audited. */
+        public long llmCalls() {
+            return deferred + audited;
+        }
+
+        /** The headline: LLM calls saved = 1 - LLM calls / requests, a fraction (NaN before any request). */
+        public double llmCallsSaved() {
+            return requests == 0 ? Double.NaN : 1.0 - (double) llmCalls() / requests;
         }
     }
 
@@ -285,12 +295,14 @@ public final class LiveState {
             node.put("gate", sum.gate());
             putNumber(node, "alpha", sum.alpha());
             final ObjectNode stats = node.putObject("stats");
+            putNumber(stats, "llm_calls_saved", sum.llmCallsSaved());
             stats.put("requests", sum.requests());
+            stats.put("llm_calls", sum.llmCalls());
+            stats.put("llm_calls_avoided", sum.llmCallsAvoided());
             stats.put("traces", sum.traces());
             stats.put("handled", sum.handled());
             stats.put("deferred", sum.deferred());
             stats.put("audited", sum.audited());
-            stats.put("llm_calls_saved", sum.llmCallsSaved());
             putNumber(stats, "coverage", sum.coverage());
             putNumber(stats, "realised_coverage", sum.requests() == 0 ? 0.0 : (double) sum.handled() / sum.requests());
             putNumber(stats, "agreement", sum.agreement());

@@ -25,6 +25,8 @@ public final class PrometheusFormat {
     public static String render(final LiveState state) {
         final List<LiveState.TaskSummary> tasks = state.summaries();
         final StringBuilder out = new StringBuilder(4096);
+        gauge(out, tasks, "tracer_llm_calls_saved_ratio", "LLM calls saved = 1 - LLM calls / requests, a fraction "
+                + "(the headline figure).", LiveState.TaskSummary::llmCallsSaved);
         counter(out, tasks, "tracer_requests_total", "Requests the task has routed.", LiveState.TaskSummary::requests);
         counter(out, tasks, "tracer_traces_total", "Traces (LLM answers) the task has learned.",
                 LiveState.TaskSummary::traces);
@@ -32,8 +34,10 @@ public final class PrometheusFormat {
         counter(out, tasks, "tracer_deferred_total", "Requests deferred to the LLM.", LiveState.TaskSummary::deferred);
         counter(out, tasks, "tracer_audited_total", "Handled requests also sent to the LLM as audits.",
                 LiveState.TaskSummary::audited);
-        counter(out, tasks, "tracer_llm_calls_saved_total", "Handled requests that were not audited: LLM calls saved.",
-                LiveState.TaskSummary::llmCallsSaved);
+        counter(out, tasks, "tracer_llm_calls_total", "Requests the LLM answered: deferred + audited.",
+                LiveState.TaskSummary::llmCalls);
+        counter(out, tasks, "tracer_llm_calls_avoided_total", "Handled requests that were not audited: LLM calls "
+                + "avoided, a count.", LiveState.TaskSummary::llmCallsAvoided);
         counter(out, tasks, "tracer_gate_flips_total", "Parity gate state changes observed by the live view.",
                 LiveState.TaskSummary::gateFlips);
         gauge(out, tasks, "tracer_gate_open", "1 while the parity gate is OPEN, 0 while CLOSED.",

@@ -48,13 +48,22 @@ public final class Replay {
      * @param delay         requests that pass before the LLM's answer to a request arrives (>= 0)
      * @param teacherNoise  probability that the LLM's label is replaced by another label (in [0, 1))
      * @param trainMode     how the train split enters
-     * @param curveEvery    requests per point of the curve (> 0)
+     * @param curveEvery    requests per block of the curve (> 0); blocks restart at the test phase and at the shift
      * @param reportEvery   requests between two boundary reports (> 0); a report also follows every gate flip
      *                      and ends the run
      * @param hashTexts     the privacy switch: example texts in reports are hashed
+     * @param shiftLabels   labels the LLM renames in a seeded rotation ({@link TeacherShift}); 0 = no shift
+     * @param shiftAt       the first request (0-based, counted over the routed stream) the shift applies to
      */
     public record Options(TaskConfig task, int delay, double teacherNoise, TrainMode trainMode, int curveEvery,
-                          int reportEvery, boolean hashTexts) {
+                          int reportEvery, boolean hashTexts, int shiftLabels, long shiftAt) {
+
+        /** The settings without a teacher shift. */
+        public Options(final TaskConfig task, final int delay, final double teacherNoise, final TrainMode trainMode,
+                       final int curveEvery, final int reportEvery, final boolean hashTexts) {
+            this(task, delay, teacherNoise, trainMode, curveEvery, reportEvery, hashTexts, 0, 0L);
+        }
+
         public Options {
             Objects.requireNonNull(task, "task");
             Objects.requireNonNull(trainMode, "trainMode");
@@ -70,11 +79,28 @@ public final class Replay {
             if (reportEvery <= 0) {
                 throw new IllegalArgumentException("replay option 'reportEvery' must be > 0 (got " + reportEvery + ")");
             }
+            if (shiftLabels < 0 || shiftLabels == 1) {
+                throw new IllegalArgumentException("replay option 'shiftLabels' must be 0 (no shift) or >= 2 (got "
+                        + shiftLabels + ")");
+            }
+            if (shiftAt < 0) {
+                throw new IllegalArgumentException("replay option 'shiftAt' must be >= 0 (got " + shiftAt + ")");
+            }
         }
 
         /** The protocol's defaults around a task configuration: no delay, no noise, backfilled train split. */
         public static Options of(final TaskConfig task) {
             return new Options(task, 0, 0.0, TrainMode.BACKFILL, 500, 1_000, false);
+        }
+
+        /** These settings with a teacher shift of {@code labels} labels from request {@code at} on. */
+        public Options withShift(final int labels, final long at) {
+            return new Options(task, delay, teacherNoise, trainMode, curveEvery, reportEvery, hashTexts, labels, at);
+        }
+
+        /** These settings with another train mode. */
+        public Options withTrainMode(final TrainMode mode) {
+            return new Options(task, delay, teacherNoise, mode, curveEvery, reportEvery, hashTexts, shiftLabels, shiftAt);
         }
     }
 
@@ -82,8 +108,18 @@ public final class Replay {
     public record Row(LabelledText item, float[] vector) {
     }
 
-    /** What the engine did with one request, and what the harness knows about it. */
-    public record Step(int index, boolean test, RoutingDecision decision, String llmLabel, boolean gateOpen) {
+    /**
+     * What the engine did with one request, and what the harness knows about it.
+     *
+     * @param index    the request's place in the routed stream (0-based)
+     * @param test     whether it belongs to the test phase
+     * @param decision the engine's decision
+     * @param llmLabel the LLM's answer (after teacher noise and shift): the truth realised agreement counts
+     * @param gateOpen the gate's state after routing
+     * @param item     the dataset row (its label is the answer before noise and shift)
+     */
+    public record Step(int index, boolean test, RoutingDecision decision, String llmLabel, boolean gateOpen,
+                       LabelledText item) {
         /** Whether the request was handled by the surrogate. */
         public boolean handled() {
             return decision.getDecision() == Decision.HANDLED;
@@ -133,6 +169,7 @@ public final class Replay {
         final List<Row> trainOrder = shuffled(train, random);
         final List<Row> testOrder = shuffled(test, random);
         final List<String> labelPool = labelPool(train, test);
+        final TeacherShift shift = TeacherShift.rotation(labelPool, options.shiftLabels(), options.shiftAt(), seed);
         final ReplayResult.Builder result = new ReplayResult.Builder(alpha, seed, options.curveEvery());
 
         final boolean testOnly = testOrder.isEmpty();
@@ -149,14 +186,16 @@ public final class Replay {
         final int testStart = testOnly ? 0 : requests.size();
         requests.addAll(testOrder);
         result.phases(testStart, requests.size());
+        result.shift(shift);
 
         final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
         for (int i = 0; i < requests.size(); i++) {
             deliver(engine, inFlight, i, result, observer);
             final Row row = requests.get(i);
-            final String llmLabel = teacher(row.item().label(), options.teacherNoise(), labelPool, random);
+            final String llmLabel = teacher(shift.apply(row.item().label(), i), options.teacherNoise(), labelPool,
+                    random);
             final RoutingDecision decision = engine.route(row.item().id(), row.item().text(), row.vector(), i);
-            final Step step = new Step(i, i >= testStart, decision, llmLabel, engine.gateOpen());
+            final Step step = new Step(i, i >= testStart, decision, llmLabel, engine.gateOpen(), row.item());
             result.onStep(step, engine);
             observer.onStep(step, engine);
             if (decision.getDecision() == Decision.DEFERRED || decision.getAudit()) {
@@ -166,6 +205,7 @@ public final class Replay {
                 result.onReport(engine.report(i));
             }
         }
+        result.finish(engine);
         deliver(engine, inFlight, Integer.MAX_VALUE, result, observer);
         result.onReport(engine.report(requests.size()));
         return result.build(engine);

@@ -9,6 +9,7 @@ import io.tracerstreams.bench.DecisionLatencyBenchmark;
 import io.tracerstreams.bench.EmbeddingBenchmark;
 import io.tracerstreams.bench.LearnerBenchmark;
 import io.tracerstreams.bench.ReplaySuiteBenchmark;
+import io.tracerstreams.bench.chaos.ChaosBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
         description = "Runs a benchmark: replay (the Banking77/CLINC150/SNLI table), engine (per-trace cost and "
                 + "memory of the learning core), embedding (featurizer throughput), latency (request to decision on the "
                 + "embedded broker, exactly-once), learners (accuracy and cost of "
-                + "each surrogate), gate (cost and closed-loop simulations).")
+                + "each surrogate), gate (cost and closed-loop simulations), chaos (the fault suite: SIGKILLs and rebalances "
+                + "of tracer run processes, checked by a read_committed verifier; chaos --help).")
 public final class BenchCommand implements Callable<Integer> {
 
     static final Map<String, Consumer<String[]>> BENCHMARKS = new LinkedHashMap<>();
@@ -44,6 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
         });
         BENCHMARKS.put("learners", LearnerBenchmark::run);
         BENCHMARKS.put("gate", GateBenchmark::run);
+        BENCHMARKS.put("chaos", ChaosBenchmark::run);
     }
 
     @Parameters(index = "0", paramLabel = "NAME", description = "One of: ${COMPLETION-CANDIDATES}",

@@ -73,6 +73,18 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "How the train split enters: backfill (a trace log, every row labelled) or requests (live traffic). Default ${DEFAULT-VALUE}.")
     Replay.TrainMode trainMode;
 
+    @Option(names = "--shift-labels", defaultValue = "0", paramLabel = "K",
+            description = "Teacher shift: the LLM renames K labels in a seeded rotation a->b->...->a (K = 0: no shift; "
+                    + "default ${DEFAULT-VALUE}).")
+    int shiftLabels;
+
+    @Option(names = "--shift-at", defaultValue = "0", paramLabel = "N",
+            description = "The first request the shift applies to, counted from 0 over the routed stream: with "
+                    + "--train-as requests the train split's requests come first, then the test split's; with a "
+                    + "backfill, request 0 is the first test request and backfilled traces are never shifted "
+                    + "(default ${DEFAULT-VALUE}).")
+    long shiftAt;
+
     @Option(names = "--drop-label", paramLabel = "LABEL", description = "Drop rows with this label (e.g. CLINC150's oos); repeatable.")
     Set<String> dropLabels = Set.of();
 
@@ -92,8 +104,15 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
-    @Option(names = "--curve", paramLabel = "FILE.csv", description = "Write the curve (one row per 500 requests) as CSV.")
+    @Option(names = "--curve", paramLabel = "FILE.csv", description = "Write the curve as CSV: one row per block of "
+            + "--curve-block requests with its requests, handled, realised agreement of the handled (the truth), the "
+            + "gate's agreement estimate and lower bound, gate state, threshold, LLM calls and LLM calls saved.")
     Path curve;
+
+    @Option(names = "--curve-block", defaultValue = "500", paramLabel = "N",
+            description = "Requests per block of the curve; blocks restart at the test phase and at the shift "
+                    + "(default ${DEFAULT-VALUE}).")
+    int curveBlock;
 
     @Option(names = "--report", paramLabel = "FILE.html",
             description = "Write the boundary report (one self-contained HTML file; one file per alpha and seed when several).")
@@ -122,7 +141,8 @@ public final class ReplayCommand implements Callable<Integer> {
             trainSet = embed(f, trainRows, progress, "embed train");
             testSet = embed(f, testRows, progress, "embed test");
         }
-        final Replay.Options options = new Replay.Options(base, delay, teacherNoise, trainMode, 500, 1_000, hashTexts);
+        final Replay.Options options = new Replay.Options(base, delay, teacherNoise, trainMode, curveBlock, 1_000, hashTexts,
+                shiftLabels, shiftAt);
         final List<ReplayResult> results = new ArrayList<>();
         for (final double alpha : alphas) {
             for (final long seed : seeds) {
@@ -176,19 +196,29 @@ public final class ReplayCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The header of the {@code --curve} CSV; one row per block, see {@link #curveRow}. */
+    static final String CURVE_HEADER = "alpha,seed,phase,shifted,requests,block_requests,handled,realised_agreement,"
+            + "agreement_estimate,lower_bound,gate_state,threshold,llm_calls,llm_calls_saved,block_coverage,coverage,traces";
+
     private void writeCurve(final List<ReplayResult> results) {
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(curve, StandardCharsets.UTF_8))) {
-            out.println("alpha,seed,requests,traces,block_coverage,block_agreement,coverage,agreement_estimate,lower_bound,gate_open");
+            out.println(CURVE_HEADER);
             for (final ReplayResult r : results) {
                 for (final ReplayResult.CurvePoint p : r.curve()) {
-                    out.printf(Locale.ROOT, "%.2f,%d,%d,%d,%.4f,%s,%.4f,%s,%s,%b%n", r.alpha(), r.seed(), p.requests(),
-                            p.traces(), p.blockCoverage(), num(p.blockAgreement()), p.coverage(),
-                            num(p.agreementEstimate()), num(p.lowerBound()), p.gateOpen());
+                    out.println(curveRow(r, p));
                 }
             }
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot write " + curve + ": " + e.getMessage(), e);
         }
+    }
+
+    static String curveRow(final ReplayResult r, final ReplayResult.CurvePoint p) {
+        final ReplayResult.Metrics b = p.block();
+        return String.format(Locale.ROOT, "%.2f,%d,%s,%b,%d,%d,%d,%s,%s,%s,%s,%s,%d,%s,%.4f,%.4f,%d", r.alpha(), r.seed(),
+                p.test() ? "test" : "train", p.shifted(), p.requests(), b.requests(), b.handled(),
+                num(b.realisedAgreement()), num(p.agreementEstimate()), num(p.lowerBound()), p.gateState(),
+                num(p.threshold()), b.llmCalls(), num(b.llmCallsSaved()), b.coverage(), p.coverage(), p.traces());
     }
 
     private void writeReports(final List<ReplayResult> results) {
@@ -231,6 +261,12 @@ public final class ReplayCommand implements Callable<Integer> {
             final ObjectNode node = array.addObject();
             node.put("alpha", r.alpha());
             node.put("seed", r.seed());
+            final ObjectNode stream = node.putObject("stream");
+            stream.put("requests", r.overall().requests());
+            stream.put("llm_calls", r.overall().llmCalls());
+            putNumber(stream, "llm_calls_saved", r.overall().llmCallsSaved());
+            stream.put("first_open_at", r.requestsUntilFirstOpen());
+            stream.put("coverage", r.overall().coverage());
             metrics(node.putObject("test"), r.test());
             metrics(node.putObject("overall"), r.overall());
             metrics(node.putObject("last_20pct"), r.last20());
@@ -238,6 +274,13 @@ public final class ReplayCommand implements Callable<Integer> {
             node.put("traces_until_first_open", r.tracesUntilFirstOpen());
             node.put("served_learner", r.servedLearner());
             node.put("traces_learned", r.tracesLearned());
+            if (r.shift().active()) {
+                final ObjectNode shift = node.putObject("shift");
+                shift.put("labels", r.shift().rotation().size());
+                shift.put("at", r.shift().at());
+                final ObjectNode rotation = shift.putObject("rotation");
+                r.shift().rotation().forEach(rotation::put);
+            }
         }
         try {
             return mapper.writeValueAsString(root);
@@ -247,28 +290,37 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private static void metrics(final ObjectNode node, final ReplayResult.Metrics m) {
+        putNumber(node, "llm_calls_saved", m.llmCallsSaved());
         node.put("requests", m.requests());
-        node.put("coverage", m.coverage());
-        if (Double.isNaN(m.realisedAgreement())) {
-            node.putNull("realised_agreement");
-        } else {
-            node.put("realised_agreement", m.realisedAgreement());
-        }
         node.put("llm_calls", m.llmCalls());
+        node.put("coverage", m.coverage());
+        putNumber(node, "realised_agreement", m.realisedAgreement());
         node.put("end_to_end_agreement", m.endToEndAgreement());
         node.put("handled", m.handled());
         node.put("audited", m.audited());
     }
 
+    private static void putNumber(final ObjectNode node, final String name, final double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(name);
+        } else {
+            node.put(name, value);
+        }
+    }
+
     private static void printTable(final List<ReplayResult> results) {
-        System.out.printf(Locale.ROOT, "%-6s %-5s %9s %9s %9s %10s %9s %7s %12s %-8s%n", "alpha", "seed", "requests",
-                "coverage", "realised", "llm_calls", "e2e_agr", "flips", "first_open", "served");
+        System.out.printf(Locale.ROOT, "%-6s %-5s %11s %9s %10s %9s %9s %9s %7s %12s %12s %-8s%n", "alpha", "seed",
+                "calls_saved", "requests", "llm_calls", "coverage", "realised", "e2e_agr", "flips", "first_open",
+                "stream_saved", "served");
         for (final ReplayResult r : results) {
             final ReplayResult.Metrics m = r.test();
-            System.out.printf(Locale.ROOT, "%-6.2f %-5d %9d %8.2f%% %9s %10d %9.4f %7d %12d %-8s%n", r.alpha(), r.seed(),
-                    m.requests(), 100 * m.coverage(), Double.isNaN(m.realisedAgreement()) ? "-"
-                            : String.format(Locale.ROOT, "%.4f", m.realisedAgreement()),
-                    m.llmCalls(), m.endToEndAgreement(), r.gateFlips(), r.tracesUntilFirstOpen(), r.servedLearner());
+            System.out.printf(Locale.ROOT, "%-6.2f %-5d %10.2f%% %9d %10d %8.2f%% %9s %9.4f %7d %12d %11.2f%% %-8s%n",
+                    r.alpha(), r.seed(), 100 * m.llmCallsSaved(), m.requests(), m.llmCalls(), 100 * m.coverage(),
+                    Double.isNaN(m.realisedAgreement()) ? "-" : String.format(Locale.ROOT, "%.4f", m.realisedAgreement()),
+                    m.endToEndAgreement(), r.gateFlips(), r.requestsUntilFirstOpen(),
+                    100 * r.overall().llmCallsSaved(), r.servedLearner());
         }
+        System.out.println("calls_saved = 1 - LLM calls / requests over the test phase; stream_saved the same over every "
+                + "routed request; first_open = requests routed before the gate first opened (0: on the backfill).");
     }
 }

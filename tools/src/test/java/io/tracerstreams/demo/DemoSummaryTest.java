@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class DemoSummaryTest {
 
@@ -29,10 +30,18 @@ class DemoSummaryTest {
         assertThat(a.get("gate_opened").asBoolean()).isTrue();
         assertThat(a.get("gate_flips").asLong()).isEqualTo(3);
         assertThat(a.get("llm_calls").asLong()).isEqualTo(1_240);
-        assertThat(a.get("llm_calls_saved").asLong()).isEqualTo(760);
+        assertThat(a.fieldNames().next()).isEqualTo("task");
+        final List<String> keys = new java.util.ArrayList<>();
+        a.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys.get(1)).as("the headline comes first").isEqualTo("llm_calls_saved");
+        assertThat(a.get("llm_calls_saved").isDouble()).isTrue();
+        assertThat(a.get("llm_calls_saved").asDouble()).isCloseTo(1 - 1_240 / 2_000.0, within(1e-12));
+        assertThat(a.get("llm_calls_avoided").asLong()).isEqualTo(760);
         final JsonNode b = root.get("tasks").get(1);
         assertThat(b.get("realised_agreement").isNull()).isTrue();
         assertThat(b.get("gate_opened").asBoolean()).isFalse();
+        assertThat(b.get("llm_calls_saved").asDouble()).isZero();
+        assertThat(b.get("llm_calls_avoided").asLong()).isZero();
         assertThat(root.get("seconds").asDouble()).isEqualTo(101.3);
         assertThat(root.get("stop_reason").asText()).isEqualTo("limit");
     }
@@ -42,7 +51,7 @@ class DemoSummaryTest {
         final String text = SUMMARY.toText();
         assertThat(text).contains("4,000 requests").contains("stopped: limit");
         assertThat(text.lines().filter(l -> l.startsWith("support-intents"))).singleElement().asString()
-                .contains("40.0%").contains("99.0%").contains("opened");
+                .contains("38.0%").contains("40.0%").contains("99.0%").contains("opened");
         assertThat(text.lines().filter(l -> l.startsWith("ticket-priority"))).singleElement().asString()
                 .contains("closed").contains(" - ");
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LiveStateTest {
@@ -65,6 +66,24 @@ class LiveStateTest {
         state.onTaskStats(Fixtures.stats("t", 400, 0, GateState.CLOSED, 0.85, 1_000));
         assertThat(state.summary("t").requests()).isEqualTo(500);
         assertThat(state.summary("t").gate()).isEqualTo("OPEN");
+    }
+
+    @Test
+    void shouldLeadTheStatsWithLlmCallsSavedAsAFractionOfRequests() throws Exception {
+        final LiveState state = new LiveState();
+        // 2,000 requests: 800 handled (40 of them audited), 1,200 deferred -> 1,240 LLM calls
+        state.onTaskStats(Fixtures.stats("t", 2_000, 800, GateState.OPEN, 0.95, 1_000));
+        final JsonNode stats = JSON.readTree(state.toJson()).get("tasks").get(0).get("stats");
+        assertThat(stats.fieldNames().next()).isEqualTo("llm_calls_saved");
+        assertThat(stats.get("llm_calls_saved").asDouble()).isCloseTo(1 - 1_240 / 2_000.0, within(1e-12));
+        assertThat(stats.get("llm_calls").asLong()).isEqualTo(1_240);
+        assertThat(stats.get("llm_calls_avoided").asLong()).isEqualTo(760);
+        assertThat(state.summary("t").llmCallsSaved()).isCloseTo(0.38, within(1e-12));
+
+        final LiveState empty = new LiveState();
+        empty.onTaskStats(Fixtures.stats("e", 0, 0, GateState.CLOSED, 0.0, 1_000));
+        assertThat(JSON.readTree(empty.toJson()).get("tasks").get(0).get("stats").get("llm_calls_saved").isNull())
+                .as("undefined before the first request").isTrue();
     }
 
     @Test

@@ -94,7 +94,9 @@ class LiveViewHttpTest {
         }
         assertThat(declared).contains("tracer_requests_total", "tracer_coverage", "tracer_agreement_estimate",
                 "tracer_agreement_lower_bound", "tracer_gate_open", "tracer_decisions_total",
-                "tracer_llm_calls_saved_total", "tracer_traces_total");
+                "tracer_llm_calls_saved_ratio", "tracer_llm_calls_total", "tracer_llm_calls_avoided_total",
+                "tracer_traces_total");
+        assertThat(declared.get(0)).as("the headline comes first").isEqualTo("tracer_llm_calls_saved_ratio");
         assertThat(body).contains("tracer_gate_open{task=\"support-intents\"} 1\n")
                 .contains("tracer_gate_open{task=\"odd \\\"task\\\"\\\\name\\nx\"} 0\n")
                 .contains("tracer_requests_total{task=\"support-intents\"} 1200\n")

@@ -68,14 +68,58 @@ class ReplayCommandTest {
         assertThat(first.get("alpha").asDouble()).isEqualTo(0.9);
         assertThat(first.get("test").get("requests").asLong()).isEqualTo(1_000);
         assertThat(first.get("test").get("coverage").asDouble()).isBetween(0.0, 1.0);
+        final JsonNode testPhase = first.get("test");
+        assertThat(testPhase.fieldNames().next()).as("the headline comes first").isEqualTo("llm_calls_saved");
+        assertThat(testPhase.get("llm_calls_saved").asDouble())
+                .isEqualTo(1.0 - testPhase.get("llm_calls").asDouble() / testPhase.get("requests").asDouble());
+        final JsonNode stream = first.get("stream");
+        // backfilled train split: the routed stream is the test phase, and the gate opened on the backfill
+        assertThat(stream.get("requests").asLong()).isEqualTo(1_000);
+        assertThat(stream.get("llm_calls").asLong()).isEqualTo(testPhase.get("llm_calls").asLong());
+        assertThat(stream.get("llm_calls_saved").asDouble()).isEqualTo(testPhase.get("llm_calls_saved").asDouble());
+        assertThat(stream.get("first_open_at").asLong()).isZero();
         assertThat(first.has("gate_flips")).isTrue();
         assertThat(first.has("traces_until_first_open")).isTrue();
         assertThat(first.get("served_learner").asText()).isEqualTo("ncm");
-        assertThat(Files.readAllLines(curve)).hasSizeGreaterThan(2).first().asString().startsWith("alpha,seed,requests");
+        final List<String> csv = Files.readAllLines(curve);
+        assertThat(csv.get(0)).isEqualTo(ReplayCommand.CURVE_HEADER);
+        // 1,000 test requests per alpha in two blocks of 500
+        assertThat(csv).hasSize(1 + 2 * 2);
+        final List<String> header = List.of(csv.get(0).split(","));
+        for (final String row : csv.subList(1, csv.size())) {
+            final String[] cells = row.split(",", -1);
+            assertThat(cells).hasSize(header.size());
+            assertThat(cells[header.indexOf("block_requests")]).isEqualTo("500");
+            final double calls = Double.parseDouble(cells[header.indexOf("llm_calls")]);
+            assertThat(Double.parseDouble(cells[header.indexOf("llm_calls_saved")])).isCloseTo(1 - calls / 500,
+                    org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(cells[header.indexOf("gate_state")]).isIn("OPEN", "CLOSED");
+        }
         final Path html90 = dir.resolve("report-alpha0.90-seed1.html");
         assertThat(html90).exists();
         assertThat(Files.readString(html90)).contains("<html").doesNotContain("please card");
         assertThat(dir.resolve("report-alpha0.95-seed1.json")).exists();
+    }
+
+    @Test
+    void shouldReportTheTeacherShiftItRan() throws Exception {
+        final Path train = dataset("train", 1_500, 1);
+        final Path test = dataset("test", 600, 2);
+        final String stdout = run("replay", "--train", train.toString(), "--test", test.toString(), "--alpha", "0.9",
+                "--featurizer", "hashing", "--learners", "ncm", "--json", "--quiet", "--train-as", "REQUESTS",
+                "--shift-labels", "2", "--shift-at", "1700");
+        final JsonNode result = new ObjectMapper().readTree(stdout).get("results").get(0);
+        final JsonNode stream = result.get("stream");
+        assertThat(stream.get("requests").asLong()).isEqualTo(2_100);
+        assertThat(stream.get("first_open_at").asLong()).isBetween(1L, 2_100L);
+        assertThat(stream.get("llm_calls").asLong()).isGreaterThan(result.get("test").get("llm_calls").asLong());
+        final JsonNode shift = result.get("shift");
+        assertThat(shift.get("labels").asInt()).isEqualTo(2);
+        assertThat(shift.get("at").asLong()).isEqualTo(1_700);
+        assertThat(shift.get("rotation")).hasSize(2);
+        final String unshifted = run("replay", "--train", train.toString(), "--alpha", "0.9", "--featurizer", "hashing",
+                "--learners", "ncm", "--json", "--quiet");
+        assertThat(new ObjectMapper().readTree(unshifted).get("results").get(0).has("shift")).isFalse();
     }
 
     @Test

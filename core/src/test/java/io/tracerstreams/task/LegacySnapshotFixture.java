@@ -1,0 +1,92 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.task;
+
+import io.tracerstreams.schema.Decision;
+import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.schema.RoutingDecision;
+import io.tracerstreams.schema.TaskStats;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fixture of the snapshot-upgrade test: an engine of the learners of every kind (MOA's included) after
+ * 3,000 closed-loop requests, its snapshot, and what it does on the next 600 requests. The snapshot is written
+ * by the format of the release that runs this class; the test restores it with a later release and expects the
+ * same behaviour. Run with the test classpath: {@code java io.tracerstreams.task.LegacySnapshotFixture DIR}.
+ */
+final class LegacySnapshotFixture {
+
+    /** The fixture's task settings (the restoring test passes the same). */
+    static final TaskConfig CONFIG = TaskConfig.DEFAULTS.withLearners(
+            List.of("softmax", "ncm", "knn", "nb", "moa-sgd", "softmax+knn"));
+    static final String TASK = "intents";
+    static final int WARM_UP = 3_000;
+    static final int PROBES = 600;
+
+    private LegacySnapshotFixture() {
+    }
+
+    /** The warm-up stream. */
+    static SyntheticIntents warmUp() {
+        return new SyntheticIntents(8, 32, 0.35, 11);
+    }
+
+    /** The probe stream that follows the snapshot. */
+    static SyntheticIntents probes() {
+        return new SyntheticIntents(8, 32, 0.35, 99);
+    }
+
+    /** Runs the closed loop and writes one line per decision and per gate event. */
+    static List<String> loop(final TaskEngine engine, final SyntheticIntents data, final int from, final int n) {
+        final List<String> lines = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            final int c = data.nextClass();
+            final float[] x = data.sample(c);
+            final RoutingDecision d = engine.route("r" + i, "text " + i, x, i);
+            lines.add(line(d));
+            if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
+                for (final GateEvent e : engine.learn("r" + i, "text " + i, x, SyntheticIntents.label(c), d, i)) {
+                    lines.add(line(e));
+                }
+            }
+        }
+        return lines;
+    }
+
+    static String line(final RoutingDecision d) {
+        return "decision " + d.getRequestId() + " " + d.getDecision() + " " + d.getLabel() + " " + d.getReason() + " "
+                + d.getAudit() + " " + d.getScore() + " " + d.getThreshold() + " " + d.getModelVersion();
+    }
+
+    static String line(final GateEvent e) {
+        return "event " + e.getState() + " " + e.getPrevious() + " " + e.getReason() + " " + e.getThreshold() + " "
+                + e.getServedLearner() + " " + e.getTracesSeen();
+    }
+
+    static String line(final TaskStats s) {
+        return "stats " + s.getTracesSeen() + " " + s.getRequestsSeen() + " " + s.getHandled() + " " + s.getDeferred()
+                + " " + s.getAudited() + " " + s.getGateState() + " " + s.getServedLearner() + " " + s.getLabels() + " "
+                + s.getAgreementLower() + " " + s.getCoverageEstimate();
+    }
+
+    public static void main(final String[] args) throws IOException {
+        final Path dir = Path.of(args[0]);
+        final TaskEngine engine = TaskEngine.create(TASK, CONFIG);
+        loop(engine, warmUp(), 0, WARM_UP);
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("engine-format3.snapshot.gz")))) {
+            out.write(engine.snapshot());
+        }
+        final List<String> expected = new ArrayList<>();
+        expected.add(line(engine.stats(WARM_UP)));
+        expected.addAll(loop(engine, probes(), WARM_UP, PROBES));
+        expected.add(line(engine.stats(WARM_UP + PROBES)));
+        Files.write(dir.resolve("engine-format3.expected"), expected, StandardCharsets.UTF_8);
+    }
+}

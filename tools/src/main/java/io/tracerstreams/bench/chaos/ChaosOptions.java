@@ -1,0 +1,105 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.bench.chaos;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The options of {@code tracer bench chaos}. */
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+        description = {"The fault suite: a broker and registry, and tracer run instances, as separate OS processes; a driver "
+                + "streams requests over several tasks with planted bad records, a simulated LLM answers, faults are injected, "
+                + "and a verifier reads every output topic with read_committed and checks it record by record.",
+            "Exit status 0 when the verification passed, 1 when it failed."})
+public final class ChaosOptions {
+
+    /** The fault scenarios implemented. */
+    public enum Scenario {
+        /** 2 instances; one is SIGKILLed every kill-min..kill-max seconds and restarted on its state directory. */
+        kill,
+        /** 1 -> 3 -> 1 instances (SIGTERM), standby replicas on, one restart on a wiped state directory. */
+        rebalance
+    }
+
+    @Option(names = "--scenario", description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    public Scenario scenario = Scenario.kill;
+
+    @Option(names = "--seconds", description = "How long the driver streams requests while faults are injected (default: ${DEFAULT-VALUE}).")
+    public int seconds = 120;
+
+    @Option(names = "--guarantee", description = "processing.guarantee of the instances: exactly_once_v2 or at_least_once "
+            + "(default: ${DEFAULT-VALUE}).")
+    public String guarantee = ChaosVerifier.EXACTLY_ONCE_V2;
+
+    @Option(names = "--json", description = "Print the verdict as one JSON object on standard output.")
+    public boolean json;
+
+    @Option(names = "--rate", description = "Requests per second (default: ${DEFAULT-VALUE}).")
+    public int rate = 40;
+
+    @Option(names = "--tasks", description = "Number of tasks the requests are spread over (default: ${DEFAULT-VALUE}).")
+    public int tasks = 4;
+
+    @Option(names = "--partitions", description = "Partitions of tracer's topics (default: ${DEFAULT-VALUE}).")
+    public int partitions = 4;
+
+    @Option(names = "--bad-every", description = "One planted bad record every N requests (default: ${DEFAULT-VALUE}).")
+    public int badEvery = 25;
+
+    @Option(names = "--kill-min", description = "kill: shortest time between two SIGKILLs, seconds (default: ${DEFAULT-VALUE}).")
+    public int killMinSeconds = 10;
+
+    @Option(names = "--kill-max", description = "kill: longest time between two SIGKILLs, seconds (default: ${DEFAULT-VALUE}).")
+    public int killMaxSeconds = 20;
+
+    @Option(names = "--max-faults", description = "Stop injecting faults after this many (default: no limit).")
+    public int maxFaults = Integer.MAX_VALUE;
+
+    @Option(names = "--learners", description = "learners of the instances (default: ${DEFAULT-VALUE}: cheap on a shared machine).")
+    public String learners = "ncm,softmax";
+
+    @Option(names = "--snapshot-interval", description = "snapshot.interval.calls of the instances, small so that kills "
+            + "land between snapshots and restores replay a journal (default: ${DEFAULT-VALUE}).")
+    public int snapshotInterval = 300;
+
+    @Option(names = "--seed", description = "Seed of the traffic, the planted records and the fault times (default: ${DEFAULT-VALUE}).")
+    public long seed = 1L;
+
+    @Option(names = "--drain-seconds", description = "After the driver stops: how long to wait for every decision, trace "
+            + "and dead letter before verifying what is there (default: ${DEFAULT-VALUE}).")
+    public int drainSeconds = 180;
+
+    @Option(names = "--work-dir", description = "Logs, broker data and state directories (default: a temporary directory, "
+            + "deleted when the run passed).")
+    public Path workDir;
+
+    /** Parses the arguments of {@code tracer bench chaos}; null when help or version was printed. */
+    public static ChaosOptions parse(final String... args) {
+        final ChaosOptions o = new ChaosOptions();
+        final CommandLine cli = new CommandLine(o).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.parseArgs(args);
+        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
+            cli.usage(System.out);
+            return null;
+        }
+        o.validate();
+        return o;
+    }
+
+    void validate() {
+        if (!ChaosVerifier.EXACTLY_ONCE_V2.equals(guarantee) && !ChaosVerifier.AT_LEAST_ONCE.equals(guarantee)) {
+            throw new IllegalArgumentException("--guarantee must be exactly_once_v2 or at_least_once, not " + guarantee);
+        }
+        if (seconds < 5 || rate < 1 || tasks < 1 || partitions < 1 || badEvery < 0 || drainSeconds < 1) {
+            throw new IllegalArgumentException("--seconds >= 5, --rate >= 1, --tasks >= 1, --partitions >= 1, --bad-every >= 0 "
+                    + "and --drain-seconds >= 1");
+        }
+        if (killMinSeconds < 1 || killMaxSeconds < killMinSeconds) {
+            throw new IllegalArgumentException("--kill-min must be >= 1 and --kill-max >= --kill-min");
+        }
+    }
+}
