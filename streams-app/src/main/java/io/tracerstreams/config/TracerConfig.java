@@ -6,6 +6,7 @@ package io.tracerstreams.config;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.featurize.Featurizers;
 import io.tracerstreams.ingest.otlp.OtlpMappingConfig;
+import io.tracerstreams.serde.RegistryTls;
 import io.tracerstreams.task.TaskConfig;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -101,6 +102,30 @@ public final class TracerConfig extends AbstractConfig {
 
     public static final String SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG = "schema.registry.bearer.auth.token";
     private static final String SCHEMA_REGISTRY_BEARER_TOKEN_DOC = "A static bearer token for the registry (instead of basic auth).";
+
+    public static final String SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_CONFIG = "schema.registry.outage.backoff.max.ms";
+    private static final String SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_DOC = "While the registry does not answer (connection "
+            + "refused, timeout) or answers 5xx/429, a record whose writer schema must be fetched is not dead-lettered: the "
+            + "stream thread waits and retries, 100 ms doubling up to this pause (counted as schema-registry-retries, logged). "
+            + "Only genuinely undecodable bytes (not Avro, unknown schema id: 404) go to the DLQ.";
+    public static final String SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_CONFIG = "schema.registry.outage.wait.max.ms";
+    private static final String SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_DOC = "Longest the stream thread waits for the registry "
+            + "on one record. Then its tasks are closed without committing (Kafka Streams' TaskMigratedException: under "
+            + "exactly_once_v2 the open transaction aborts) and it rejoins the group and processes the same records again, "
+            + "so it is never kicked out for exceeding the consumer's max.poll.interval.ms (keep this below it, 300000 by "
+            + "default) and nothing is skipped.";
+
+    public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG = RegistryTls.TRUSTSTORE_LOCATION;
+    private static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_DOC = "Truststore (JKS or PKCS12 file) with the "
+            + "certificate authorities that sign the registry's certificate, for https:// URLs; empty: the JVM's defaults.";
+    public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG = RegistryTls.TRUSTSTORE_PASSWORD;
+    public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG = RegistryTls.TRUSTSTORE_TYPE;
+    public static final String SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION_CONFIG = RegistryTls.KEYSTORE_LOCATION;
+    private static final String SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION_DOC = "Keystore (JKS or PKCS12 file) with the client "
+            + "certificate and key presented to a registry that requires mutual TLS; needs the keystore password.";
+    public static final String SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD_CONFIG = RegistryTls.KEYSTORE_PASSWORD;
+    public static final String SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE_CONFIG = RegistryTls.KEYSTORE_TYPE;
+    public static final String SCHEMA_REGISTRY_SSL_KEY_PASSWORD_CONFIG = RegistryTls.KEY_PASSWORD;
 
     // ---------------------------------------------------------------- topics
     public static final String TOPIC_REQUESTS_CONFIG = "topic.requests";
@@ -288,6 +313,7 @@ public final class TracerConfig extends AbstractConfig {
             }
         }
         this.tasksAllowed = List.copyOf(allowed);
+        RegistryTls.fromMap(schemaRegistryConfig()); // loads the stores now: a bad file or password names its key
     }
 
     private OtlpMappingConfig parseOtlpMapping() {
@@ -555,6 +581,14 @@ public final class TracerConfig extends AbstractConfig {
         return getInt(TASKS_LOADED_MAX_CONFIG);
     }
 
+    public long schemaRegistryOutageBackoffMaxMs() {
+        return getLong(SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_CONFIG);
+    }
+
+    public long schemaRegistryOutageWaitMaxMs() {
+        return getLong(SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_CONFIG);
+    }
+
     public boolean createTopics() {
         return getBoolean(TOPICS_CREATE_CONFIG);
     }
@@ -664,6 +698,24 @@ public final class TracerConfig extends AbstractConfig {
                         Importance.MEDIUM, SCHEMA_REGISTRY_AUTH_SOURCE_DOC)
                 .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, SCHEMA_REGISTRY_USER_INFO_DOC)
                 .define(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, SCHEMA_REGISTRY_BEARER_TOKEN_DOC)
+                .define(SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 300_000),
+                        Importance.LOW, SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_DOC)
+                .define(SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 3_600_000),
+                        Importance.LOW, SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_DOC)
+                .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_DOC)
+                .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        "Password of the registry truststore (may be empty for a JKS truststore).")
+                .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, "JKS", ValidString.in("JKS", "PKCS12"),
+                        Importance.LOW, "Format of the registry truststore file.")
+                .define(SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION_DOC)
+                .define(SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        "Password of the registry keystore; required with a keystore.")
+                .define(SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, "JKS", ValidString.in("JKS", "PKCS12"),
+                        Importance.LOW, "Format of the registry keystore file.")
+                .define(SCHEMA_REGISTRY_SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW,
+                        "Password of the client's private key in the registry keystore; default: the keystore password.")
                 .define(TOPIC_REQUESTS_CONFIG, Type.STRING, "llm.requests", nonEmpty, Importance.HIGH,
                         "Input: LlmRequest records, key task.")
                 .define(TOPIC_RESPONSES_CONFIG, Type.STRING, "llm.responses", nonEmpty, Importance.HIGH,

@@ -3,6 +3,7 @@
  */
 package io.tracerstreams.topology;
 
+import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.schema.LlmRequest;
 import io.tracerstreams.schema.LlmResponse;
@@ -44,23 +45,24 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private final int maxInputChars;
     private final List<String> allowedTasks;
     private final TracerCounters counters;
+    private final RegistryOutageRetry registryRetry;
     private ProcessorContext<String, Emitted> context;
 
-    FeaturizeProcessor(final Source source, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
+    /**
+     * With max.input.chars, tasks.allowed (inputs of other tasks are not embedded: the router answers or dead-letters
+     * them) and the registry outage settings (decodes wait out a registry outage: {@link RegistryOutageRetry}).
+     */
+    FeaturizeProcessor(final Source source, final TopicSerdes serdes, final Featurizer featurizer, final TracerConfig config,
                        final TracerCounters counters) {
-        this(source, serdes, featurizer, maxInputChars, List.of(), counters);
-    }
-
-    /** With tasks.allowed: inputs of other tasks are not embedded (the router answers or dead-letters them). */
-    FeaturizeProcessor(final Source source, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
-                       final List<String> allowedTasks, final TracerCounters counters) {
-        this.allowedTasks = List.copyOf(allowedTasks);
+        this.allowedTasks = config.tasksAllowed();
         this.source = source;
         this.requestDeserializer = serdes.request().deserializer();
         this.responseDeserializer = serdes.response().deserializer();
         this.featurizer = featurizer;
-        this.maxInputChars = maxInputChars;
+        this.maxInputChars = config.maxInputChars();
         this.counters = counters;
+        this.registryRetry = new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
+                config.schemaRegistryOutageWaitMaxMs(), counters);
     }
 
     @Override
@@ -80,10 +82,16 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         }
     }
 
-    /** The decoded value, or null after the record went to the DLQ as undecodable. */
+    /**
+     * The decoded value, or null after the record went to the DLQ as undecodable. A registry outage is waited out
+     * (RegistryOutageRetry), never dead-lettered.
+     */
     private <T> T decodeOrDead(final Deserializer<T> deserializer, final Record<byte[], byte[]> record) {
         try {
-            return decode(deserializer, record);
+            return registryRetry.call(() -> decode(deserializer, record), "a record of " + topic() + "-" + partition()
+                    + " at offset " + offset());
+        } catch (final org.apache.kafka.streams.errors.TaskMigratedException e) {
+            throw e;
         } catch (final RuntimeException e) {
             dead(record, DeadLetterReason.UNDECODABLE, describe(e), null, null);
             return null;

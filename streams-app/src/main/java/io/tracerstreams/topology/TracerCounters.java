@@ -86,7 +86,9 @@ public final class TracerCounters {
         /** Requests answered DEFERRED, TASK_NOT_ALLOWED: a task tasks.allowed does not list. */
         REQUESTS_TASK_NOT_ALLOWED,
         /** Engines dropped from memory (idle for tasks.idle.ms, or beyond tasks.loaded.max); their state stays in the stores. */
-        ENGINES_EVICTED
+        ENGINES_EVICTED,
+        /** Decodes retried because the schema registry did not answer or answered 5xx/429: the stream thread waited. */
+        SCHEMA_REGISTRY_RETRIES
     }
 
     /** The metrics scope (group {@code stream-tracer-metrics}) and entity of the thread-level sensors. */

@@ -93,11 +93,11 @@ public final class TracerTopology {
         final KStream<String, Emitted> fromRequests = builder
                 .stream(topics.requests(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
                 .process(() -> new FeaturizeProcessor(FeaturizeProcessor.Source.REQUESTS, serdes, featurizer,
-                        config.maxInputChars(), config.tasksAllowed(), counters), Named.as("featurize-requests"));
+                        config, counters), Named.as("featurize-requests"));
         final KStream<String, Emitted> fromResponses = builder
                 .stream(topics.responses(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-responses"))
                 .process(() -> new FeaturizeProcessor(FeaturizeProcessor.Source.RESPONSES, serdes, featurizer,
-                        config.maxInputChars(), config.tasksAllowed(), counters), Named.as("featurize-responses"));
+                        config, counters), Named.as("featurize-responses"));
         final KStream<String, Emitted> featurized = fromRequests.merge(fromResponses, Named.as("featurized"));
 
         final KStream<String, Emitted> routed = featurized

@@ -122,6 +122,8 @@ final class TopologyHarness implements AutoCloseable {
         driver.close();
         serdes.close();
         featurizer.close();
-        MockSchemaRegistryClient.dropScope(MockSchemaRegistryClient.scopeOf(registry));
+        if (registry.startsWith("mock://")) {
+            MockSchemaRegistryClient.dropScope(MockSchemaRegistryClient.scopeOf(registry));
+        }
     }
 }
