@@ -105,8 +105,8 @@ public final class TracerConfig extends AbstractConfig {
 
     public static final String SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_CONFIG = "schema.registry.outage.backoff.max.ms";
     private static final String SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_DOC = "While the registry does not answer (connection "
-            + "refused, timeout) or answers 5xx/429, a record whose writer schema must be fetched is not dead-lettered: the "
-            + "stream thread waits and retries, 100 ms doubling up to this pause (counted as schema-registry-retries, logged). "
+            + "refused, timeout) or answers 5xx/429, a record whose writer schema must be fetched is not dead-lettered (nor "
+            + "is an output whose schema must be registered failed): the stream thread waits and retries, 100 ms doubling up to this pause (counted as schema-registry-retries, logged). "
             + "Only genuinely undecodable bytes (not Avro, unknown schema id: 404) go to the DLQ.";
     public static final String SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_CONFIG = "schema.registry.outage.wait.max.ms";
     private static final String SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_DOC = "Longest the stream thread waits for the registry "

@@ -65,6 +65,8 @@ class RegistryOutageTest {
         private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
         final AtomicInteger fetches = new AtomicInteger();
         volatile boolean unavailable;
+        /** Fetches answer, registrations get 503. */
+        volatile boolean registrationsUnavailable;
         private HttpServer server;
         private int port;
 
@@ -101,6 +103,8 @@ class RegistryOutageTest {
                 } else {
                     reply(ex, 200, JSON.createObjectNode().put("schema", schema).toString());
                 }
+            } else if (path.startsWith("/subjects/") && "POST".equals(ex.getRequestMethod()) && registrationsUnavailable) {
+                reply(ex, 503, "{\"error_code\":50302,\"message\":\"cannot write schemas now\"}");
             } else if (path.startsWith("/subjects/") && "POST".equals(ex.getRequestMethod())) {
                 final JsonNode node = JSON.readTree(body);
                 final String schema = node.get("schema").asText();
@@ -231,6 +235,23 @@ class RegistryOutageTest {
             assertThat(decided).extracting(kv -> kv.key).containsExactly("r-0", "r-1", "r-2", "r-3", "r-4", "r-5", "r-6",
                     "r-7", "r-8", "r-9");
             assertThat(h.counters.get(Counter.TRACES_LEARNED)).isEqualTo(10);
+            assertThat(h.counters.get(Counter.SCHEMA_REGISTRY_RETRIES)).isPositive();
+        }
+    }
+
+    @Test
+    void shouldWaitOutARegistryThatCannotRegisterTheFirstOutputSchemaAfterAStart() throws Exception {
+        registry.start();
+        final Producer producer = new Producer();
+        final byte[] request = producer.request("r-1", "where is my card");
+        try (TopologyHarness h = new TopologyHarness(settings())) {
+            registry.registrationsUnavailable = true;         // tracer must register RoutingDecision for its first output
+            final Thread back = after(1_500, () -> registry.registrationsUnavailable = false);
+            h.rawRequests.pipeInput(key(), request);
+            back.join();
+
+            assertThat(deadLetterReasons(h)).isEmpty();
+            assertThat(h.decisions.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("r-1");
             assertThat(h.counters.get(Counter.SCHEMA_REGISTRY_RETRIES)).isPositive();
         }
     }
