@@ -12,8 +12,11 @@ package io.tracerstreams.client;
  * @param sendErrors   requests the producer could not deliver (also counted as timeouts)
  * @param answers      LLM labels written to the responses topic
  * @param latencyAvgMs mean call-to-decision latency over the metrics window (NaN before the first decision)
- * @param latencyMaxMs largest call-to-decision latency over the metrics window (NaN before the first decision)
+ * @param latencyP50Ms median call-to-decision latency over the metrics window (histogram of 0-30 s)
+ * @param latencyP99Ms 99th percentile of call-to-decision latency over the metrics window (histogram of 0-30 s)
+ * @param latencyMaxMs largest call-to-decision latency over the metrics window (NaN before the first decision;
+ *                     latencies over 30 s count as 30 s)
  */
 public record ClientMetrics(long inFlight, long calls, long decisions, long timeouts, long sendErrors, long answers,
-                            double latencyAvgMs, double latencyMaxMs) {
+                            double latencyAvgMs, double latencyP50Ms, double latencyP99Ms, double latencyMaxMs) {
 }

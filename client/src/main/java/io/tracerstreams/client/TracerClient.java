@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -47,6 +48,8 @@ import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeCount;
 import org.apache.kafka.common.metrics.stats.Max;
+import org.apache.kafka.common.metrics.stats.Percentile;
+import org.apache.kafka.common.metrics.stats.Percentiles;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -81,6 +84,7 @@ public final class TracerClient implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
     private static final long RETRY_BACKOFF_MS = 500;
+    private static final double LATENCY_HISTOGRAM_MAX_MS = 30_000;
 
     private final TracerClientConfig config;
     private final Producer<String, byte[]> producer;
@@ -128,6 +132,10 @@ public final class TracerClient implements AutoCloseable {
         this.latencySensor = metrics.sensor("latency");
         latencySensor.add(name("latency-avg", "mean call-to-decision latency in ms"), new Avg());
         latencySensor.add(name("latency-max", "largest call-to-decision latency in ms"), new Max());
+        // 1,000 buckets over 0-30 s, narrow at the low end (bucket widths grow linearly); longer latencies count as 30 s
+        latencySensor.add(new Percentiles(4_000, LATENCY_HISTOGRAM_MAX_MS, Percentiles.BucketSizing.LINEAR,
+                new Percentile(name("latency-p50", "median call-to-decision latency in ms"), 50),
+                new Percentile(name("latency-p99", "99th percentile of call-to-decision latency in ms"), 99)));
         metrics.addMetric(name("in-flight", "calls without a decision yet"), (Measurable) (c, now) -> pending.size());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tracer-client-timer-" + config.clientId()));
         this.pollThread = daemon(this::pollLoop, "tracer-client-decisions-" + config.clientId());
@@ -175,12 +183,16 @@ public final class TracerClient implements AutoCloseable {
         final Pending call = new Pending(requestId, task, input, System.nanoTime());
         pending.put(requestId, call);
         callsSensor.record();
-        call.timeout = timer.schedule(() -> expire(call, "no decision within " + timeout.toMillis() + " ms"),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (positioned.isDone()) {
-            send(call, request);
-        } else {
-            positioned.thenRunAsync(() -> send(call, request), timer);
+        try {
+            call.timeout = timer.schedule(() -> expire(call, "no decision within " + timeout.toMillis() + " ms"),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (positioned.isDone()) {
+                send(call, request);
+            } else {
+                positioned.thenRunAsync(() -> send(call, request), timer);
+            }
+        } catch (final RejectedExecutionException e) {
+            expire(call, "the client closed before the request was sent"); // close() raced with this call
         }
         return call.future;
     }
@@ -258,7 +270,8 @@ public final class TracerClient implements AutoCloseable {
     public ClientMetrics metricsSnapshot() {
         return new ClientMetrics(pending.size(), (long) value("calls-total"), (long) value("decisions-total"),
                 (long) value("timeouts-total"), (long) value("send-errors-total"), (long) value("answers-total"),
-                nanIfEmpty(value("latency-avg")), nanIfEmpty(value("latency-max")));
+                nanIfEmpty(value("latency-avg")), nanIfEmpty(value("latency-p50")), nanIfEmpty(value("latency-p99")),
+                nanIfEmpty(value("latency-max")));
     }
 
     /** Closes with the configured drain bound ({@link TracerClientConfig#closeTimeout()}). */
@@ -357,7 +370,7 @@ public final class TracerClient implements AutoCloseable {
         }
         cancelTimeout(call);
         final long nanos = System.nanoTime() - call.startNanos;
-        latencySensor.record(nanos / 1e6);
+        latencySensor.record(Math.min(nanos / 1e6, LATENCY_HISTOGRAM_MAX_MS));
         decisionsSensor.record();
         call.future.complete(new Decision(decision, call.input, Duration.ofNanos(nanos), true));
     }
@@ -370,7 +383,13 @@ public final class TracerClient implements AutoCloseable {
                 try {
                     if (System.currentTimeMillis() >= nextRefresh) {
                         refreshAssignment(assigned);
-                        nextRefresh = System.currentTimeMillis() + config.metadataRefresh().toMillis();
+                        // while the topic has no partitions (tracer not started yet), look again every second
+                        nextRefresh = System.currentTimeMillis() + (assigned.isEmpty()
+                                ? Math.min(1_000L, config.metadataRefresh().toMillis()) : config.metadataRefresh().toMillis());
+                    }
+                    if (assigned.isEmpty()) {
+                        Thread.sleep(POLL_TIMEOUT.toMillis());
+                        continue;
                     }
                     for (final ConsumerRecord<String, byte[]> r : consumer.poll(POLL_TIMEOUT)) {
                         onDecision(r);

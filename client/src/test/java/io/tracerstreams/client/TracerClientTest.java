@@ -149,6 +149,9 @@ class TracerClientTest {
         assertThat(m.timeouts()).isZero();
         assertThat(m.inFlight()).isZero();
         assertThat(m.latencyMaxMs()).isGreaterThanOrEqualTo(m.latencyAvgMs()).isGreaterThanOrEqualTo(0.0);
+        assertThat(m.latencyP50Ms()).isGreaterThanOrEqualTo(0.0).isLessThanOrEqualTo(m.latencyP99Ms());
+        // histogram buckets: a percentile is within one (narrow, at these latencies) bucket of the largest value
+        assertThat(m.latencyP99Ms()).isLessThanOrEqualTo(m.latencyMaxMs() + 50.0);
         assertThat(client.metrics().keySet()).anySatisfy(n -> {
             assertThat(n.group()).isEqualTo(TracerClient.METRIC_GROUP);
             assertThat(n.name()).isEqualTo("in-flight");
@@ -340,6 +343,22 @@ class TracerClientTest {
         consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(DECISIONS, 2, 0L, "intents",
                 decisions.serializer().serialize(DECISIONS, d))));
         assertThat(call.get(10, TimeUnit.SECONDS).label()).contains("y");
+    }
+
+    @Test
+    void shouldSendAtOnceWhenTheDecisionsTopicHasNoPartitionsYetAndReadThemFromTheBeginningOnceTheyExist()
+            throws Exception {
+        client = new TracerClient(config().metadataRefresh(Duration.ofMinutes(5)).build(), producer, consumer);
+        final CompletableFuture<Decision> call = client.route("intents", "x", Duration.ofSeconds(30));
+        await(() -> sentRequests().size() == 1);
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        consumer.updatePartitions(DECISIONS, List.of(partition(0)));
+        await(() -> consumer.assignment().contains(P0)); // within about a second, not metadataRefresh
+        final RoutingDecision d = decision(sentRequests().get(0), io.tracerstreams.schema.Decision.DEFERRED, null,
+                Reason.WARMING_UP, false);
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(DECISIONS, 0, 0L, "intents",
+                decisions.serializer().serialize(DECISIONS, d))));
+        assertThat(call.get(10, TimeUnit.SECONDS).reason()).isEqualTo(Reason.WARMING_UP);
     }
 
     @Test

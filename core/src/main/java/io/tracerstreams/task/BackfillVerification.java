@@ -3,10 +3,7 @@
  */
 package io.tracerstreams.task;
 
-import io.tracerstreams.schema.state.VerificationState;
-
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 
 /**
  * Verification of an agreement window that rests on backfilled traces. A trace log may flatter the
@@ -74,38 +71,5 @@ final class BackfillVerification implements Serializable {
     /** From now on, audit with this probability while verifying (the current settings' verify rate and epsilon). */
     void setAuditProbability(final double probability) {
         this.verificationAuditProbability = probability;
-    }
-
-    /** The verification as its snapshot part. */
-    VerificationState toState() {
-        final byte[] ring = new byte[liveRing.length];
-        for (int i = 0; i < ring.length; i++) {
-            ring[i] = (byte) (liveRing[i] ? 1 : 0);
-        }
-        return VerificationState.newBuilder().setLiveRing(ByteBuffer.wrap(ring)).setLiveInRing(liveInRing)
-                .setVerifiedLive(verifiedLive).setTraces(traces).build();
-    }
-
-    /**
-     * The verification of a snapshot part, auditing with {@code verificationAuditProbability} (the current settings').
-     *
-     * @throws IllegalArgumentException when the part is inconsistent (its live count disagrees with its ring)
-     */
-    static BackfillVerification fromState(final VerificationState state, final double verificationAuditProbability) {
-        final ByteBuffer ring = state.getLiveRing().duplicate();
-        final BackfillVerification v = new BackfillVerification(ring.remaining(), verificationAuditProbability);
-        int live = 0;
-        for (int i = 0; i < v.liveRing.length; i++) {
-            v.liveRing[i] = ring.get() != 0;
-            live += v.liveRing[i] ? 1 : 0;
-        }
-        if (live != state.getLiveInRing() || state.getTraces() < 0 || v.liveRing.length == 0) {
-            throw new IllegalArgumentException("verification part is inconsistent: " + live + " live positions, "
-                    + state.getLiveInRing() + " counted");
-        }
-        v.liveInRing = live;
-        v.verifiedLive = state.getVerifiedLive();
-        v.traces = state.getTraces();
-        return v;
     }
 }

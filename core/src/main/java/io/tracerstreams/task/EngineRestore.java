@@ -68,17 +68,12 @@ final class EngineRestore {
                     "settings changed that the saved state cannot carry over (" + describe(structural)
                             + "): the task starts afresh", changes);
         }
-        final BackfillVerification verification;
-        try {
-            verification = BackfillVerification.fromState(parts.verification(), current.verificationAuditProbability());
-        } catch (final IllegalArgumentException e) {
-            return reset(task, current, currentReport, embeddingModel, timestampMs, previous, GateReason.STATE_RESET,
-                    "the saved state cannot be read (" + e.getMessage() + ")", List.of());
-        }
+        final BackfillVerification verification = parts.verification();
         if (!verification.hasWindow(current.windowSize())) {
             return reset(task, current, currentReport, embeddingModel, timestampMs, previous, GateReason.STATE_RESET,
                     "the saved verification does not match window.size " + current.windowSize(), List.of());
         }
+        verification.setAuditProbability(current.verificationAuditProbability());
         final List<String> notes = new ArrayList<>();
         final OodGuard ood = parts.ood() != null ? parts.ood() : TaskEngine.freshOod(current);
         ReportBuilder report = parts.report();
@@ -116,6 +111,16 @@ final class EngineRestore {
             event.setConfigChanges(changes);
             events.add(event);
         }
+        if (changes.isEmpty() && !current.gateConfig().equals(gate.config())) {
+            // the same settings, but this version derives other gate settings from them (an upgrade): apply them;
+            // only a change of the gate's state is an event
+            zoo.reconfigure(current.gateConfig());
+            final GateTransition t = gate.reconfigure(current.gateConfig(), zoo.servedWindow(),
+                    "this version of tracer derives other gate settings from the same configuration");
+            if (t.from() != t.to()) {
+                events.add(engine.event(t, timestampMs));
+            }
+        }
         engine.recordEvents(events);
         final String why = notes.isEmpty() ? null : String.join("; ", notes);
         return new TaskEngine.Restored(engine, List.copyOf(events), why == null ? null : "partly reset: " + why,
@@ -147,39 +152,39 @@ final class EngineRestore {
                                       final String embeddingModel) {
         final TaskConfig was = parts.config();
         final List<ConfigChange> out = new ArrayList<>();
-        add(out, "alpha", was.alpha(), now.alpha(), true);
-        add(out, "delta", was.delta(), now.delta(), true);
-        add(out, "epsilon", was.epsilon(), now.epsilon(), true);
-        add(out, "verify.rate", was.verifyRate(), now.verifyRate(), true);
-        add(out, "min.accepted", was.minAccepted(), now.minAccepted(), true);
-        add(out, "min.coverage", was.minCoverage(), now.minCoverage(), true);
-        add(out, "frontier.alphas", was.frontierAlphas(), now.frontierAlphas(), true);
-        add(out, "cost.per.call", was.costPerCall(), now.costPerCall(), true);
-        add(out, "seed", was.seed(), now.seed(), true);
-        add(out, "window.size", was.windowSize(), now.windowSize(), false);
-        add(out, "learners", was.learners(), now.learners(), false);
-        add(out, "label.cap", was.labelCap(), now.labelCap(), false);
+        add(out, "alpha", was.alpha(), now.alpha());
+        add(out, "delta", was.delta(), now.delta());
+        add(out, "epsilon", was.epsilon(), now.epsilon());
+        add(out, "verify.rate", was.verifyRate(), now.verifyRate());
+        add(out, "min.accepted", was.minAccepted(), now.minAccepted());
+        add(out, "min.coverage", was.minCoverage(), now.minCoverage());
+        add(out, "frontier.alphas", was.frontierAlphas(), now.frontierAlphas());
+        add(out, "cost.per.call", was.costPerCall(), now.costPerCall());
+        add(out, "seed", was.seed(), now.seed());
+        add(out, "window.size", was.windowSize(), now.windowSize());
+        add(out, "learners", was.learners(), now.learners());
+        add(out, "label.cap", was.labelCap(), now.labelCap());
         final String model = embeddingModel == null ? "" : embeddingModel;
         if (!parts.embeddingModel().isEmpty() && !model.isEmpty()) {
-            add(out, "embedding.model", parts.embeddingModel(), model, false);
+            add(out, "embedding.model", parts.embeddingModel(), model);
         }
         final ReportBuilder builder = parts.report();
         if (builder != null) {
             final ReportConfig old = builder.config();
-            add(out, "reports.hash.texts", old.hashTexts(), report.hashTexts(), true);
+            add(out, "reports.hash.texts", old.hashTexts(), report.hashTexts());
             // price and seed follow cost.per.call and seed (listed above); anything else is a report setting
             final ReportConfig aligned = old.withHashTexts(report.hashTexts()).withPricePerCall(report.pricePerCall())
                     .withSeed(report.seed());
             if (!aligned.equals(report)) {
-                add(out, "reports", aligned, report, true);
+                add(out, "reports", aligned, report);
             }
         }
         return out;
     }
 
-    private static void add(final List<ConfigChange> out, final String key, final Object was, final Object now,
-                            final boolean live) {
+    private static void add(final List<ConfigChange> out, final String key, final Object was, final Object now) {
         if (!Objects.equals(was, now)) {
+            final boolean live = RestoreEffect.live(key);
             out.add(ConfigChange.newBuilder().setKey(key).setOldValue(String.valueOf(was)).setNewValue(String.valueOf(now))
                     .setLive(live).build());
         }

@@ -9,7 +9,6 @@ import io.tracerstreams.report.ReportBuilder;
 import io.tracerstreams.schema.state.EngineSnapshot;
 import io.tracerstreams.schema.state.JavaSerializedPart;
 import io.tracerstreams.schema.state.TaskSettingsState;
-import io.tracerstreams.schema.state.VerificationState;
 
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
@@ -29,14 +28,21 @@ import java.util.function.Function;
  * then one {@link EngineSnapshot} in an Avro object container, so the writer's schema travels with the data and
  * a later version reads it with its own schema (Avro schema resolution: a part added later is an optional field
  * with a default; the schema's compatibility with released versions is checked like the event schemas'). Each
- * part is a field of its own: the settings, counters and backfill verification are explicit records; the
+ * part is a field of its own: the settings and counters are explicit records; the backfill verification,
  * surrogate zoo, OOD guard, gate and report (learners wrapping MOA models, MOA's ADWIN) are their Java
  * serialization, read only through {@link JavaParts#ALLOW_LIST}. A part that cannot be read is reported as such
  * ({@link Parts#unreadable()}), not as a failure of the whole snapshot, so the restore can rebuild that part alone.
  *
+ * <p>Adding a part (e.g. new gate evidence): give it a record of its own in
+ * {@code schemas/src/main/avro/state/EngineSnapshot.avsc} and a field {@code ["null", ThatState]} with
+ * {@code "default": null}; write it here; on read, a null part (a snapshot written before the part existed) is
+ * rebuilt fresh from the current settings, like an unreadable one in {@link EngineRestore}. No format bump is
+ * needed: Avro resolves the old writer schema against the new one. Keep the fixture of every format
+ * ({@link EngineSnapshots} is checked by EngineSnapshotUpgradeTest against src/test/resources/snapshots).
+ *
  * <p>Format history: 2, the engine as one serialized object; 3, the engine's parts ({@link EngineState}) as one
  * serialized object graph: still read (through the same allow-list), so a task saved by the previous release
- * restores; 4, Avro (this class).
+ * restores, with its report started afresh (format 3 holds the report from before it was split into its parts); 4, Avro (this class).
  */
 final class EngineSnapshots {
 
@@ -60,12 +66,12 @@ final class EngineSnapshots {
      * @param gate           the parity gate
      * @param report         the report's running state
      * @param counters       the counters
-     * @param verification   the backfill verification's state (built with the current settings on restore)
+     * @param verification   the backfill verification
      * @param unreadable     "part: why" for each part that could not be read
      * @param format         the snapshot's format
      */
     record Parts(String task, TaskConfig config, String embeddingModel, SurrogateZoo zoo, OodGuard ood, ParityGate gate,
-                 ReportBuilder report, TaskCounters counters, VerificationState verification, List<String> unreadable,
+                 ReportBuilder report, TaskCounters counters, BackfillVerification verification, List<String> unreadable,
                  int format) {
     }
 
@@ -79,7 +85,7 @@ final class EngineSnapshots {
                 .setWrittenBy(version())
                 .setSettings(settings(state.config(), embeddingModel))
                 .setCounters(state.counters().toState())
-                .setVerification(state.verification().toState())
+                .setVerification(JavaParts.write(state.verification()))
                 .setZoo(JavaParts.write(state.zoo()))
                 .setOod(JavaParts.write(state.ood()))
                 .setGate(JavaParts.write(state.gate()))
@@ -143,10 +149,8 @@ final class EngineSnapshots {
         final ParityGate gate = part("gate", s.getGate(), p -> JavaParts.read(p, ParityGate.class), unreadable);
         final ReportBuilder report = part("report", s.getReport(), p -> JavaParts.read(p, ReportBuilder.class), unreadable);
         final TaskCounters counters = part("counters", s.getCounters(), TaskCounters::fromState, unreadable);
-        final VerificationState verification = s.getVerification();
-        if (verification == null) {
-            unreadable.add("verification: missing");
-        }
+        final BackfillVerification verification = part("verification", s.getVerification(),
+                p -> JavaParts.read(p, BackfillVerification.class), unreadable);
         return new Parts(s.getTask(), config, s.getSettings().getEmbeddingModel(), zoo, ood, gate, report, counters,
                 verification, List.copyOf(unreadable), FORMAT);
     }
@@ -166,13 +170,14 @@ final class EngineSnapshots {
 
     /** Format 3: the {@link EngineState} as one Java-serialized object graph, read through the allow-list. */
     private static Parts readLegacy(final byte[] snapshot) {
-        final Object value = JavaParts.readObject(new ByteArrayInputStream(snapshot, LEGACY_HEADER.length,
+        final Object value = JavaParts.readFormat3(new ByteArrayInputStream(snapshot, LEGACY_HEADER.length,
                 snapshot.length - LEGACY_HEADER.length));
         if (!(value instanceof EngineState state)) {
             throw new IllegalArgumentException("corrupt tracer engine snapshot: format 3 holds " + value.getClass().getName());
         }
-        return new Parts(state.task(), state.config(), "", state.zoo(), state.ood(), state.gate(), state.report(),
-                state.counters(), state.verification().toState(), List.of(), LEGACY_FORMAT);
+        return new Parts(state.task(), state.config(), "", state.zoo(), state.ood(), state.gate(), null,
+                state.counters(), state.verification(),
+                List.of("report: format 3 holds the report from before it was split into its parts"), LEGACY_FORMAT);
     }
 
     static TaskSettingsState settings(final TaskConfig c, final String embeddingModel) {

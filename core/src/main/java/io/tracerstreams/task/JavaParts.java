@@ -13,6 +13,7 @@ import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 
@@ -68,7 +69,21 @@ final class JavaParts {
 
     /** One object from a stream of Java serialization, through the allow-list. */
     static Object readObject(final InputStream in) {
-        try (ObjectInputStream objects = new ObjectInputStream(in)) {
+        return readObject(in, false);
+    }
+
+    /**
+     * One format-3 engine state, through the allow-list, with its report state skipped: format 3 holds the report
+     * builder from before the report was split into its parts, which no class of this version can take. Its classes
+     * are read as the field-less {@link io.tracerstreams.task.format3.ReportBuilder} and replaced by null, so the
+     * state comes back without a report (the restore starts one afresh).
+     */
+    static Object readFormat3(final InputStream in) {
+        return readObject(in, true);
+    }
+
+    private static Object readObject(final InputStream in, final boolean format3) {
+        try (ObjectInputStream objects = format3 ? new Format3Stream(in) : new ObjectInputStream(in)) {
             objects.setObjectInputFilter(FILTER);
             return objects.readObject();
         } catch (final InvalidClassException e) {
@@ -76,6 +91,32 @@ final class JavaParts {
                     + e.getMessage(), e);
         } catch (final IOException | ClassNotFoundException | RuntimeException e) {
             throw new IllegalArgumentException("corrupt: " + e, e);
+        }
+    }
+
+    /** Reads format 3's report builder classes as {@link io.tracerstreams.task.format3.ReportBuilder}, then drops them. */
+    private static final class Format3Stream extends ObjectInputStream {
+
+        private static final String FORMER = "io.tracerstreams.report.ReportBuilder";
+        private static final String SHAPE = io.tracerstreams.task.format3.ReportBuilder.class.getName();
+
+        Format3Stream(final InputStream in) throws IOException {
+            super(in);
+            enableResolveObject(true);
+        }
+
+        @Override
+        protected Class<?> resolveClass(final ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            final String name = desc.getName();
+            if (name.equals(FORMER) || name.startsWith(FORMER + "$")) {
+                return Class.forName(SHAPE + name.substring(FORMER.length()), false, JavaParts.class.getClassLoader());
+            }
+            return super.resolveClass(desc);
+        }
+
+        @Override
+        protected Object resolveObject(final Object obj) {
+            return obj != null && obj.getClass().getName().startsWith(SHAPE) ? null : obj;
         }
     }
 }

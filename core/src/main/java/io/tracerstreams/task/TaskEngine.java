@@ -161,7 +161,7 @@ public final class TaskEngine {
             throw new IllegalArgumentException("snapshot parts cannot be read: " + String.join("; ", parts.unreadable()));
         }
         return new TaskEngine(new EngineState(parts.task(), parts.config(), parts.zoo(), parts.ood(),
-                BackfillVerification.fromState(parts.verification(), parts.config().verificationAuditProbability()),
+                parts.verification(),
                 parts.gate(), parts.report(), parts.counters()), parts.embeddingModel());
     }
 

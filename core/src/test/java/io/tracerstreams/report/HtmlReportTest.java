@@ -136,6 +136,27 @@ class HtmlReportTest {
     }
 
     @Test
+    void shouldLeadWithLlmCallsSavedAsAFractionOfRequests() {
+        final List<BoundaryReport> reports = sample(ReportConfig.DEFAULTS).reports();
+        final BoundaryReport last = reports.get(reports.size() - 1);
+        assertThat(last.getAudited()).as("the sample audits some handled requests").isPositive();
+        final double saved = 1.0 - (double) (last.getDeferred() + last.getAudited()) / last.getRequestsSeen();
+        final String expected = String.format(java.util.Locale.ROOT, "%.1f%%", 100 * saved);
+        final String html = HtmlReport.render(reports);
+
+        final Matcher firstCard = Pattern.compile("<div class=\"card\"><div class=\"card-title\">([^<]*)</div>"
+                + "<div class=\"card-value\">([^<]*)</div>").matcher(html);
+        assertThat(firstCard.find()).isTrue();
+        assertThat(firstCard.group(1)).isEqualTo("LLM calls saved");
+        assertThat(firstCard.group(2)).isEqualTo(expected);
+        final String costTable = html.substring(html.indexOf("id=\"cost-table\""));
+        assertThat(costTable.substring(0, costTable.indexOf("</tr>"))).contains("LLM calls saved").contains(expected);
+        // coverage counts audited requests as handled, so it is above calls saved
+        final double coverage = (double) last.getHandled() / last.getRequestsSeen();
+        assertThat(coverage).isGreaterThan(saved);
+    }
+
+    @Test
     void shouldEscapeEveryTextOfTheReports() {
         final Sample sample = sample(ReportConfig.DEFAULTS);
         final String html = HtmlReport.render(sample.reports());

@@ -17,6 +17,8 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,25 +39,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Snapshots survive upgrades and settings changes: the previous release's snapshot (format 3, written by
- * {@link LegacySnapshotFixture} at commit 3a67872 before the format changed) restores and behaves exactly as
- * the engine that wrote it did; a snapshot that cannot be read resets the task with a STATE_RESET event; a class
+ * Snapshots survive upgrades and settings changes: the snapshots of every format still read (format 3 of the
+ * previous release, written by {@link LegacySnapshotFixture} at commit 3a67872 before the format changed; format
+ * 4, the first Avro one) restore and behave exactly as the engine that wrote them did; a snapshot that cannot be read resets the task with a STATE_RESET event; a class
  * outside the allow-list is never instantiated; a restart under other settings applies them, with a
  * CONFIG_CHANGED event naming old and new values.
  */
 class EngineSnapshotUpgradeTest {
 
     private static final Path FIXTURES = Path.of("src", "test", "resources", "snapshots");
+    /** What a restore of format 3 says: its report (from before the report was split) starts afresh. */
+    private static final String FORMAT_3_REPORT = "partly reset: report: format 3 holds the report from before it was"
+            + " split into its parts (report starts afresh)";
     private static final byte[] HEADER_4 = "TRACER-ENGINE-4\n".getBytes(StandardCharsets.US_ASCII);
 
     private static byte[] legacySnapshot() throws IOException {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(FIXTURES.resolve("engine-format3.snapshot.gz")))) {
+        return fixture(3);
+    }
+
+    private static byte[] fixture(final int format) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(
+                FIXTURES.resolve("engine-format" + format + ".snapshot.gz")))) {
             return in.readAllBytes();
         }
     }
 
     private static List<String> expected() throws IOException {
-        return Files.readAllLines(FIXTURES.resolve("engine-format3.expected"), StandardCharsets.UTF_8);
+        return expected(3);
+    }
+
+    private static List<String> expected(final int format) throws IOException {
+        return Files.readAllLines(FIXTURES.resolve("engine-format" + format + ".expected"), StandardCharsets.UTF_8);
     }
 
     /** The fixture's stats line, then its probe decisions and events, then the final stats line. */
@@ -72,14 +86,15 @@ class EngineSnapshotUpgradeTest {
         return TaskEngine.restore(snapshot, LegacySnapshotFixture.TASK, config, config.reportConfig(), "", 7L);
     }
 
-    @Test
-    void shouldRestoreASnapshotOfThePreviousReleaseAndBehaveExactlyAsTheEngineThatWroteIt() throws IOException {
-        final TaskEngine.Restored restored = restoreUnder(legacySnapshot(), LegacySnapshotFixture.CONFIG);
-        assertThat(restored.format()).isEqualTo(3);
-        assertThat(restored.reset()).isNull();
+    @ParameterizedTest(name = "format {0}")
+    @ValueSource(ints = {3, 4})
+    void shouldRestoreASnapshotOfAnEarlierFormatAndBehaveExactlyAsTheEngineThatWroteIt(final int format) throws IOException {
+        final TaskEngine.Restored restored = restoreUnder(fixture(format), LegacySnapshotFixture.CONFIG);
+        assertThat(restored.format()).isEqualTo(format);
+        assertThat(restored.reset()).isEqualTo(format == 3 ? FORMAT_3_REPORT : null);
         assertThat(restored.events()).isEmpty();
         assertThat(restored.engine().gateOpen()).isTrue();
-        assertThat(behaviour(restored.engine())).isEqualTo(expected());
+        assertThat(behaviour(restored.engine())).isEqualTo(expected(format));
     }
 
     @Test
@@ -181,7 +196,7 @@ class EngineSnapshotUpgradeTest {
     void shouldApplyANewAlphaAtOnceWithAConfigChangedEventNamingOldAndNewValues() throws IOException {
         final TaskConfig stricter = LegacySnapshotFixture.CONFIG.withAlpha(0.97).withEpsilon(0.1);
         final TaskEngine.Restored restored = restoreUnder(legacySnapshot(), stricter);
-        assertThat(restored.reset()).isNull();
+        assertThat(restored.reset()).isEqualTo(FORMAT_3_REPORT);
         assertThat(restored.changes()).extracting(ConfigChange::getKey).containsExactly("alpha", "epsilon");
         final GateEvent event = restored.events().get(0);
         assertThat(restored.events()).hasSize(1);
@@ -266,8 +281,12 @@ class EngineSnapshotUpgradeTest {
     @Test
     void shouldRebuildTheReportWhenTextsAreToBeHashedFromNowOn() throws IOException {
         final TaskConfig config = LegacySnapshotFixture.CONFIG;
-        assertThat(restoreUnder(legacySnapshot(), config).engine().report(2).toString()).contains("text 1");
-        final TaskEngine.Restored restored = TaskEngine.restore(legacySnapshot(), LegacySnapshotFixture.TASK, config,
+        final TaskEngine migrated = restoreUnder(legacySnapshot(), config).engine();
+        LegacySnapshotFixture.loop(migrated, LegacySnapshotFixture.probes(), LegacySnapshotFixture.WARM_UP,
+                LegacySnapshotFixture.PROBES);
+        final byte[] snapshot = migrated.snapshot();
+        assertThat(restoreUnder(snapshot, config).engine().report(2).toString()).contains("text 3");
+        final TaskEngine.Restored restored = TaskEngine.restore(snapshot, LegacySnapshotFixture.TASK, config,
                 config.reportConfig().withHashTexts(true), "", 1);
         assertThat(restored.events()).singleElement().satisfies(e ->
                 assertThat(e.getConfigChanges()).extracting(ConfigChange::getKey).containsExactly("reports.hash.texts"));
@@ -275,7 +294,7 @@ class EngineSnapshotUpgradeTest {
         assertThat(engine.gateOpen()).isTrue();
         final io.tracerstreams.schema.BoundaryReport report = engine.report(2);
         assertThat(report.getTextsHashed()).isTrue();
-        assertThat(report.toString()).doesNotContain("text 1");
+        assertThat(report.toString()).doesNotContain("text 3");
     }
 
     private static EngineSnapshot decode(final byte[] bytes) throws IOException {

@@ -16,10 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fixture of the snapshot-upgrade test: an engine of the learners of every kind (MOA's included) after
- * 3,000 closed-loop requests, its snapshot, and what it does on the next 600 requests. The snapshot is written
- * by the format of the release that runs this class; the test restores it with a later release and expects the
- * same behaviour. Run with the test classpath: {@code java io.tracerstreams.task.LegacySnapshotFixture DIR}.
+ * The fixtures of the snapshot-upgrade test: an engine of the learners of every kind (MOA's included) after
+ * 3,000 closed-loop requests, its snapshot ({@code engine-formatN.snapshot.gz}, N the format of the version that
+ * ran this class) and what it does on the next 600 requests ({@code engine-formatN.expected}). Every later
+ * version must restore each committed fixture and behave the same ({@link EngineSnapshotUpgradeTest}). Format 3
+ * was written at commit 3a67872 (Java serialization, before the Avro format); format 4 by the version that
+ * introduced it. When the format changes, run this class once (test classpath, argument: the directory
+ * src/test/resources/snapshots) and commit the new pair beside the old ones.
  */
 final class LegacySnapshotFixture {
 
@@ -80,13 +83,13 @@ final class LegacySnapshotFixture {
         final Path dir = Path.of(args[0]);
         final TaskEngine engine = TaskEngine.create(TASK, CONFIG);
         loop(engine, warmUp(), 0, WARM_UP);
-        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("engine-format3.snapshot.gz")))) {
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("engine-format" + EngineSnapshots.FORMAT + ".snapshot.gz")))) {
             out.write(engine.snapshot());
         }
         final List<String> expected = new ArrayList<>();
         expected.add(line(engine.stats(WARM_UP)));
         expected.addAll(loop(engine, probes(), WARM_UP, PROBES));
         expected.add(line(engine.stats(WARM_UP + PROBES)));
-        Files.write(dir.resolve("engine-format3.expected"), expected, StandardCharsets.UTF_8);
+        Files.write(dir.resolve("engine-format" + EngineSnapshots.FORMAT + ".expected"), expected, StandardCharsets.UTF_8);
     }
 }

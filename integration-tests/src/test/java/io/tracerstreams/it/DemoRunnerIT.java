@@ -77,6 +77,11 @@ class DemoRunnerIT {
         for (final JsonNode t : json.get("tasks")) {
             assertThat(t.has("task") && t.has("requests") && t.has("coverage") && t.has("realised_agreement")
                     && t.has("gate_opened") && t.has("gate_flips") && t.has("llm_calls")).as("fields of %s", t).isTrue();
+            // the headline: a fraction of the requests, and the count under its own name
+            assertThat(t.get("llm_calls_saved").asDouble())
+                    .isEqualTo(1.0 - t.get("llm_calls").asDouble() / t.get("requests").asDouble());
+            assertThat(t.get("llm_calls_avoided").asLong())
+                    .isEqualTo(t.get("requests").asLong() - t.get("llm_calls").asLong());
         }
         assertThat(json.get("requests").asLong()).isEqualTo(LIMIT);
 

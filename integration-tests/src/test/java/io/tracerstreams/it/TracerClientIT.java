@@ -20,7 +20,6 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,29 +60,8 @@ class TracerClientIT {
     }
 
     private TracerConfig tracerConfig(final String bootstrap, final String name) {
-        final String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        registry = "mock://" + prefix;
-        final Map<String, Object> m = new HashMap<>();
-        m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
-        m.put(TracerConfig.APPLICATION_ID_CONFIG, prefix);
-        m.put(TracerConfig.STATE_DIR_CONFIG, stateDir.toString());
-        for (final String key : List.of(TracerConfig.TOPIC_REQUESTS_CONFIG, TracerConfig.TOPIC_RESPONSES_CONFIG,
-                TracerConfig.TOPIC_DECISIONS_CONFIG, TracerConfig.TOPIC_GATE_EVENTS_CONFIG, TracerConfig.TOPIC_GATE_STATE_CONFIG,
-                TracerConfig.TOPIC_TASK_STATS_CONFIG, TracerConfig.TOPIC_REPORTS_CONFIG, TracerConfig.TOPIC_DLQ_CONFIG)) {
-            m.put(key, prefix + "." + key);
-        }
-        m.put(TracerConfig.TOPICS_PARTITIONS_CONFIG, "2");
-        m.put(TracerConfig.TOPICS_REPLICATION_FACTOR_CONFIG, "1");
-        m.put(TracerConfig.WINDOW_SIZE_CONFIG, "300");
-        m.put(TracerConfig.MIN_ACCEPTED_CONFIG, "30");
-        m.put(TracerConfig.ALPHA_CONFIG, "0.8");
-        m.put(TracerConfig.DELTA_CONFIG, "0.1");
-        m.put(TracerConfig.EPSILON_CONFIG, "0.2");
-        m.put(TracerConfig.LEARNERS_CONFIG, "ncm,knn");
-        m.put(TracerConfig.MAX_INPUT_CHARS_CONFIG, "500");
-        m.put(TracerConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
-        final TracerConfig config = new TracerConfig(m);
+        registry = "mock://" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        final TracerConfig config = ItConfigs.tracer(bootstrap, registry, name, stateDir);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TracerTopics.ensure(admin, config);
         }
@@ -110,6 +88,7 @@ class TracerClientIT {
             try (TracerApp app = start(config); TracerClient client = new TracerClient(clientConfig(config).build())) {
                 final SyntheticIntents intents = new SyntheticIntents(5, 3L);
                 boolean handled = false;
+                boolean closedGateSeen = false;
                 int calls = 0;
                 for (int round = 0; round < 20 && !handled; round++) {
                     final List<SyntheticIntents.Example> examples = new ArrayList<>();
@@ -127,12 +106,14 @@ class TracerClientIT {
                         assertThat(d.task()).isEqualTo(TASK);
                         assertThat(d.input()).isEqualTo(examples.get(i).text());
                         handled |= d.isHandled();
+                        closedGateSeen |= !d.isHandled() && (d.reason() == Reason.GATE_CLOSED || d.reason() == Reason.WARMING_UP);
                         if (d.mustCallLlm()) {
                             answers.add(client.answer(d, examples.get(i).label(), "simulated-llm", 5));
                         }
                     }
                     CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
                 }
+                assertThat(closedGateSeen).as("calls while the gate was closed: DEFERRED with its reason").isTrue();
                 assertThat(handled).as("the gate opened and the surrogate answered a call").isTrue();
 
                 final Decision empty = client.routeAndWait(TASK, "   ");

@@ -30,13 +30,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one setting (repeatable).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    @Option(names = "--list-config", description = "Prints every setting with its default and documentation, then exits.")
+    @Option(names = "--list-config", description = "Prints every setting with its default and documentation, and for the settings a task's "
+            + "saved state depends on whether a change applies in place or resets the task on restart, then exits.")
     boolean listConfig;
 
     @Override
     public Integer call() throws InterruptedException {
         if (listConfig) {
-            System.out.println(TracerConfig.CONFIG.toRst());
+            System.out.println(TracerConfig.listing());
             return 0;
         }
         final TracerConfig settings = TracerConfig.load(config, System.getenv(), overrides);

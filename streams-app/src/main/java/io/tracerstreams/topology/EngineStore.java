@@ -4,6 +4,8 @@
 package io.tracerstreams.topology;
 
 import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.schema.GateEvent;
+import io.tracerstreams.schema.GateReason;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -46,6 +49,14 @@ import java.util.function.LongSupplier;
  * <p>{@link #admit(String)} decides whether a task may have an engine here: listed by tasks.allowed (when set),
  * and either known to these stores or new while they hold fewer than tasks.max tasks. The decision depends only
  * on the stores, so a replay after a failure decides the same.
+ *
+ * <p>A load applies the settings of now, not those the snapshot was written with, and never leaves a task dead
+ * ({@link RouterEngine.Factory#restore}): changed settings give a gate event CONFIG_CHANGED; a snapshot that cannot
+ * be read (missing chunk, corrupt bytes, an unknown format) resets the task to a fresh engine with a gate event
+ * STATE_RESET and an error in the log; a journal entry that cannot be replayed is skipped with an error in the log.
+ * Whenever a load changed or reset something, a new snapshot generation is written at once (in the same
+ * transaction as the gate event), so the next load starts from it: no event twice, no reload retried on every
+ * record.
  */
 final class EngineStore {
 
@@ -70,24 +81,28 @@ final class EngineStore {
     private final KeyValueStore<String, byte[]> journal;
     /** Least recently used first (a use moves an engine to the end; {@link #peek} does not). */
     private final LinkedHashMap<String, Loaded> engines = new LinkedHashMap<>();
-    private final LongSupplier wallClock;
     /** The tasks in {@link #META_STORE}, read on first use after {@link #clear()}. */
     private Set<String> known;
-
-    /** Whether a task may have an engine in these stores. */
-    enum Admission { ADMITTED, NOT_ALLOWED, LIMIT }
+    /** Also the wall clock of idle eviction. */
+    private final LongSupplier clock;
+    private final BiConsumer<String, List<GateEvent>> restoreEvents;
 
     EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
                 final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
                 final KeyValueStore<String, byte[]> journal) {
-        this(config, factory, counters, meta, snapshots, journal, System::currentTimeMillis);
+        this(config, factory, counters, meta, snapshots, journal, System::currentTimeMillis, (task, events) -> { });
     }
 
-    /** With the wall clock of idle eviction (the processor's, so that tests can move it). */
+    /**
+     * @param clock         the time of the gate events a load causes
+     * @param restoreEvents receives the gate events a load caused (CONFIG_CHANGED, STATE_RESET), to publish
+     */
     EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
                 final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
-                final KeyValueStore<String, byte[]> journal, final LongSupplier wallClock) {
-        this.wallClock = wallClock;
+                final KeyValueStore<String, byte[]> journal, final LongSupplier clock,
+                final BiConsumer<String, List<GateEvent>> restoreEvents) {
+        this.clock = clock;
+        this.restoreEvents = restoreEvents;
         this.config = config;
         this.factory = factory;
         this.counters = counters;
@@ -95,6 +110,9 @@ final class EngineStore {
         this.snapshots = snapshots;
         this.journal = journal;
     }
+
+    /** Whether a task may have an engine in these stores. */
+    enum Admission { ADMITTED, NOT_ALLOWED, LIMIT }
 
     /** An engine in memory and where its journal stands. */
     static final class Loaded {
@@ -208,7 +226,7 @@ final class EngineStore {
         if (loadedNow) {
             dropLeastRecentlyUsed();
         }
-        loaded.lastUsedMs = wallClock.getAsLong();
+        loaded.lastUsedMs = clock.getAsLong();
         return loaded;
     }
 
@@ -242,17 +260,74 @@ final class EngineStore {
             LOG.info("task {}: new engine", task);
             return new Loaded(factory.create(task, config.taskConfig(task)), fresh, 0);
         }
-        final Meta m = Meta.fromBytes(metaBytes);
-        final RouterEngine engine = m.chunks() == 0 ? factory.create(task, config.taskConfig(task)) : factory.restore(readSnapshot(task, m));
+        final Meta m;
+        try {
+            m = Meta.fromBytes(metaBytes);
+        } catch (final RuntimeException e) {
+            // no pointer to the snapshot or journal: the task starts afresh; the stale entries stay unreferenced
+            LOG.error("task {}: the engine's meta entry cannot be read ({}); the task starts afresh", task, e.getMessage());
+            final Meta fresh = new Meta(0, 0, 0, 0);
+            meta.put(task, fresh.toBytes());
+            counters.increment(Counter.ENGINE_RESETS);
+            return new Loaded(factory.create(task, config.taskConfig(task)), fresh, 0);
+        }
+        final RouterEngine engine;
+        final List<GateEvent> events = new ArrayList<>();
+        boolean rewrite = false;
+        if (m.chunks() == 0) {
+            engine = factory.create(task, config.taskConfig(task));
+        } else {
+            byte[] bytes;
+            try {
+                bytes = readSnapshot(task, m);
+            } catch (final IllegalStateException e) {
+                LOG.error("task {}: {}", task, e.getMessage());
+                bytes = new byte[0];
+            }
+            final RouterEngine.Restored restored = factory.restore(task, config.taskConfig(task), bytes, clock.getAsLong());
+            engine = restored.engine();
+            events.addAll(restored.events());
+            rewrite = !restored.events().isEmpty();
+            if (restored.reset() != null) {
+                counters.increment(Counter.ENGINE_RESETS);
+                LOG.error("task {}: snapshot generation {} ({} bytes): {}; the gate is closed and opens again on new "
+                        + "evidence", task, m.generation(), m.bytes(), restored.reset());
+            }
+            for (final GateEvent e : restored.events()) {
+                if (e.getReason() == GateReason.CONFIG_CHANGED) {
+                    counters.increment(Counter.CONFIG_CHANGES);
+                    LOG.warn("task {}: {} (gate {} -> {})", task, e.getDetail(), e.getPrevious(), e.getState());
+                }
+            }
+        }
         long seq = m.journalFrom();
         for (byte[] entry = journal.get(journalKey(task, seq)); entry != null; entry = journal.get(journalKey(task, ++seq))) {
-            replay(engine, entry);
+            try {
+                replay(engine, entry);
+            } catch (final RuntimeException e) {
+                counters.increment(Counter.JOURNAL_ENTRIES_SKIPPED);
+                LOG.error("task {}: journal entry {} cannot be replayed ({}); skipped", task, seq, e.toString());
+                rewrite = true;
+            }
         }
         counters.increment(Counter.ENGINE_LOADS);
         counters.add(Counter.JOURNAL_REPLAYS, seq - m.journalFrom());
         LOG.info("task {}: engine restored from snapshot generation {} ({} bytes) + {} journaled calls in {} ms", task,
                 m.generation(), m.bytes(), seq - m.journalFrom(), (System.nanoTime() - started) / 1_000_000);
-        return new Loaded(engine, m, seq);
+        final Loaded loaded = new Loaded(engine, m, seq);
+        if (rewrite) {
+            // make what the load changed durable with its events: the next load starts from here
+            try {
+                snapshot(task, loaded);
+            } catch (final RuntimeException e) {
+                counters.increment(Counter.SNAPSHOT_FAILURES);
+                LOG.error("task {}: snapshot after load failed; the next load applies the same changes again", task, e);
+            }
+        }
+        if (!events.isEmpty()) {
+            restoreEvents.accept(task, List.copyOf(events));
+        }
+        return loaded;
     }
 
     private byte[] readSnapshot(final String task, final Meta m) {

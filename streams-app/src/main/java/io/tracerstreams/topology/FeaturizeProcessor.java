@@ -3,188 +3,306 @@
  */
 package io.tracerstreams.topology;
 
-import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.schema.LlmRequest;
 import io.tracerstreams.schema.LlmResponse;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.TaskMigratedException;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
-
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stateless featurize stage: decodes one topic's Avro values, validates them, embeds the input and
- * forwards a {@link TraceRecord} keyed by task (repartitioned downstream so that a task's records meet in
- * one router). Undecodable records and records without request id, task or (responses) label become
- * {@link DeadLetter}s. A request with an empty, oversized or damaged (not valid UTF-8) input is forwarded as
- * {@link TraceRecord.Kind#INVALID_REQUEST} (the router answers it DEFERRED, INVALID_INPUT); a response's
- * empty, oversized or damaged input is treated as absent.
+ * The featurize stage: decodes the input topics' Avro values, validates them, embeds the inputs and forwards
+ * {@link TraceRecord}s keyed by task (repartitioned downstream so that a task's records meet in one router).
+ * Undecodable records and records without request id, task or (responses) label become {@link DeadLetter}s. A
+ * request with an empty, oversized or damaged (not valid UTF-8) input is forwarded as
+ * {@link TraceRecord.Kind#INVALID_REQUEST} (the router answers it DEFERRED, INVALID_INPUT); a response's empty,
+ * oversized or damaged input is treated as absent.
+ *
+ * <p><b>Batching that loses nothing.</b> Each record is first held, as read (topic, partition, offset, timestamp,
+ * key, value, headers), in the stream task's changelogged store {@value #BUFFER_STORE}. The held records are
+ * embedded in one featurizer call (the featurizer sorts them by length and pads each chunk to its longest text)
+ * and forwarded in the order they were read, when {@code featurize.batch.max.texts} are held or
+ * {@code featurize.batch.max.wait.ms} after the first one (a wall-clock punctuation, scheduled only while records
+ * are held). The records, the outputs of a flush and the deletions from the store are written in the same
+ * transaction as the input offsets: under exactly_once_v2 a crash loses and duplicates none of them (the store
+ * is restored to what the last commit held, the input is re-read from the committed offsets); under
+ * at_least_once a crash may repeat records, which the router deduplicates by request id. An in-memory buffer
+ * without the changelog would lose its records whenever a commit falls between their read and their flush.
  */
 final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emitted> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeaturizeProcessor.class);
     static final String STAGE = "featurize";
+    /** The changelogged store of records read but not yet embedded (key: arrival sequence, big-endian). */
+    static final String BUFFER_STORE = "tracer-featurize-buffer";
     /** What a UTF-8 decoder (Avro's among them) puts in place of malformed bytes: such text was damaged on the way. */
     private static final char REPLACEMENT_CHARACTER = '\uFFFD';
 
-    /** Which input topic this instance reads. */
+    /** Which input topic a record came from. */
     enum Source { REQUESTS, RESPONSES }
 
-    private final Source source;
+    private final String requestsTopic;
     private final Deserializer<LlmRequest> requestDeserializer;
     private final Deserializer<LlmResponse> responseDeserializer;
     private final Featurizer featurizer;
     private final int maxInputChars;
+    private final int maxTexts;
+    private final Duration maxWait;
     private final List<String> allowedTasks;
-    private final TracerCounters counters;
     private final RegistryOutageRetry registryRetry;
+    private final TracerCounters counters;
     private ProcessorContext<String, Emitted> context;
+    private KeyValueStore<Long, byte[]> buffer;
+    private long nextSeq;
+    private int held;
+    private Cancellable scheduled;
 
     /**
-     * With max.input.chars, tasks.allowed (inputs of other tasks are not embedded: the router answers or dead-letters
-     * them) and the registry outage settings (decodes wait out a registry outage: {@link RegistryOutageRetry}).
+     * @param allowedTasks  tasks.allowed: inputs of other tasks are not embedded (the router answers or dead-letters them)
+     * @param registryRetry waits out a registry outage while decoding instead of dead-lettering
      */
-    FeaturizeProcessor(final Source source, final TopicSerdes serdes, final Featurizer featurizer, final TracerConfig config,
-                       final TracerCounters counters) {
-        this.allowedTasks = config.tasksAllowed();
-        this.source = source;
+    FeaturizeProcessor(final String requestsTopic, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
+                       final int maxTexts, final long maxWaitMs, final List<String> allowedTasks,
+                       final RegistryOutageRetry registryRetry, final TracerCounters counters) {
+        this.requestsTopic = requestsTopic;
+        this.allowedTasks = List.copyOf(allowedTasks);
+        this.registryRetry = registryRetry;
         this.requestDeserializer = serdes.request().deserializer();
         this.responseDeserializer = serdes.response().deserializer();
         this.featurizer = featurizer;
-        this.maxInputChars = config.maxInputChars();
+        this.maxInputChars = maxInputChars;
+        this.maxTexts = maxTexts;
+        this.maxWait = Duration.ofMillis(maxWaitMs);
         this.counters = counters;
-        this.registryRetry = new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
-                config.schemaRegistryOutageWaitMaxMs(), counters);
     }
 
     @Override
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
         counters.bind(context.metrics());
+        buffer = context.getStateStore(BUFFER_STORE);
+        // after a crash or a move, the store holds what the last commit held: embed it first
+        try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
+            while (it.hasNext()) {
+                nextSeq = Math.max(nextSeq, it.next().key + 1);
+                held++;
+            }
+        }
+        if (held > 0) {
+            schedule();
+        }
     }
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
-        if (source == Source.REQUESTS) {
-            counters.increment(Counter.REQUESTS_READ);
-            processRequest(record);
-        } else {
-            counters.increment(Counter.RESPONSES_READ);
-            processResponse(record);
+        final String topic = topic();
+        final Source source = requestsTopic.equals(topic) ? Source.REQUESTS : Source.RESPONSES;
+        counters.increment(source == Source.REQUESTS ? Counter.REQUESTS_READ : Counter.RESPONSES_READ);
+        buffer.put(nextSeq++, HeldRecord.encode(new HeldRecord(source, topic, partition(), offset(), record.timestamp(),
+                record.key(), record.value(), record.headers())));
+        held++;
+        if (held >= maxTexts) {
+            flush();
+        } else if (scheduled == null) {
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        scheduled = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    }
+
+    /** Embeds every held record in one featurizer call and forwards them in the order they were read. */
+    void flush() {
+        if (scheduled != null) {
+            scheduled.cancel();
+            scheduled = null;
+        }
+        final List<Long> keys = new ArrayList<>(held);
+        final List<Prepared> batch = new ArrayList<>(held);
+        try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
+            while (it.hasNext()) {
+                final KeyValue<Long, byte[]> kv = it.next();
+                keys.add(kv.key);
+                batch.add(prepare(HeldRecord.decode(kv.value)));
+            }
+        }
+        final List<String> texts = new ArrayList<>();
+        for (final Prepared p : batch) {
+            if (p.text != null) {
+                texts.add(p.text);
+            }
+        }
+        final List<float[]> vectors = embedAll(texts);
+        int v = 0;
+        for (final Prepared p : batch) {
+            if (p.text == null) {
+                p.finish(null, null);
+            } else {
+                final float[] vector = vectors.get(v++);
+                p.finish(vector, vector == null ? failures.get(p.text) : null);
+            }
+        }
+        failures.clear();
+        for (final Long key : keys) {
+            buffer.delete(key);
+        }
+        held = 0;
+    }
+
+    /** Why a text failed, by text, for the texts of the current flush that the featurizer rejected. */
+    private final java.util.Map<String, String> failures = new java.util.HashMap<>();
+
+    /** One vector per text; a null entry where the featurizer failed on that text (its reason in {@link #failures}). */
+    private List<float[]> embedAll(final List<String> texts) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        try {
+            final List<float[]> out = featurizer.embed(texts);
+            counters.increment(Counter.FEATURIZE_BATCHES);
+            counters.add(Counter.EMBEDDINGS, texts.size());
+            return out;
+        } catch (final RuntimeException batchFailure) {
+            // one bad text must not fail its batch-mates: embed them one at a time
+            LOG.warn("featurizer failed on a batch of {} texts ({}); embedding them one at a time", texts.size(),
+                    batchFailure.toString());
+            final List<float[]> out = new ArrayList<>(texts.size());
+            for (final String text : texts) {
+                try {
+                    out.add(featurizer.embed(text));
+                    counters.increment(Counter.EMBEDDINGS);
+                } catch (final RuntimeException e) {
+                    failures.put(text, "the featurizer failed: " + describe(e));
+                    out.add(null);
+                }
+            }
+            return out;
         }
     }
 
     /**
-     * The decoded value, or null after the record went to the DLQ as undecodable. A registry outage is waited out
-     * (RegistryOutageRetry), never dead-lettered.
+     * A held record checked and decoded: {@link Prepared#text} is what it needs embedded (null: nothing), and
+     * {@link Prepared#finish} forwards its outcome (a trace, an invalid request or a dead letter), so that every
+     * outcome leaves in read order.
      */
-    private <T> T decodeOrDead(final Deserializer<T> deserializer, final Record<byte[], byte[]> record) {
+    private Prepared prepare(final HeldRecord h) {
+        if (h.source() == Source.REQUESTS) {
+            final LlmRequest request;
+            try {
+                request = decodeWaitingOutOutages(requestDeserializer, h);
+            } catch (final TaskMigratedException e) {
+                throw e;
+            } catch (final RuntimeException e) {
+                return deadLater(h, DeadLetterReason.UNDECODABLE, describe(e), null, null);
+            }
+            final Prepared missing = idsProblem(h, request.getRequestId(), request.getTask());
+            if (missing != null) {
+                return missing;
+            }
+            if (!allowed(request.getTask())) {
+                // not embedded: the router answers DEFERRED, TASK_NOT_ALLOWED
+                return new Prepared(null, (vector, failure) -> forward(h, new TraceRecord(TraceRecord.Kind.INVALID_REQUEST,
+                        request.getRequestId(), request.getTask(), null, null, null, "task not in tasks.allowed", h.timestamp(),
+                        h.topic(), h.partition(), h.offset(), null)));
+            }
+            final String inputProblem = inputProblem(request.getInput());
+            if (inputProblem != null) {
+                return new Prepared(null, (vector, failure) -> invalid(h, request.getRequestId(), request.getTask(), inputProblem));
+            }
+            return new Prepared(request.getInput(), (vector, failure) -> {
+                if (vector == null) {
+                    LOG.warn("featurizer failed on request {} of task {}: {}", request.getRequestId(), request.getTask(), failure);
+                    invalid(h, request.getRequestId(), request.getTask(), failure);
+                } else {
+                    forward(h, new TraceRecord(TraceRecord.Kind.REQUEST, request.getRequestId(), request.getTask(),
+                            request.getInput(), vector, null, null, h.timestamp(), h.topic(), h.partition(), h.offset(), h.value()));
+                }
+            });
+        }
+        final LlmResponse response;
         try {
-            return registryRetry.call(() -> decode(deserializer, record), "a record of " + topic() + "-" + partition()
-                    + " at offset " + offset());
-        } catch (final org.apache.kafka.streams.errors.TaskMigratedException e) {
+            response = decodeWaitingOutOutages(responseDeserializer, h);
+        } catch (final TaskMigratedException e) {
             throw e;
         } catch (final RuntimeException e) {
-            dead(record, DeadLetterReason.UNDECODABLE, describe(e), null, null);
-            return null;
+            return deadLater(h, DeadLetterReason.UNDECODABLE, describe(e), null, null);
+        }
+        final Prepared missing = idsProblem(h, response.getRequestId(), response.getTask());
+        if (missing != null) {
+            return missing;
+        }
+        if (isBlank(response.getLabel())) {
+            return deadLater(h, DeadLetterReason.MISSING_FIELD, "label is empty", response.getTask(), response.getRequestId());
+        }
+        final String input = allowed(response.getTask()) ? response.getInput() : null; // others: not embedded, not learned
+        final String inputProblem = input == null ? null : inputProblem(input);
+        return new Prepared(input == null || inputProblem != null ? null : input, (vector, failure) -> {
+            final String note = inputProblem != null ? inputProblem : failure;
+            if (note != null) {
+                counters.increment(Counter.RESPONSE_INPUTS_IGNORED);
+            }
+            forward(h, new TraceRecord(TraceRecord.Kind.RESPONSE, response.getRequestId(), response.getTask(),
+                    note == null ? input : null, note == null ? vector : null, response.getLabel(), note, h.timestamp(),
+                    h.topic(), h.partition(), h.offset(), h.value()));
+        });
+    }
+
+    private Prepared deadLater(final HeldRecord h, final DeadLetterReason reason, final String detail, final String task,
+                               final String requestId) {
+        return new Prepared(null, (vector, failure) -> dead(h, reason, detail, task, requestId));
+    }
+
+    /** A record waiting for its embedding. */
+    private record Prepared(String text, java.util.function.BiConsumer<float[], String> then) {
+        void finish(final float[] vector, final String failure) {
+            then.accept(vector, failure);
         }
     }
 
-    /** Whether the record names a request id and a valid task; if not, it went to the DLQ. */
-    private boolean idsOrDead(final Record<byte[], byte[]> record, final String requestId, final String task) {
+    /** Null where the record names a request id and a valid task; otherwise its dead letter, to forward in order. */
+    private Prepared idsProblem(final HeldRecord h, final String requestId, final String task) {
         if (isBlank(requestId)) {
-            dead(record, DeadLetterReason.MISSING_FIELD, "request_id is empty", task, null);
-            return false;
+            return deadLater(h, DeadLetterReason.MISSING_FIELD, "request_id is empty", task, null);
         }
         final String taskProblem = taskProblem(task);
         if (taskProblem != null) {
-            dead(record, DeadLetterReason.MISSING_FIELD, taskProblem, null, requestId);
-            return false;
+            return deadLater(h, DeadLetterReason.MISSING_FIELD, taskProblem, null, requestId);
         }
-        return true;
-    }
-
-    private void processRequest(final Record<byte[], byte[]> record) {
-        final LlmRequest request = decodeOrDead(requestDeserializer, record);
-        if (request == null || !idsOrDead(record, request.getRequestId(), request.getTask())) {
-            return;
-        }
-        final String requestId = request.getRequestId();
-        final String task = request.getTask();
-        if (!allowed(task)) {
-            forward(record, new TraceRecord(TraceRecord.Kind.INVALID_REQUEST, requestId, task, null, null, null,
-                    "task not in tasks.allowed", record.timestamp(), topic(), partition(), offset(), null));
-            return;
-        }
-        final String input = request.getInput();
-        final String inputProblem = inputProblem(input);
-        if (inputProblem != null) {
-            invalid(record, requestId, task, inputProblem);
-            return;
-        }
-        final float[] embedding;
-        try {
-            embedding = featurizer.embed(input);
-            counters.increment(Counter.EMBEDDINGS);
-        } catch (final RuntimeException e) {
-            LOG.warn("featurizer failed on request {} of task {}: {}", requestId, task, e.toString());
-            invalid(record, requestId, task, "the featurizer failed: " + describe(e));
-            return;
-        }
-        forward(record, new TraceRecord(TraceRecord.Kind.REQUEST, requestId, task, input, embedding, null, null,
-                record.timestamp(), topic(), partition(), offset(), record.value()));
-    }
-
-    private void processResponse(final Record<byte[], byte[]> record) {
-        final LlmResponse response = decodeOrDead(responseDeserializer, record);
-        if (response == null || !idsOrDead(record, response.getRequestId(), response.getTask())) {
-            return;
-        }
-        final String requestId = response.getRequestId();
-        final String task = response.getTask();
-        if (isBlank(response.getLabel())) {
-            dead(record, DeadLetterReason.MISSING_FIELD, "label is empty", task, requestId);
-            return;
-        }
-        String input = allowed(task) ? response.getInput() : null;
-        float[] embedding = null;
-        String note = null;
-        if (input != null) {
-            note = inputProblem(input);
-            if (note == null) {
-                try {
-                    embedding = featurizer.embed(input);
-                    counters.increment(Counter.EMBEDDINGS);
-                } catch (final RuntimeException e) {
-                    note = "the featurizer failed: " + describe(e);
-                }
-            }
-            if (note != null) {
-                counters.increment(Counter.RESPONSE_INPUTS_IGNORED);
-                input = null;
-            }
-        }
-        forward(record, new TraceRecord(TraceRecord.Kind.RESPONSE, requestId, task, input, embedding, response.getLabel(), note,
-                record.timestamp(), topic(), partition(), offset(), record.value()));
+        return null;
     }
 
     private boolean allowed(final String task) {
         return allowedTasks.isEmpty() || allowedTasks.contains(task);
     }
 
-    private <T> T decode(final Deserializer<T> deserializer, final Record<byte[], byte[]> record) {
-        if (record.value() == null) {
+    /** {@link #decode}, waiting out a registry outage (RegistryOutageRetry) rather than dead-lettering the record. */
+    private <T> T decodeWaitingOutOutages(final Deserializer<T> deserializer, final HeldRecord h) {
+        return registryRetry.call(() -> decode(deserializer, h), "a record of " + h.topic() + "-" + h.partition() + " at offset "
+                + h.offset());
+    }
+
+    private static <T> T decode(final Deserializer<T> deserializer, final HeldRecord h) {
+        if (h.value() == null) {
             throw new IllegalArgumentException("the value is null");
         }
-        final T value = deserializer.deserialize(topic(), record.headers(), record.value());
+        final T value = deserializer.deserialize(h.topic(), h.headers(), h.value());
         if (value == null) {
             throw new IllegalArgumentException("the value decoded to null");
         }
@@ -221,22 +339,22 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         return null;
     }
 
-    private void invalid(final Record<byte[], byte[]> record, final String requestId, final String task, final String why) {
+    private void invalid(final HeldRecord h, final String requestId, final String task, final String why) {
         counters.increment(Counter.INVALID_REQUESTS);
-        forward(record, new TraceRecord(TraceRecord.Kind.INVALID_REQUEST, requestId, task, null, null, null, why,
-                record.timestamp(), topic(), partition(), offset(), null));
+        forward(h, new TraceRecord(TraceRecord.Kind.INVALID_REQUEST, requestId, task, null, null, null, why,
+                h.timestamp(), h.topic(), h.partition(), h.offset(), null));
     }
 
-    private void forward(final Record<byte[], byte[]> record, final TraceRecord trace) {
-        context.forward(record.withKey(trace.task()).withValue((Emitted) trace));
+    private void forward(final HeldRecord h, final TraceRecord trace) {
+        context.forward(new Record<String, Emitted>(trace.task(), trace, h.timestamp(), h.headers()));
     }
 
-    private void dead(final Record<byte[], byte[]> record, final DeadLetterReason reason, final String detail, final String task,
+    private void dead(final HeldRecord h, final DeadLetterReason reason, final String detail, final String task,
                       final String requestId) {
         counters.deadLetter(reason);
-        LOG.debug("dead letter from {}: {} ({})", topic(), reason.code(), detail);
-        context.forward(new Record<String, Emitted>(null, new DeadLetter(record.key(), record.value()), record.timestamp(),
-                DeadLetter.headers(record.headers(), reason, detail, STAGE, topic(), partition(), offset(), task, requestId)));
+        LOG.debug("dead letter from {}: {} ({})", h.topic(), reason.code(), detail);
+        context.forward(new Record<String, Emitted>(null, new DeadLetter(h.key(), h.value()), h.timestamp(),
+                DeadLetter.headers(h.headers(), reason, detail, STAGE, h.topic(), h.partition(), h.offset(), task, requestId)));
     }
 
     static String describe(final Throwable e) {

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * {@link TaskMigratedException}, which Kafka Streams handles without the processing-exception handler: the thread
  * closes its tasks without committing (aborting the transaction under exactly_once_v2), rejoins the group and
  * processes the same records again, so nothing is skipped and nothing is dead-lettered while the registry is down.
- * Not thread-safe: one per processor.
+ * Thread-safe (it keeps no state between calls): the topology shares one.
  */
 final class RegistryOutageRetry {
 

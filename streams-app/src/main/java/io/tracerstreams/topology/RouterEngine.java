@@ -40,30 +40,52 @@ public interface RouterEngine {
     /** See {@link TaskEngine#snapshot}. */
     byte[] snapshot();
 
+    /**
+     * An engine restored from a snapshot under the current settings.
+     *
+     * @param engine the engine
+     * @param events the gate events the restore caused (CONFIG_CHANGED, STATE_RESET): published like any other
+     * @param reset  why the task (or a part of it) was reset, for the log; null when it was restored whole
+     */
+    record Restored(RouterEngine engine, List<GateEvent> events, String reset) {
+    }
+
     /** Creates and restores engines. */
     interface Factory {
         /** A fresh engine. */
         RouterEngine create(String task, TaskConfig config);
 
-        /** An engine from {@link RouterEngine#snapshot()}. */
-        RouterEngine restore(byte[] snapshot);
+        /**
+         * An engine from {@link RouterEngine#snapshot()} under the settings {@code config} that apply now (see
+         * {@link TaskEngine#restore(byte[], String, TaskConfig, io.tracerstreams.report.ReportConfig, String, long)}).
+         * Does not throw for the snapshot's content: a snapshot that cannot be read gives a fresh engine and a
+         * STATE_RESET event.
+         */
+        Restored restore(String task, TaskConfig config, byte[] snapshot, long timestampMs);
     }
 
-    /** The production factory: {@link TaskEngine}, example texts in reports as they are. */
-    Factory TASK_ENGINE = taskEngines(false);
+    /** The production factory: {@link TaskEngine}, example texts in reports as they are, embedding model unknown. */
+    Factory TASK_ENGINE = taskEngines(false, "");
 
-    /** The production factory; {@code hashTexts} is the privacy switch of the boundary reports. */
-    static Factory taskEngines(final boolean hashTexts) {
+    /**
+     * The production factory.
+     *
+     * @param hashTexts      the privacy switch of the boundary reports
+     * @param embeddingModel the featurizer's name (kept in snapshots: restoring under another model resets a task)
+     */
+    static Factory taskEngines(final boolean hashTexts, final String embeddingModel) {
         return new Factory() {
         @Override
         public RouterEngine create(final String task, final TaskConfig config) {
             return new TaskEngineAdapter(TaskEngine.create(task, config,
-                    config.reportConfig().withHashTexts(hashTexts)));
+                    config.reportConfig().withHashTexts(hashTexts), embeddingModel));
         }
 
         @Override
-        public RouterEngine restore(final byte[] snapshot) {
-            return new TaskEngineAdapter(TaskEngine.restore(snapshot));
+        public Restored restore(final String task, final TaskConfig config, final byte[] snapshot, final long timestampMs) {
+            final TaskEngine.Restored r = TaskEngine.restore(snapshot, task, config,
+                    config.reportConfig().withHashTexts(hashTexts), embeddingModel, timestampMs);
+            return new Restored(new TaskEngineAdapter(r.engine()), r.events(), r.reset());
         }
         };
     }

@@ -94,7 +94,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         this.labels = context.getStateStore(LABELS_STORE);
         this.engines = new EngineStore(config, factory, counters, context.getStateStore(EngineStore.META_STORE),
                 context.getStateStore(EngineStore.SNAPSHOT_STORE), context.getStateStore(EngineStore.JOURNAL_STORE),
-                context::currentSystemTimeMs);
+                context::currentSystemTimeMs, this::emitGateEvents);
         final long idleCheckEvery = Math.max(1_000L, Math.min(60_000L, config.tasksIdleMs() / 2));
         context.schedule(Duration.ofMillis(idleCheckEvery), PunctuationType.WALL_CLOCK_TIME, engines::evictIdle);
         context.schedule(Duration.ofMillis(config.statsIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::emitStats);
@@ -245,14 +245,25 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         if (TraceOrigin.of(routed) == TraceOrigin.BACKFILL) {
             counters.increment(Counter.BACKFILL_TRACES);
         }
+        emitGateEvents(t.task(), events, t.timestampMs());
+        if (events.stream().anyMatch(e -> e.getState() != e.getPrevious())) {
+            emitReport(t.task(), t.timestampMs());
+        }
+    }
+
+    /** Publishes gate events a load caused (CONFIG_CHANGED, STATE_RESET) at their own time. */
+    private void emitGateEvents(final String task, final List<GateEvent> events) {
+        for (final GateEvent e : events) {
+            emitGateEvents(task, List.of(e), e.getTimestamp().toEpochMilli());
+        }
+    }
+
+    private void emitGateEvents(final String task, final List<GateEvent> events, final long timestampMs) {
         for (final GateEvent e : events) {
             counters.increment(Counter.GATE_EVENTS);
             LOG.info("task {}: gate {} -> {} ({}), agreement {} [{}, {}], coverage {}", e.getTask(), e.getPrevious(), e.getState(),
                     e.getReason(), e.getAgreement(), e.getAgreementLower(), e.getAgreementUpper(), e.getCoverage());
-            context.forward(new Record<>(t.task(), new Emitted.Gate(e), t.timestampMs()));
-        }
-        if (events.stream().anyMatch(e -> e.getState() != e.getPrevious())) {
-            emitReport(t.task(), t.timestampMs());
+            context.forward(new Record<>(task, new Emitted.Gate(e), timestampMs));
         }
     }
 

@@ -47,6 +47,8 @@ public final class TracerCounters {
         RESPONSE_INPUTS_IGNORED,
         /** Texts embedded. */
         EMBEDDINGS,
+        /** Featurizer calls of the featurize stage, one per batch (EMBEDDINGS / FEATURIZE_BATCHES = mean batch size). */
+        FEATURIZE_BATCHES,
         /** Decisions emitted. */
         DECISIONS,
         /** Traces learned (deferred, audited or backfill). */
@@ -67,6 +69,15 @@ public final class TracerCounters {
         ENGINE_LOADS,
         /** Journaled engine calls replayed while loading. */
         JOURNAL_REPLAYS,
+        /**
+         * Engines, or parts of them, reset on load because their saved state could not be read, or because settings
+         * changed that the state cannot carry over (each with a gate event and a log line).
+         */
+        ENGINE_RESETS,
+        /** Engines loaded under settings other than those their snapshot was written with (gate event CONFIG_CHANGED). */
+        CONFIG_CHANGES,
+        /** Journal entries that could not be replayed on load (the engine keeps the state before them). */
+        JOURNAL_ENTRIES_SKIPPED,
         /** Pending requests dropped after pending.retention.ms without a response. */
         PENDING_EXPIRED,
         /** Records read from the OTLP topic (ingest.otlp.topic). */

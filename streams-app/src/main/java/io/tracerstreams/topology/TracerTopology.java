@@ -22,6 +22,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -29,16 +30,17 @@ import java.util.Objects;
  * cluster, the tests on {@code TopologyTestDriver} and on an embedded broker.
  *
  * <pre>
- *  llm.requests  --[featurize-requests]--+                         +--&gt; tracer.decisions   (key request id)
- *                                        +--[by-task repartition]--[task-router]--&gt; tracer.gate-events, tracer.gate-state (key task)
- *  llm.responses --[featurize-responses]-+        |                        +--&gt; tracer.task-stats  (key task)
- *                                                 +--&gt; tracer.dlq  (bad records, x-tracer-* headers)  &lt;--+
+ *  llm.requests  --+                                     +--&gt; tracer.decisions   (key request id)
+ *                   +--[featurize]--[by-task repartition]--[task-router]--&gt; tracer.gate-events, tracer.gate-state (key task)
+ *  llm.responses --+       |                                    +--&gt; tracer.task-stats  (key task)
+ *                          +--&gt; tracer.dlq  (bad records, x-tracer-* headers)  &lt;--+
  * </pre>
  *
  * <ul>
  *   <li>OTLP stage (only with {@code ingest.otlp.topic}): {@link OtlpIngestStage} maps OpenTelemetry GenAI spans onto
  *       requests and responses and writes them to the input topics.</li>
- *   <li>featurize (stateless, runs on every partition of the input topics): {@link FeaturizeProcessor}.</li>
+ *   <li>featurize (runs on every partition of the input topics, batches in its changelogged store
+ *       {@code tracer-featurize-buffer}): {@link FeaturizeProcessor}.</li>
  *   <li>repartition by task: internal topic {@code <application.id>-tracer-by-task-repartition}, values in the
  *       internal binary format of {@link TraceRecord}.</li>
  *   <li>task router (stateful, partitioned by task): {@link TaskRouter} with its changelogged stores
@@ -69,7 +71,7 @@ public final class TracerTopology {
      */
     public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
                                  final TracerCounters counters) {
-        return build(config, featurizer, serdes, counters, RouterEngine.taskEngines(config.reportsHashTexts()));
+        return build(config, featurizer, serdes, counters, RouterEngine.taskEngines(config.reportsHashTexts(), config.embeddingModel()));
     }
 
     /**
@@ -115,15 +117,16 @@ public final class TracerTopology {
 
         OtlpIngestStage.addTo(builder, config, serdes, counters);
 
-        final KStream<String, Emitted> fromRequests = builder
-                .stream(topics.requests(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-requests"))
-                .process(() -> new FeaturizeProcessor(FeaturizeProcessor.Source.REQUESTS, serdes, featurizer,
-                        config, counters), Named.as("featurize-requests"));
-        final KStream<String, Emitted> fromResponses = builder
-                .stream(topics.responses(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-responses"))
-                .process(() -> new FeaturizeProcessor(FeaturizeProcessor.Source.RESPONSES, serdes, featurizer,
-                        config, counters), Named.as("featurize-responses"));
-        final KStream<String, Emitted> featurized = fromRequests.merge(fromResponses, Named.as("featurized"));
+        // one featurize processor reads both input topics, so that requests and responses share its batches
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FeaturizeProcessor.BUFFER_STORE),
+                Serdes.Long(), Serdes.ByteArray()));
+        final KStream<String, Emitted> featurized = builder
+                .stream(List.of(topics.requests(), topics.responses()),
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-inputs"))
+                .process(() -> new FeaturizeProcessor(topics.requests(), serdes, featurizer, config.maxInputChars(),
+                        config.featurizeBatchMaxTexts(), config.featurizeBatchMaxWaitMs(), config.tasksAllowed(), outage,
+                        counters),
+                        Named.as("featurize"), FeaturizeProcessor.BUFFER_STORE);
 
         final KStream<String, Emitted> routed = featurized
                 .filter((k, v) -> v instanceof TraceRecord, Named.as("traces"))

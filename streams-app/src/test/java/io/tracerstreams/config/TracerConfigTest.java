@@ -30,6 +30,22 @@ class TracerConfigTest {
     }
 
     @Test
+    void shouldSayInTheListingWhichSettingsApplyInPlaceAndWhichResetATaskOnRestart() {
+        assertThat(io.tracerstreams.task.RestoreEffect.BY_KEY.keySet()).allSatisfy(key ->
+                assertThat(TracerConfig.CONFIG.names()).contains(key));
+        final String listing = TracerConfig.listing();
+        assertThat(listing).contains("``alpha``");
+        for (final var entry : io.tracerstreams.task.RestoreEffect.BY_KEY.entrySet()) {
+            final String section = listing.substring(listing.indexOf("``" + entry.getKey() + "``"));
+            final String own = section.substring(0, section.indexOf("\n\n``") < 0 ? section.length() : section.indexOf("\n\n``"));
+            assertThat(own).as(entry.getKey()).contains("* On restart: " + entry.getValue().description());
+        }
+        final String bootstrap = listing.substring(listing.indexOf("``bootstrap.servers``"));
+        assertThat(bootstrap.substring(0, bootstrap.indexOf("\n\n``"))).doesNotContain("On restart");
+        assertThat(listing.split("On restart:", -1)).hasSize(io.tracerstreams.task.RestoreEffect.BY_KEY.size() + 1);
+    }
+
+    @Test
     void shouldApplyDefaults() {
         final TracerConfig c = new TracerConfig(required());
         assertThat(c.exactlyOnce()).isTrue();

@@ -40,8 +40,10 @@ class EngineRestoreTest {
         }
 
         @Override
-        public RouterEngine restore(final byte[] snapshot) {
-            return wrap(RouterEngine.TASK_ENGINE.restore(snapshot));
+        public RouterEngine.Restored restore(final String task, final TaskConfig config, final byte[] snapshot,
+                                             final long timestampMs) {
+            final RouterEngine.Restored r = RouterEngine.TASK_ENGINE.restore(task, config, snapshot, timestampMs);
+            return new RouterEngine.Restored(wrap(r.engine()), r.events(), r.reset());
         }
 
         private RouterEngine wrap(final RouterEngine real) {

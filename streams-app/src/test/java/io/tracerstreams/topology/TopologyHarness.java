@@ -67,12 +67,17 @@ final class TopologyHarness implements AutoCloseable {
         m.put(TracerConfig.REPORTS_INTERVAL_MS_CONFIG, "5000");
         m.put(TracerConfig.SNAPSHOT_INTERVAL_CONFIG, "37");
         m.put(TracerConfig.SNAPSHOT_CHUNK_BYTES_CONFIG, "65536");
+        // every record goes through the featurize buffer and is embedded at once, so that a test reads its outputs
+        // right after piping its inputs; FeaturizeBatchingTest covers batches and the wall-clock flush
+        m.put(TracerConfig.FEATURIZE_BATCH_MAX_TEXTS_CONFIG, "1");
         return m;
     }
 
     TopologyHarness(final Map<String, Object> settings) {
-        this(settings, RouterEngine.TASK_ENGINE);
+        this(settings, null);
     }
+
+    /** With {@code engines} null, the production factory for the settings (as TracerTopology.build makes it). */
 
     TopologyHarness(final Map<String, Object> settings, final RouterEngine.Factory engines) {
         this(settings, engines, new HashingFeaturizer(64));
@@ -84,7 +89,9 @@ final class TopologyHarness implements AutoCloseable {
         this.config = new TracerConfig(settings);
         this.registry = config.schemaRegistryUrl();
         this.serdes = TopicSerdes.fromConfig(config);
-        this.driver = new TopologyTestDriver(TracerTopology.build(config, featurizer, serdes, counters, engines),
+        final RouterEngine.Factory factory = engines != null ? engines
+                : RouterEngine.taskEngines(config.reportsHashTexts(), config.embeddingModel());
+        this.driver = new TopologyTestDriver(TracerTopology.build(config, featurizer, serdes, counters, factory),
                 config.toStreamsProperties(), clock);
         final TracerConfig.Topics t = config.topics();
         final StringSerializer s = new StringSerializer();

@@ -53,11 +53,11 @@ public final class TeacherShift {
             return NONE;
         }
         if (k < 2 || k > sorted.size()) {
-            throw new IllegalArgumentException("shift-labels must be 0 (no shift) or between 2 and the number of labels ("
-                    + sorted.size() + "), got " + k);
+            throw new IllegalArgumentException("--shift-labels must be 0 (no shift) or between 2 and the number of "
+                    + "labels (" + sorted.size() + "), got " + k);
         }
         if (at < 0) {
-            throw new IllegalArgumentException("shift-at must be >= 0 (got " + at + ")");
+            throw new IllegalArgumentException("--shift-at must be >= 0 (got " + at + ")");
         }
         Collections.shuffle(sorted, new Random(seed ^ 0x5DEECE66DL));
         final Map<String, String> rotation = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import io.tracerstreams.replay.Datasets;
 import io.tracerstreams.replay.LabelledText;
 import io.tracerstreams.replay.Replay;
 import io.tracerstreams.replay.ReplayResult;
+import io.tracerstreams.replay.TeacherShift;
 import io.tracerstreams.report.HtmlReport;
 import io.tracerstreams.report.RenderOptions;
 import io.tracerstreams.report.ReportJson;
@@ -133,6 +134,11 @@ public final class ReplayCommand implements Callable<Integer> {
         final List<LabelledText> trainRows = Datasets.read(train, row -> !dropLabels.contains(row.label()));
         final List<LabelledText> testRows = test == null ? List.of()
                 : Datasets.read(test, row -> !dropLabels.contains(row.label()));
+        // a bad shift fails before the (possibly long) embedding, naming the option
+        final Set<String> labels = new java.util.TreeSet<>();
+        trainRows.forEach(row -> labels.add(row.label()));
+        testRows.forEach(row -> labels.add(row.label()));
+        TeacherShift.rotation(labels, shiftLabels, shiftAt, seeds.get(0));
         final Progress progress = new Progress(quiet);
         final List<Replay.Row> trainSet;
         final List<Replay.Row> testSet;

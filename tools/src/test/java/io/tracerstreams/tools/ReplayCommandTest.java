@@ -128,5 +128,10 @@ class ReplayCommandTest {
         assertThat(TracerCli.execute("replay", "--train", train.toString(), "--alpha", "0.9", "--featurizer", "nope",
                 "--quiet")).isEqualTo(2);
         assertThat(TracerCli.execute("replay", "--alpha", "0.9")).isEqualTo(2);
+        // three labels cannot rotate five
+        assertThat(TracerCli.execute("replay", "--train", dataset("three", 30, 2).toString(), "--alpha", "0.9",
+                "--featurizer", "hashing", "--quiet", "--shift-labels", "5")).isEqualTo(2);
+        assertThat(TracerCli.execute("replay", "--train", dataset("three", 30, 2).toString(), "--alpha", "0.9",
+                "--featurizer", "hashing", "--quiet", "--shift-labels", "2", "--shift-at", "-1")).isEqualTo(2);
     }
 }

@@ -56,6 +56,9 @@ public final class ChaosBenchmark {
     private final List<ChildProcess> instances = new ArrayList<>();
     private final List<ChildProcess> everyInstance = new ArrayList<>();
     private ChildProcess broker;
+    private ChildProcess registryProcess;
+    private final List<ChildProcess> nodes = new ArrayList<>();
+    private Admin clusterAdmin;
     private Path properties;
     private int faults;
 
@@ -123,22 +126,37 @@ public final class ChaosBenchmark {
         final String appClasspath = Classpaths.streamsApp(toolsClasspath);
         log("work directory %s; instances on %s", workDir,
                 appClasspath.equals(toolsClasspath) ? "this JVM's classpath" : "the streams-app classpath");
-        broker = new ChildProcess("broker", toolsClasspath, List.of("-Xmx768m", "-XX:+UseSerialGC"),
-                "io.tracerstreams.tools.TracerCli", List.of("broker", "--port", "0", "--registry-port", "0", "--data",
-                workDir.resolve("broker").toString()), workDir.resolve("logs/broker.log"));
-        broker.start();
-        final String bootstrap = broker.await(BOOTSTRAP, START_TIMEOUT);
-        final String registry = broker.await(REGISTRY, START_TIMEOUT);
-        log("broker process %d: %s, registry %s", broker.pid(), bootstrap, registry);
-
-        final Map<String, String> settings = settings(bootstrap, registry);
+        final String bootstrap;
+        String registryUrl = null;
+        if (bouncing()) {
+            bootstrap = startCluster(toolsClasspath);
+        } else {
+            broker = new ChildProcess("broker", toolsClasspath, List.of("-Xmx768m", "-XX:+UseSerialGC"),
+                    "io.tracerstreams.tools.TracerCli", List.of("broker", "--port", "0", "--registry-port", "0", "--data",
+                    workDir.resolve("broker").toString()), workDir.resolve("logs/broker.log"));
+            broker.start();
+            bootstrap = broker.await(BOOTSTRAP, START_TIMEOUT);
+            registryUrl = broker.await(REGISTRY, START_TIMEOUT);
+            log("broker process %d: %s, registry %s", broker.pid(), bootstrap, registryUrl);
+        }
+        if (ChaosOptions.REGISTRY_OUTAGE.equals(options.scenario) || bouncing()) {
+            // a registry of its own, on a port kept across its restart, with its schemas on disk
+            final int port = freePort();
+            registryProcess = new ChildProcess("registry", toolsClasspath, List.of("-Xmx256m", "-XX:+UseSerialGC"),
+                    "io.tracerstreams.broker.RegistryServer", List.of("--port", Integer.toString(port), "--data",
+                    workDir.resolve("registry").toString()), workDir.resolve("logs/registry.log"));
+            registryProcess.start();
+            registryUrl = registryProcess.await(REGISTRY, START_TIMEOUT);
+            log("registry process %d: %s", registryProcess.pid(), registryUrl);
+        }
+        final Map<String, String> settings = settings(bootstrap, registryUrl);
         properties = workDir.resolve("tracer.properties");
         writeProperties(properties, settings);
         final TracerConfig config = new TracerConfig(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TracerTopics.ensure(admin, config);
         }
-        final int initial = options.scenario == ChaosOptions.Scenario.kill ? 2 : 1;
+        final int initial = ChaosOptions.REBALANCE.equals(options.scenario) ? 1 : 2;
         for (int i = 0; i < initial; i++) {
             addInstance(appClasspath);
         }
@@ -166,11 +184,15 @@ public final class ChaosBenchmark {
                 log("%d records could not be produced (not counted as published)", driver.sendFailures());
             }
         }
+        final long lag = lag(bootstrap, settings.get(TracerConfig.APPLICATION_ID_CONFIG));
+        log("consumer lag of %s when verifying: %s", settings.get(TracerConfig.APPLICATION_ID_CONFIG),
+                lag < 0 ? "unknown" : lag + " records" + (lag > 0 ? " (the application had not caught up: what is missing "
+                        + "may still be unprocessed input, not lost; --drain-seconds waits longer)" : ""));
         int deaths = 0;
         for (final ChildProcess p : everyInstance) {
             deaths += (int) p.countLines(THREAD_DIED);
         }
-        return ChaosVerifier.verify(options.scenario.name(), options.guarantee, faults, published,
+        return ChaosVerifier.verify(options.scenario, options.guarantee, faults, published,
                 new ChaosVerifier.ReadBack(outputs.decisionIds(), outputs.deadLetters(), outputs.learnedPerTask(),
                         outputs.lastGateEvent(), outputs.lastGateState(), deaths));
     }
@@ -179,18 +201,17 @@ public final class ChaosBenchmark {
     private void stream(final ChaosDriver driver, final String appClasspath) throws InterruptedException {
         final long start = System.nanoTime();
         final long end = start + Duration.ofSeconds(options.seconds).toNanos();
-        final double perTick = options.rate / 10.0;
-        double owed = 0;
+        long sent = 0;
         long nextFault = start + nextKillDelayNanos();
         int step = 0;
         while (System.nanoTime() < end) {
-            owed += perTick;
-            final int n = (int) owed;
-            owed -= n;
-            driver.send(n);
+            // paced by the clock, not by the loop: a slow send or a kill does not lower the rate, it is caught up
+            final long due = (long) (options.rate * (System.nanoTime() - start) / 1e9);
+            driver.send((int) (due - sent));
+            sent = due;
             final long now = System.nanoTime();
             if (faults < options.maxFaults) {
-                if (options.scenario == ChaosOptions.Scenario.kill && now >= nextFault) {
+                if (ChaosOptions.KILL.equals(options.scenario) && now >= nextFault) {
                     final ChildProcess victim = instances.get(random.nextInt(instances.size()));
                     victim.kill();
                     faults++;
@@ -198,9 +219,14 @@ public final class ChaosBenchmark {
                             driver.requests());
                     victim.start();
                     nextFault = now + nextKillDelayNanos();
-                } else if (options.scenario == ChaosOptions.Scenario.rebalance) {
+                } else if (ChaosOptions.REBALANCE.equals(options.scenario)) {
                     final double progress = (double) (now - start) / (end - start);
                     step = rebalanceStep(step, progress, appClasspath, driver);
+                } else if (ChaosOptions.REGISTRY_OUTAGE.equals(options.scenario)) {
+                    step = outageStep(step, (now - start) / 1_000_000_000L, driver);
+                } else if (bouncing() && now >= nextFault) {
+                    bounce(driver);
+                    nextFault = System.nanoTime() + nextKillDelayNanos();
                 }
             }
             Thread.sleep(100);
@@ -235,6 +261,160 @@ public final class ChaosBenchmark {
         }
         faults++;
         return step + 1;
+    }
+
+    /**
+     * registry-outage: at 20 s the registry process is stopped (SIGKILL); 5 s later an instance is SIGKILLed and
+     * restarted (a fresh JVM knows no schema id yet, so it needs the registry); at 50 s the registry is restarted on
+     * its port and its data.
+     */
+    private int outageStep(final int step, final long elapsedSeconds, final ChaosDriver driver) throws InterruptedException {
+        final long[] at = {20, 25, 50};
+        if (step >= at.length || elapsedSeconds < at[step]) {
+            return step;
+        }
+        switch (step) {
+            case 0 -> {
+                registryProcess.kill();
+                log("registry down (SIGKILL; %d requests so far)", driver.requests());
+            }
+            case 1 -> {
+                final ChildProcess victim = instances.get(1);
+                victim.kill();
+                log("SIGKILL %s while the registry is down; restarting it", victim.name());
+                victim.start();
+            }
+            default -> {
+                registryProcess.start();
+                registryProcess.await(REGISTRY, START_TIMEOUT);
+                log("registry up again after %d s", at[2] - at[0]);
+            }
+        }
+        if (step < 2) {
+            faults++;
+        }
+        return step + 1;
+    }
+
+    private boolean bouncing() {
+        return ChaosOptions.BROKER_BOUNCE.equals(options.scenario);
+    }
+
+    /** broker-bounce: three KRaft nodes as processes, fixed ports (kept across restarts), one static voter set. */
+    private String startCluster(final String classpath) throws InterruptedException {
+        final int[] ports = new int[3];
+        final int[] controllerPorts = new int[3];
+        final StringBuilder voters = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            ports[i] = freePort();
+            controllerPorts[i] = freePort();
+            voters.append(i == 0 ? "" : ",").append(i + 1).append("@localhost:").append(controllerPorts[i]);
+        }
+        final String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();
+        final StringBuilder bootstrap = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            final ChildProcess n = new ChildProcess("node-" + (i + 1), classpath, List.of("-Xmx512m", "-XX:+UseSerialGC"),
+                    ClusterNode.class.getName(), List.of(Integer.toString(i + 1), Integer.toString(ports[i]),
+                    Integer.toString(controllerPorts[i]), voters.toString(), clusterId, workDir.resolve("kafka-" + (i + 1)).toString()),
+                    workDir.resolve("logs/node-" + (i + 1) + ".log"));
+            nodes.add(n);
+            n.start();
+            bootstrap.append(i == 0 ? "" : ",").append("localhost:").append(ports[i]);
+        }
+        for (final ChildProcess n : nodes) {
+            n.await(Pattern.compile("node \\d+ ready"), START_TIMEOUT);
+        }
+        clusterAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap.toString(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (clusterAdmin.describeCluster().nodes().get().size() == 3) {
+                    break;
+                }
+            } catch (final java.util.concurrent.ExecutionException e) {
+                // not yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the 3-node cluster did not form within " + START_TIMEOUT);
+            }
+            Thread.sleep(500);
+        }
+        log("3-node KRaft cluster up: %s", bootstrap);
+        return bootstrap.toString();
+    }
+
+    /**
+     * broker-bounce: SIGKILL of the leader of the busiest partition (odd faults) or of the active controller (even
+     * faults), 5 s down, then a restart on its log directory (its ports kept).
+     */
+    private void bounce(final ChaosDriver driver) throws InterruptedException {
+        final boolean controller = faults % 2 == 1;
+        int victimId;
+        String what;
+        try {
+            if (controller) {
+                victimId = clusterAdmin.describeMetadataQuorum().quorumInfo().get().leaderId();
+                what = "the active controller";
+            } else {
+                final List<String> topics = List.of("llm.requests", "llm.responses", "tracer.decisions", "tracer.dlq");
+                final var descriptions = clusterAdmin.describeTopics(topics).allTopicNames().get();
+                final Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new LinkedHashMap<>();
+                final Map<org.apache.kafka.common.TopicPartition, Integer> leaders = new LinkedHashMap<>();
+                descriptions.forEach((t, d) -> d.partitions().forEach(pi -> {
+                    final var tp = new org.apache.kafka.common.TopicPartition(t, pi.partition());
+                    specs.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+                    leaders.put(tp, pi.leader() == null ? -1 : pi.leader().id());
+                }));
+                final var ends = clusterAdmin.listOffsets(specs).all().get();
+                final var busiest = ends.entrySet().stream().max(java.util.Comparator.comparingLong(e -> e.getValue().offset()))
+                        .orElseThrow().getKey();
+                victimId = leaders.get(busiest);
+                what = "the leader of the busiest partition " + busiest + " (" + ends.get(busiest).offset() + " records)";
+            }
+        } catch (final java.util.concurrent.ExecutionException e) {
+            log("cannot find a node to bounce (%s); skipping this fault", e.getCause());
+            return;
+        }
+        if (victimId < 1 || victimId > nodes.size()) {
+            log("no leader to bounce (%d); skipping this fault", victimId);
+            return;
+        }
+        final ChildProcess victim = nodes.get(victimId - 1);
+        victim.kill();
+        faults++;
+        log("SIGKILL %s, %s (fault %d, %d requests so far)", victim.name(), what, faults, driver.requests());
+        Thread.sleep(5_000);
+        victim.start();
+        victim.await(Pattern.compile("node \\d+ ready"), START_TIMEOUT);
+        log("%s restarted", victim.name());
+    }
+
+    /** Records of the input and repartition topics the application group has not committed yet; -1 if unknown. */
+    private static long lag(final String bootstrap, final String group) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            final var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            final Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new LinkedHashMap<>();
+            committed.keySet().forEach(tp -> specs.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            final var ends = admin.listOffsets(specs).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            long lag = 0;
+            for (final var e : committed.entrySet()) {
+                final long at = e.getValue() == null ? 0 : e.getValue().offset();
+                // the end offset counts transaction markers too: under exactly-once a caught-up group lags by those
+                lag += Math.max(0, ends.get(e.getKey()).offset() - at - 1);
+            }
+            return lag;
+        } catch (final Exception e) {
+            return -1;
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
     }
 
     private long nextKillDelayNanos() {
@@ -296,8 +476,11 @@ public final class ChaosBenchmark {
         // a SIGKILLed member is noticed after the session timeout (6 s is the broker's minimum), not Kafka's 45 s
         s.put(TracerConfig.KAFKA_PREFIX + "session.timeout.ms", "6000");
         s.put(TracerConfig.KAFKA_PREFIX + "heartbeat.interval.ms", "1500");
-        if (options.scenario == ChaosOptions.Scenario.rebalance) {
+        if (ChaosOptions.REBALANCE.equals(options.scenario)) {
             s.put(TracerConfig.KAFKA_PREFIX + "num.standby.replicas", "1");
+        }
+        if (bouncing()) {
+            s.put(TracerConfig.TOPICS_REPLICATION_FACTOR_CONFIG, "3");
         }
         return s;
     }
@@ -317,8 +500,17 @@ public final class ChaosBenchmark {
             for (final ChildProcess p : everyInstance) {
                 p.terminate(Duration.ofSeconds(30));
             }
+            if (registryProcess != null) {
+                registryProcess.terminate(Duration.ofSeconds(30));
+            }
             if (broker != null) {
                 broker.terminate(Duration.ofSeconds(30));
+            }
+            if (clusterAdmin != null) {
+                clusterAdmin.close(Duration.ofSeconds(2));
+            }
+            for (final ChildProcess n : nodes) {
+                n.terminate(Duration.ofSeconds(30));
             }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -118,7 +118,14 @@ final class ChaosDriver implements AutoCloseable {
             final String input = seq % 20 == 19 ? "" : ex.text();
             final LlmRequest request = LlmRequest.newBuilder().setRequestId(id).setTask(task).setInput(input)
                     .setTimestamp(Instant.now()).build();
-            final byte[] value = serdes.request().serializer().serialize(topics.requests(), request);
+            final byte[] value;
+            try {
+                value = serdes.request().serializer().serialize(topics.requests(), request);
+            } catch (final RuntimeException e) { // e.g. the registry is down and the schema id not cached
+                sendFailures.incrementAndGet();
+                LOG.warn("request {} not serialized: {}", id, e.toString());
+                continue;
+            }
             final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.requests(), bytes(task), value);
             synchronized (this) {
                 requested.put(id, task);
@@ -146,6 +153,15 @@ final class ChaosDriver implements AutoCloseable {
     }
 
     private void plant(final String task) {
+        try {
+            plantOne(task);
+        } catch (final RuntimeException e) { // e.g. the registry is down and the schema id not cached
+            sendFailures.incrementAndGet();
+            LOG.warn("planted record not serialized: {}", e.toString());
+        }
+    }
+
+    private void plantOne(final String task) {
         final int kind = plantedKind++ % 5;
         final ProducerRecord<byte[], byte[]> bad;
         switch (kind) {
@@ -223,8 +239,15 @@ final class ChaosDriver implements AutoCloseable {
         if (!llmAnswers) {
             return;
         }
-        final byte[] value = serdes.response().serializer().serialize(topics.responses(), LlmResponse.newBuilder()
-                .setRequestId(id).setTask(task).setLabel(label).setModel("chaos-llm").setTimestamp(Instant.now()).build());
+        final byte[] value;
+        try {
+            value = serdes.response().serializer().serialize(topics.responses(), LlmResponse.newBuilder()
+                    .setRequestId(id).setTask(task).setLabel(label).setModel("chaos-llm").setTimestamp(Instant.now()).build());
+        } catch (final RuntimeException e) { // the LLM's answer is lost: not an accepted response
+            sendFailures.incrementAndGet();
+            LOG.warn("response {} not serialized: {}", id, e.toString());
+            return;
+        }
         final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.responses(), bytes(task), value);
         synchronized (this) {
             accepted.add(id);

@@ -17,16 +17,22 @@ import java.nio.file.Path;
             "Exit status 0 when the verification passed, 1 when it failed."})
 public final class ChaosOptions {
 
-    /** The fault scenarios implemented. */
-    public enum Scenario {
-        /** 2 instances; one is SIGKILLed every kill-min..kill-max seconds and restarted on its state directory. */
-        kill,
-        /** 1 -> 3 -> 1 instances (SIGTERM), standby replicas on, one restart on a wiped state directory. */
-        rebalance
-    }
+    /** 2 instances; one is SIGKILLed every kill-min..kill-max seconds and restarted on its state directory. */
+    public static final String KILL = "kill";
+    /** 1 -> 3 -> 1 instances (SIGTERM), standby replicas on, one restart on a wiped state directory. */
+    public static final String REBALANCE = "rebalance";
+    /** 2 instances; the registry process is stopped for 30 s, and an instance SIGKILLed and restarted meanwhile. */
+    public static final String REGISTRY_OUTAGE = "registry-outage";
+    /**
+     * 3 KRaft nodes (RF 3, min.insync.replicas 2), 2 instances; alternately the leader of the busiest partition and the
+     * active controller get SIGKILL and are restarted, every kill-min..kill-max seconds.
+     */
+    public static final String BROKER_BOUNCE = "broker-bounce";
+    /** The scenarios implemented. */
+    public static final java.util.List<String> SCENARIOS = java.util.List.of(KILL, REBALANCE, REGISTRY_OUTAGE, BROKER_BOUNCE);
 
-    @Option(names = "--scenario", description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    public Scenario scenario = Scenario.kill;
+    @Option(names = "--scenario", description = "kill, rebalance, registry-outage or broker-bounce (default: ${DEFAULT-VALUE}).")
+    public String scenario = KILL;
 
     @Option(names = "--seconds", description = "How long the driver streams requests while faults are injected (default: ${DEFAULT-VALUE}).")
     public int seconds = 120;
@@ -71,7 +77,7 @@ public final class ChaosOptions {
 
     @Option(names = "--drain-seconds", description = "After the driver stops: how long to wait for every decision, trace "
             + "and dead letter before verifying what is there (default: ${DEFAULT-VALUE}).")
-    public int drainSeconds = 180;
+    public int drainSeconds = 600;
 
     @Option(names = "--work-dir", description = "Logs, broker data and state directories (default: a temporary directory, "
             + "deleted when the run passed).")
@@ -80,7 +86,7 @@ public final class ChaosOptions {
     /** Parses the arguments of {@code tracer bench chaos}; null when help or version was printed. */
     public static ChaosOptions parse(final String... args) {
         final ChaosOptions o = new ChaosOptions();
-        final CommandLine cli = new CommandLine(o).setCaseInsensitiveEnumValuesAllowed(true);
+        final CommandLine cli = new CommandLine(o);
         cli.parseArgs(args);
         if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
             cli.usage(System.out);
@@ -91,6 +97,12 @@ public final class ChaosOptions {
     }
 
     void validate() {
+        if (!SCENARIOS.contains(scenario)) {
+            throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + ", not " + scenario);
+        }
+        if (REGISTRY_OUTAGE.equals(scenario) && seconds < 60) {
+            throw new IllegalArgumentException("--scenario registry-outage needs --seconds >= 60 (a 30 s outage inside the run)");
+        }
         if (!ChaosVerifier.EXACTLY_ONCE_V2.equals(guarantee) && !ChaosVerifier.AT_LEAST_ONCE.equals(guarantee)) {
             throw new IllegalArgumentException("--guarantee must be exactly_once_v2 or at_least_once, not " + guarantee);
         }

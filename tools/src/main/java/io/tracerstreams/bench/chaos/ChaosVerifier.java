@@ -138,7 +138,7 @@ public final class ChaosVerifier {
         final Map<Position, Integer> plantedSeen = new HashMap<>();
         long unexpectedDead = 0;
         long redeliveredDead = 0;
-        final List<String> unexpectedDeadExamples = new ArrayList<>();
+        final Map<String, Integer> unexpectedDeadByReason = new java.util.TreeMap<>();
         for (final DeadLetterSeen d : read.deadLetters()) {
             if (d.source() != null && published.planted().contains(d.source())) {
                 plantedSeen.merge(d.source(), 1, Integer::sum);
@@ -147,7 +147,7 @@ public final class ChaosVerifier {
                 if (isRedelivery(d.reason())) {
                     redeliveredDead++;
                 }
-                unexpectedDeadExamples.add(d.reason() + "@" + d.source());
+                unexpectedDeadByReason.merge(d.reason(), 1, Integer::sum);
             }
         }
         long plantedRepeats = 0;
@@ -165,7 +165,7 @@ public final class ChaosVerifier {
         }
         duplicates += plantedRepeats;
         if (exactlyOnce ? unexpectedDead > 0 : unexpectedDead > redeliveredDead) {
-            problems.add(unexpectedDead + " dead letters are no planted record, e.g. " + first(unexpectedDeadExamples));
+            problems.add(unexpectedDead + " dead letters are no planted record, by reason " + unexpectedDeadByReason);
         }
 
         final Set<String> tasks = new HashSet<>(read.lastGateEvent().keySet());

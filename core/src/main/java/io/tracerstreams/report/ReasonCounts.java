@@ -1,0 +1,52 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.report;
+
+import io.tracerstreams.schema.TaskStats;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Decisions per reason, deferrals per reason, and deferrals per reason since the previous report. */
+final class ReasonCounts implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final TreeMap<String, Long> decisions = new TreeMap<>();
+    private final TreeMap<String, Long> deferrals = new TreeMap<>();
+    private final TreeMap<String, Long> deferralsSincePrevious = new TreeMap<>();
+
+    /** One decision for a reason; a deferral when not handled. */
+    void onDecision(final String reason, final boolean wasHandled) {
+        increment(decisions, reason);
+        if (!wasHandled) {
+            increment(deferrals, reason);
+            increment(deferralsSincePrevious, reason);
+        }
+    }
+
+    Map<String, Long> decisions() {
+        return new TreeMap<>(decisions);
+    }
+
+    /** The deferrals seen, or the engine's ({@code stats}) when this saw none. */
+    Map<String, Long> deferrals(final TaskStats stats) {
+        return deferrals.isEmpty() && stats.getDeferralsByReason() != null
+                ? new TreeMap<>(stats.getDeferralsByReason()) : new TreeMap<>(deferrals);
+    }
+
+    Map<String, Long> deferralsSincePrevious() {
+        return new TreeMap<>(deferralsSincePrevious);
+    }
+
+    /** Closes a report interval. */
+    void closeInterval() {
+        deferralsSincePrevious.clear();
+    }
+
+    static void increment(final Map<String, Long> counts, final String key) {
+        counts.merge(key, 1L, Long::sum);
+    }
+}

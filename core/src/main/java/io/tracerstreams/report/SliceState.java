@@ -1,0 +1,111 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.report;
+
+import io.tracerstreams.schema.ReportSlice;
+import io.tracerstreams.schema.ReportTrend;
+
+import java.io.Serializable;
+
+/**
+ * One slice of the traffic (a label or an input-length bucket): cumulative counts, decayed rates, the bar
+ * its requests were last routed against, and what the previous report said (for deltas and trends).
+ */
+final class SliceState implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    final String key;
+    long requests;
+    long handled;
+    long outcomes;
+    private final DecayedSum recentRequests = new DecayedSum();
+    private final DecayedSum recentHandled = new DecayedSum();
+    private final DecayedSum agreeSum = new DecayedSum();
+    private final DecayedSum agreeWeight = new DecayedSum();
+    private final DecayedSum accSum = new DecayedSum();
+    private final DecayedSum accWeight = new DecayedSum();
+    Double threshold;
+    private long thresholdTick = -1;
+    private Double previousHandledRate;
+    private Double previousShare;
+
+    SliceState(final String key) {
+        this.key = key;
+    }
+
+    /** One request of this slice. */
+    void addRequest(final boolean wasHandled, final long now, final double factor) {
+        requests++;
+        recentRequests.add(1.0, now, factor);
+        if (wasHandled) {
+            handled++;
+            recentHandled.add(1.0, now, factor);
+        }
+    }
+
+    /** Records the bar a request of this slice was routed against, unless a later one is known. */
+    void serveThreshold(final Double served, final long at) {
+        if (served != null && at >= thresholdTick) {
+            threshold = served;
+            thresholdTick = at;
+        }
+    }
+
+    /** One outcome: {@code agree} of {@code weight} agreed; {@code accepted} when its score clears the bar. */
+    void addOutcome(final double agree, final double weight, final boolean accepted, final long now,
+                    final double factor) {
+        outcomes++;
+        accSum.add(agree, now, factor);
+        accWeight.add(weight, now, factor);
+        if (accepted) {
+            agreeSum.add(agree, now, factor);
+            agreeWeight.add(weight, now, factor);
+        }
+    }
+
+    double handledRate(final long now, final double factor) {
+        return DecayedSum.ratio(recentHandled, recentRequests, now, factor);
+    }
+
+    /** The slice as reported; {@code total} is the decayed traffic of all slices of its kind. */
+    ReportSlice toAvro(final DecayedSum total, final long now, final double factor, final double trendTolerance) {
+        final double share = DecayedSum.ratio(recentRequests, total, now, factor);
+        final double rate = handledRate(now, factor);
+        final Double rateDelta = previousHandledRate == null ? null : rate - previousHandledRate;
+        final ReportTrend trend;
+        if (rateDelta == null) {
+            trend = ReportTrend.NEW;
+        } else if (rateDelta > trendTolerance) {
+            trend = ReportTrend.UP;
+        } else if (rateDelta < -trendTolerance) {
+            trend = ReportTrend.DOWN;
+        } else {
+            trend = ReportTrend.FLAT;
+        }
+        final double agreeW = agreeWeight.get(now, factor);
+        final double accW = accWeight.get(now, factor);
+        return ReportSlice.newBuilder()
+                .setKey(key)
+                .setRequests(requests)
+                .setHandled(handled)
+                .setOutcomes(outcomes)
+                .setTrafficShare(share)
+                .setHandledRate(rate)
+                .setAgreement(agreeW > DecayedSum.SMALL ? agreeSum.get(now, factor) / agreeW : null)
+                .setAgreementWeight(agreeW)
+                .setAccuracy(accW > DecayedSum.SMALL ? accSum.get(now, factor) / accW : null)
+                .setThreshold(threshold)
+                .setHandledRateDelta(rateDelta)
+                .setTrafficShareDelta(previousShare == null ? null : share - previousShare)
+                .setTrend(trend)
+                .build();
+    }
+
+    /** Remembers the rate and share now, for the next report's deltas. */
+    void remember(final DecayedSum total, final long now, final double factor) {
+        previousHandledRate = handledRate(now, factor);
+        previousShare = DecayedSum.ratio(recentRequests, total, now, factor);
+    }
+}

@@ -1,0 +1,284 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.bench;
+
+import io.tracerstreams.broker.EmbeddedKafka;
+import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.featurize.Featurizer;
+import io.tracerstreams.replay.Datasets;
+import io.tracerstreams.replay.LabelledText;
+import io.tracerstreams.schema.Decision;
+import io.tracerstreams.schema.LlmRequest;
+import io.tracerstreams.schema.LlmResponse;
+import io.tracerstreams.schema.RoutingDecision;
+import io.tracerstreams.serde.MockSchemaRegistryClient;
+import io.tracerstreams.testkit.SyntheticIntents;
+import io.tracerstreams.topology.TopicSerdes;
+import io.tracerstreams.topology.TracerApp;
+import io.tracerstreams.topology.TracerTopics;
+
+import org.apache.commons.io.FileUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Sustained end-to-end throughput against the featurizer's own limit, in one run on the same texts.
+ *
+ * <ol>
+ *   <li>Raw rate: the configured featurizer embeds the N request texts in length-sorted batches of 32 in this
+ *       process (after a warm-up), texts per second.</li>
+ *   <li>End to end: on an embedded KRaft broker, N requests over {@code --tasks} tasks (keyed by request id) are
+ *       produced before tracer starts; then {@code --instances} tracer instances (each its own Kafka Streams
+ *       client, featurizer and state directory, in this JVM) with the application's defaults (exactly_once_v2)
+ *       work the backlog while a simulated LLM answers every deferred or audited request with its true label.
+ *       Decisions per second = decisions / time from every instance RUNNING to the last decision read with
+ *       read_committed. (With a backlog, a stream thread featurizes what one poll fetched before its router
+ *       tasks see any of it, so the first decision comes late; timing from the first decision would overstate
+ *       the rate.)</li>
+ * </ol>
+ *
+ * <p>Arguments (all optional): {@code --requests 4000 --instances 1 --tasks 4 --data FILE} (JSON lines with text
+ * and label; default Banking77's train split under {@code ../shared/data} when present, else synthetic intents),
+ * the configuration options of {@link DecisionLatencyBenchmark} ({@code --partitions N --model M
+ * --commit-interval-ms N --featurize-batch-max-texts N ...}), and {@code --json}, which prints only
+ * {@code {"requests":..,"instances":..,"seconds":..,"decisions_per_s":..,"raw_embed_per_s":..,"ratio":..}}.
+ */
+public final class ThroughputBenchmark {
+
+    private static final Path DEFAULT_DATA = Path.of("..", "shared", "data", "banking77", "train.jsonl.gz");
+    private static final int RAW_BATCH = 32;
+
+    private ThroughputBenchmark() {
+    }
+
+    /** The figures of one run. */
+    public record Result(int requests, int instances, double seconds, double decisionsPerS, double rawEmbedPerS) {
+
+        public double ratio() {
+            return decisionsPerS / rawEmbedPerS;
+        }
+
+        /** The JSON object. */
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"requests\":%d,\"instances\":%d,\"seconds\":%.2f,\"decisions_per_s\":%.1f,"
+                    + "\"raw_embed_per_s\":%.1f,\"ratio\":%.3f}", requests, instances, seconds, decisionsPerS, rawEmbedPerS, ratio());
+        }
+    }
+
+    /** Runs the benchmark and prints the figures. */
+    public static Result run(final String[] args) throws Exception {
+        final Map<String, String> opts = DecisionLatencyBenchmark.parse(args);
+        final boolean json = opts.containsKey("json");
+        final PrintStream out = json ? System.err : System.out;
+        final int requests = Integer.parseInt(opts.getOrDefault("requests", "4000"));
+        final int instances = Integer.parseInt(opts.getOrDefault("instances", "1"));
+        final int tasks = Integer.parseInt(opts.getOrDefault("tasks", "4"));
+        final Path data = Path.of(opts.getOrDefault("data", DEFAULT_DATA.toString()));
+        final List<LabelledText> texts = texts(data, requests, out);
+        final List<Path> stateDirs = new ArrayList<>();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            final Map<String, Object> m = new HashMap<>();
+            m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://throughput-bench");
+            m.put(TracerConfig.APPLICATION_ID_CONFIG, "throughput-bench");
+            for (final Map.Entry<String, String> e : opts.entrySet()) {
+                final String key = DecisionLatencyBenchmark.CONFIG_OPTIONS.get(e.getKey());
+                if (key != null) {
+                    m.put(key, e.getValue());
+                } else if (e.getKey().startsWith("featurize-")) {
+                    m.put(e.getKey().replace('-', '.'), e.getValue());
+                } else if (!List.of("json", "requests", "instances", "tasks", "data").contains(e.getKey())) {
+                    throw new IllegalArgumentException("unknown option --" + e.getKey() + "; expected --requests, --instances, "
+                            + "--tasks, --data, --json, --featurize-*, --" + String.join(", --",
+                            new java.util.TreeSet<>(DecisionLatencyBenchmark.CONFIG_OPTIONS.keySet())));
+                }
+            }
+            final List<TracerConfig> configs = new ArrayList<>();
+            for (int i = 0; i < instances; i++) {
+                final Path dir = Files.createTempDirectory("tracer-bench-throughput-" + i + "-");
+                stateDirs.add(dir);
+                final Map<String, Object> mi = new HashMap<>(m);
+                mi.put(TracerConfig.STATE_DIR_CONFIG, dir.toString());
+                configs.add(new TracerConfig(mi));
+            }
+            final TracerConfig config = configs.get(0);
+            final double raw;
+            try (Featurizer featurizer = config.openFeaturizer()) {
+                out.printf(Locale.ROOT, "throughput: %d requests over %d tasks, %d instance(s); settings (application defaults "
+                        + "unless given): %s%n", requests, tasks, instances, DecisionLatencyBenchmark.settings(config, featurizer));
+                raw = rawRate(featurizer, texts);
+            }
+            out.printf(Locale.ROOT, "raw featurizer rate (length-sorted batches of %d, one process): %.1f texts/s%n", RAW_BATCH, raw);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+                TracerTopics.ensure(admin, config);
+            }
+            try (TopicSerdes serdes = TopicSerdes.fromConfig(config)) {
+                produce(config, serdes, texts, tasks);
+                final List<TracerApp> apps = new ArrayList<>();
+                try {
+                    for (final TracerConfig c : configs) {
+                        apps.add(TracerApp.run(c));
+                    }
+                    for (final TracerApp app : apps) {
+                        if (!app.awaitRunning(Duration.ofMinutes(5))) {
+                            throw new IllegalStateException("an instance did not reach RUNNING: " + app.state());
+                        }
+                    }
+                    final long running = System.nanoTime();
+                    final double[] window = consume(config, serdes, texts, apps, out);
+                    final double seconds = (window[1] - running) / 1e9;
+                    final Result result = new Result(requests, instances, seconds, window[0] / seconds, raw);
+                    out.printf(Locale.ROOT, "end to end: %d decisions in %.2f s from every instance RUNNING to the last "
+                            + "decision (first decision after %.2f s): %.1f decisions/s; ratio to the raw rate %.3f%n",
+                            (long) window[0], seconds, (window[2] - running) / 1e9, result.decisionsPerS(), result.ratio());
+                    if (json) {
+                        System.out.println(result.toJson());
+                    }
+                    return result;
+                } finally {
+                    for (final TracerApp app : apps) {
+                        app.close();
+                    }
+                }
+            } finally {
+                MockSchemaRegistryClient.dropScope("throughput-bench");
+            }
+        } finally {
+            stateDirs.forEach(d -> FileUtils.deleteQuietly(d.toFile()));
+        }
+    }
+
+    private static List<LabelledText> texts(final Path data, final int n, final PrintStream out) {
+        final List<LabelledText> pool = new ArrayList<>();
+        if (Files.isRegularFile(data)) {
+            pool.addAll(Datasets.read(data));
+            Collections.shuffle(pool, new Random(20261202));
+            out.printf(Locale.ROOT, "texts: %s (%d rows, cycled to %d requests)%n", data, pool.size(), n);
+        } else {
+            final SyntheticIntents intents = new SyntheticIntents(10, 42L);
+            for (int i = 0; i < Math.min(n, 10_000); i++) {
+                final SyntheticIntents.Example ex = intents.next();
+                pool.add(new LabelledText("s" + i, ex.text(), ex.label()));
+            }
+            out.printf(Locale.ROOT, "texts: synthetic intents (%s not found)%n", data);
+        }
+        final List<LabelledText> texts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            texts.add(pool.get(i % pool.size()));
+        }
+        return texts;
+    }
+
+    /** Texts per second over the given texts, sorted by length and embedded 32 at a time, after a warm-up. */
+    static double rawRate(final Featurizer featurizer, final List<LabelledText> texts) {
+        final List<String> sorted = new ArrayList<>(texts.size());
+        texts.forEach(t -> sorted.add(t.text()));
+        sorted.sort(Comparator.comparingInt(String::length));
+        for (int i = 0; i < Math.min(sorted.size(), 256); i += RAW_BATCH) {
+            featurizer.embed(sorted.subList(i, Math.min(sorted.size(), i + RAW_BATCH)));
+        }
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < sorted.size(); i += RAW_BATCH) {
+            featurizer.embed(sorted.subList(i, Math.min(sorted.size(), i + RAW_BATCH)));
+        }
+        return sorted.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void produce(final TracerConfig config, final TopicSerdes serdes, final List<LabelledText> texts, final int tasks) {
+        try (KafkaProducer<String, LlmRequest> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), serdes.request().serializer())) {
+            for (int i = 0; i < texts.size(); i++) {
+                final String id = "r-" + i;
+                producer.send(new ProducerRecord<>(config.topics().requests(), id, LlmRequest.newBuilder().setRequestId(id)
+                        .setTask("task-" + (i % tasks)).setInput(texts.get(i).text()).setTimestamp(Instant.now()).build()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Reads decisions until every request has one, answering deferred and audited ones; {decisions, last, first} (nanoTime). */
+    private static double[] consume(final TracerConfig config, final TopicSerdes serdes, final List<LabelledText> texts,
+                                    final List<TracerApp> apps, final PrintStream out) {
+        final int n = texts.size();
+        final Set<String> decided = new HashSet<>();
+        long first = 0;
+        long last = 0;
+        long handled = 0;
+        final long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        long lastProgress = System.nanoTime();
+        try (KafkaProducer<String, LlmResponse> responses = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), serdes.response().serializer());
+             KafkaConsumer<byte[], byte[]> decisions = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                     ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5),
+                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> parts = new ArrayList<>();
+            decisions.partitionsFor(config.topics().decisions())
+                    .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+            decisions.assign(parts);
+            decisions.seekToBeginning(parts);
+            while (decided.size() < n && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<byte[], byte[]> r : decisions.poll(Duration.ofMillis(10))) {
+                    final RoutingDecision d = serdes.decision().deserializer().deserialize(r.topic(), r.headers(), r.value());
+                    if (!decided.add(d.getRequestId())) {
+                        continue;
+                    }
+                    final long now = System.nanoTime();
+                    if (first == 0) {
+                        first = now;
+                    }
+                    last = now;
+                    lastProgress = now;
+                    if (d.getDecision() == Decision.HANDLED) {
+                        handled++;
+                    }
+                    if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
+                        final int seq = Integer.parseInt(d.getRequestId().substring(2));
+                        responses.send(new ProducerRecord<>(config.topics().responses(), d.getTask(), LlmResponse.newBuilder()
+                                .setRequestId(d.getRequestId()).setTask(d.getTask()).setLabel(texts.get(seq).label())
+                                .setModel("sim").setTimestamp(Instant.now()).build()));
+                    }
+                }
+                if (System.nanoTime() - lastProgress > Duration.ofSeconds(5).toNanos()) {
+                    out.printf(Locale.ROOT, "... %d of %d decided; instances %s%n", decided.size(), n,
+                            apps.stream().map(a -> a.state().toString()).toList());
+                    lastProgress = System.nanoTime();
+                }
+            }
+        }
+        out.printf(Locale.ROOT, "decided %d of %d (%.1f%% HANDLED)%n", decided.size(), n, 100.0 * handled / Math.max(1, decided.size()));
+        if (decided.size() < n) {
+            throw new IllegalStateException("only " + decided.size() + " of " + n + " requests were decided within 20 minutes");
+        }
+        return new double[] {decided.size(), last, first};
+    }
+}
