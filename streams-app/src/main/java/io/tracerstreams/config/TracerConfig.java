@@ -114,8 +114,8 @@ public final class TracerConfig extends AbstractConfig {
             + "on one record. Then its tasks are closed without committing (Kafka Streams' TaskMigratedException: under "
             + "exactly_once_v2 the open transaction aborts) and it rejoins the group and processes the same records again, "
             + "so it is never kicked out for exceeding the consumer's max.poll.interval.ms (keep this below it, 300000 by "
-            + "default) and nothing is skipped. An output record still waiting then fails as a send error (the stream thread is "
-            + "replaced; nothing of the failed transaction is committed).";
+            + "default) and nothing is skipped. An output record (the first of its type after a start needs its schema "
+            + "registered) waits for as long as the outage lasts: an exception there would drop it.";
 
     public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG = RegistryTls.TRUSTSTORE_LOCATION;
     private static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_DOC = "Truststore (JKS or PKCS12 file) with the "

@@ -76,7 +76,9 @@ public final class TracerTopology {
 
     /**
      * An output serde whose serializer waits out a registry outage (registering or looking up the schema of the
-     * first record of a type after a start) instead of failing the record.
+     * first record of a type after a start) instead of failing the record. It waits as long as the outage lasts:
+     * past the consumer's max.poll.interval.ms the instance drops out of its group, its commit then fails and the
+     * records are processed again, which loses nothing either.
      */
     private static <T> Serde<T> waiting(final Serde<T> serde, final RegistryOutageRetry outage) {
         final Serializer<T> inner = serde.serializer();
@@ -106,6 +108,10 @@ public final class TracerTopology {
         final StreamsBuilder builder = new StreamsBuilder();
         final RegistryOutageRetry outage = new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
                 config.schemaRegistryOutageWaitMaxMs(), counters);
+        // outputs wait without a limit: a serializer's exception, TaskMigratedException included, reaches Kafka Streams'
+        // production and processing handlers, and log-and-continue would drop the record
+        final RegistryOutageRetry outputOutage = new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
+                Long.MAX_VALUE, counters);
         if (featurizer instanceof CachingFeaturizer cache) {
             cache.setListener(counters.embeddingCacheListener());
         }
@@ -143,20 +149,20 @@ public final class TracerTopology {
         routed.split(Named.as("out-"))
                 .branch((k, v) -> v instanceof Emitted.Decision, Branched.withConsumer(s -> s
                         .mapValues(v -> ((Emitted.Decision) v).value(), Named.as("decision-values"))
-                        .to(topics.decisions(), Produced.with(Serdes.String(), waiting(serdes.decision(), outage)).withName("write-decisions")),
+                        .to(topics.decisions(), Produced.with(Serdes.String(), waiting(serdes.decision(), outputOutage)).withName("write-decisions")),
                         "decisions"))
                 .branch((k, v) -> v instanceof Emitted.Gate, Branched.withConsumer(s -> {
                     final var events = s.mapValues(v -> ((Emitted.Gate) v).value(), Named.as("gate-values"));
-                    events.to(topics.gateEvents(), Produced.with(Serdes.String(), waiting(serdes.gate(), outage)).withName("write-gate-events"));
-                    events.to(topics.gateState(), Produced.with(Serdes.String(), waiting(serdes.gate(), outage)).withName("write-gate-state"));
+                    events.to(topics.gateEvents(), Produced.with(Serdes.String(), waiting(serdes.gate(), outputOutage)).withName("write-gate-events"));
+                    events.to(topics.gateState(), Produced.with(Serdes.String(), waiting(serdes.gate(), outputOutage)).withName("write-gate-state"));
                 }, "gate"))
                 .branch((k, v) -> v instanceof Emitted.Stats, Branched.withConsumer(s -> s
                         .mapValues(v -> ((Emitted.Stats) v).value(), Named.as("stats-values"))
-                        .to(topics.taskStats(), Produced.with(Serdes.String(), waiting(serdes.stats(), outage)).withName("write-task-stats")),
+                        .to(topics.taskStats(), Produced.with(Serdes.String(), waiting(serdes.stats(), outputOutage)).withName("write-task-stats")),
                         "stats"))
                 .branch((k, v) -> v instanceof Emitted.Report, Branched.withConsumer(s -> s
                         .mapValues(v -> ((Emitted.Report) v).value(), Named.as("report-values"))
-                        .to(topics.reports(), Produced.with(Serdes.String(), waiting(serdes.report(), outage)).withName("write-reports")),
+                        .to(topics.reports(), Produced.with(Serdes.String(), waiting(serdes.report(), outputOutage)).withName("write-reports")),
                         "reports"))
                 .noDefaultBranch();
 
