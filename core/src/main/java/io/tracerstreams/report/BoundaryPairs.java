@@ -9,6 +9,7 @@ import io.tracerstreams.schema.ReportSlice;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,16 @@ final class BoundaryPairs implements Serializable {
             }
         }
         return out;
+    }
+
+    /** Restores a label's candidates, oldest first. */
+    void restore(final String label, final Collection<KeptExample> handled, final Collection<KeptExample> deferred) {
+        for (final KeptExample e : handled) {
+            onHandled(label, e);
+        }
+        for (final KeptExample e : deferred) {
+            onDeferred(label, e);
+        }
     }
 
     /** Candidates kept, handled and deferred, over all labels. */

@@ -32,6 +32,17 @@ final class CoverageCurve implements Serializable {
         this.stride = config.curveEvery();
     }
 
+    /** A curve restored: its committed points, stride, open point, and the handled requests and outcomes so far. */
+    CoverageCurve(final ReportConfig config, final List<Point> points, final long stride, final Point open,
+                  final long handled, final long traces) {
+        this.maxPoints = config.curveMaxPoints();
+        this.points.addAll(points);
+        this.stride = stride;
+        this.open = open;
+        this.handled = handled;
+        this.traces = traces;
+    }
+
     /** One request, the {@code requests}-th, routed while the gate was {@code gate} against {@code threshold}. */
     void onRequest(final boolean wasHandled, final long requests, final GateState gate, final Double threshold,
                    final long timestampMs) {
@@ -90,7 +101,7 @@ final class CoverageCurve implements Serializable {
     }
 
     /** The sums behind one point; two neighbours merge exactly. */
-    private static final class Point implements Serializable {
+    static final class Point implements Serializable {
         private static final long serialVersionUID = 1L;
         private long requestsSeen;
         private long traces;
@@ -104,6 +115,22 @@ final class CoverageCurve implements Serializable {
         private GateState gate = GateState.CLOSED;
         private Double threshold;
         private long timestampMs;
+
+        Point() {
+        }
+
+        /** A point restored from its sums. */
+        Point(final long requestsSeen, final long traces, final long window, final long handled,
+              final long cumulativeHandled, final double[] sums, final GateState gate, final Double threshold,
+              final long timestampMs) {
+            close(requestsSeen, traces, cumulativeHandled, gate, threshold, timestampMs);
+            this.window = window;
+            this.handled = handled;
+            this.agreeSum = sums[0];
+            this.agreeWeight = sums[1];
+            this.accSum = sums[2];
+            this.accWeight = sums[3];
+        }
 
         void close(final long requests, final long tracesSeen, final long handledSoFar, final GateState state,
                    final Double served, final long ts) {

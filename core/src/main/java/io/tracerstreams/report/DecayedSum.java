@@ -19,6 +19,15 @@ final class DecayedSum implements Serializable {
     private double value;
     private long at;
 
+    DecayedSum() {
+    }
+
+    /** A sum of {@code value} as of request {@code at} (a restored one). */
+    DecayedSum(final double value, final long at) {
+        this.value = value;
+        this.at = at;
+    }
+
     /** Adds an amount at request {@code now}. */
     void add(final double amount, final long now, final double factor) {
         value = get(now, factor) + amount;

@@ -26,6 +26,15 @@ final class ExampleReservoir implements Serializable {
         this.capacity = capacity;
     }
 
+    /** A reservoir restored mid-interval. */
+    ExampleReservoir(final int capacity, final List<KeptExample> items, final List<KeptExample> published,
+                     final long seen) {
+        this.capacity = capacity;
+        this.items.addAll(items);
+        this.published = new ArrayList<>(published);
+        this.seen = seen;
+    }
+
     /** Offers an example; true when the reservoir kept it. A reservoir of capacity 0 draws nothing. */
     boolean offer(final KeptExample example, final Random random) {
         if (capacity == 0) {

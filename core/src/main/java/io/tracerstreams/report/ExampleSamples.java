@@ -33,10 +33,18 @@ final class ExampleSamples implements Serializable {
     private final Map<String, ExampleReservoir> deferred = new TreeMap<>();
 
     ExampleSamples(final ReportConfig config) {
+        this(config, new Random(config.seed()), Map.of(), Map.of());
+    }
+
+    /** Samples restored: the random draws' state, the reservoirs per label and per deferral reason. */
+    ExampleSamples(final ReportConfig config, final Random random, final Map<String, ExampleReservoir> handled,
+                   final Map<String, ExampleReservoir> deferred) {
         this.perLabel = config.examplesPerLabel();
         this.perReason = config.examplesPerReason();
         this.maxShown = config.maxReportExamples();
-        this.random = new Random(config.seed());
+        this.random = random;
+        this.handled.putAll(handled);
+        this.deferred.putAll(deferred);
     }
 
     /** Offers a handled request of a label. */

@@ -36,6 +36,11 @@ final class GateFlips implements Serializable {
         }
     }
 
+    /** Restores a kept event, after those restored before it. */
+    void restore(final Flip flip) {
+        flips.addLast(flip);
+    }
+
     /** The events kept, oldest first. */
     List<ReportGateFlip> toAvro() {
         final List<ReportGateFlip> out = new ArrayList<>(flips.size());
@@ -50,7 +55,7 @@ final class GateFlips implements Serializable {
     }
 
     /** A gate event as kept (plain fields, so the builder serialises without Avro). */
-    private static final class Flip implements Serializable {
+    static final class Flip implements Serializable {
         private static final long serialVersionUID = 1L;
         private final long timestampMs;
         private final long requestsSeen;
@@ -63,6 +68,23 @@ final class GateFlips implements Serializable {
         private final double lower;
         private final double upper;
         private final double coverage;
+
+        /** A kept event restored field by field: {@code bounds} is {lower, upper, coverage}. */
+        Flip(final long timestampMs, final long requestsSeen, final long tracesSeen, final GateState state,
+             final GateState previous, final String reason, final String detail, final Double threshold,
+             final double[] bounds) {
+            this.timestampMs = timestampMs;
+            this.requestsSeen = requestsSeen;
+            this.tracesSeen = tracesSeen;
+            this.state = state;
+            this.previous = previous;
+            this.reason = reason;
+            this.detail = detail;
+            this.threshold = threshold;
+            this.lower = bounds[0];
+            this.upper = bounds[1];
+            this.coverage = bounds[2];
+        }
 
         Flip(final GateEvent event, final long requestsSeen) {
             this.timestampMs = event.getTimestamp() == null ? 0L : event.getTimestamp().toEpochMilli();

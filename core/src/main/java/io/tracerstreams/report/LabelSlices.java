@@ -23,12 +23,22 @@ final class LabelSlices implements Serializable {
 
     private final int maxLabels;
     private final double trendTolerance;
-    private final LinkedHashMap<String, SliceState> slices = new LinkedHashMap<>();
-    private final DecayedSum attributed = new DecayedSum();
+    private final LinkedHashMap<String, SliceState> slices;
+    private final DecayedSum attributed;
 
     LabelSlices(final ReportConfig config) {
+        this(config, List.of(), new DecayedSum());
+    }
+
+    /** Slices restored, in creation order, with the decayed traffic attributed to all of them. */
+    LabelSlices(final ReportConfig config, final List<SliceState> restored, final DecayedSum attributed) {
         this.maxLabels = config.maxLabels();
         this.trendTolerance = config.trendTolerance();
+        this.slices = new LinkedHashMap<>();
+        for (final SliceState slice : restored) {
+            slices.put(slice.key, slice);
+        }
+        this.attributed = attributed;
     }
 
     /** The slice a label counts under (its own, or the pooled one once the cap is reached), created if new. */

@@ -20,17 +20,30 @@ final class LengthSlices implements Serializable {
     private final List<Integer> edges;
     private final double trendTolerance;
     private final ArrayList<SliceState> buckets = new ArrayList<>();
-    private final DecayedSum attributed = new DecayedSum();
+    private final DecayedSum attributed;
 
     LengthSlices(final ReportConfig config) {
         this.edges = List.copyOf(config.lengthEdges());
         this.trendTolerance = config.trendTolerance();
+        this.attributed = new DecayedSum();
         int low = 1;
         for (final int edge : edges) {
             buckets.add(new SliceState(low + "-" + edge));
             low = edge + 1;
         }
         buckets.add(new SliceState(low + "+"));
+    }
+
+    /** Buckets restored, shortest first (one per bucket of the config), with the decayed traffic of all of them. */
+    LengthSlices(final ReportConfig config, final List<SliceState> restored, final DecayedSum attributed) {
+        this.edges = List.copyOf(config.lengthEdges());
+        this.trendTolerance = config.trendTolerance();
+        if (restored.size() != edges.size() + 1) {
+            throw new IllegalArgumentException("length buckets: " + restored.size() + " restored, the config has "
+                    + (edges.size() + 1));
+        }
+        this.buckets.addAll(restored);
+        this.attributed = attributed;
     }
 
     /** The bucket of a text of {@code words} words. */

@@ -6,6 +6,7 @@ package io.tracerstreams.report;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The requests awaiting the LLM's answer (deferred or audited), by request id: at most
@@ -21,6 +22,13 @@ final class PendingOutcomes implements Serializable {
 
     PendingOutcomes(final ReportConfig config) {
         this.max = config.maxPending();
+    }
+
+    /** Requests restored, oldest first, and the count dropped so far. */
+    PendingOutcomes(final ReportConfig config, final Map<String, KeptExample> pending, final long dropped) {
+        this.max = config.maxPending();
+        this.pending.putAll(pending);
+        this.dropped = dropped;
     }
 
     /** Keeps a request the LLM will answer, dropping the oldest beyond the cap. */

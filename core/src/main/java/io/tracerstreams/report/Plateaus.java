@@ -31,14 +31,21 @@ final class Plateaus implements Serializable {
     private final long minRequests;
     private final double minGrowth;
     private final double saturation;
-    private final Map<String, Intervals> labels = new HashMap<>();
-    private final Intervals task = new Intervals();
+    private final Map<String, Intervals> labels;
+    private final Intervals task;
 
     Plateaus(final ReportConfig config) {
+        this(config, new Intervals(), Map.of());
+    }
+
+    /** Plateau histories restored: the task's and each label's. */
+    Plateaus(final ReportConfig config, final Intervals task, final Map<String, Intervals> labels) {
         this.k = config.plateauReports();
         this.minRequests = config.plateauMinRequests();
         this.minGrowth = config.plateauMinGrowth();
         this.saturation = config.plateauSaturation();
+        this.task = task;
+        this.labels = new HashMap<>(labels);
     }
 
     /** One request of the task; counted when the gate was open. */
@@ -144,13 +151,26 @@ final class Plateaus implements Serializable {
     }
 
     /** Requests and handled requests while the gate was open: running totals and the last K intervals. */
-    private static final class Intervals implements Serializable {
+    static final class Intervals implements Serializable {
         private static final long serialVersionUID = 1L;
         private long openRequests;
         private long openHandled;
         private long requestsAtClose;
         private long handledAtClose;
         private final ArrayDeque<long[]> history = new ArrayDeque<>();
+
+        Intervals() {
+        }
+
+        /** Running totals, totals at the last close, and the closed intervals ({requests, handled}), oldest first. */
+        Intervals(final long openRequests, final long openHandled, final long requestsAtClose, final long handledAtClose,
+                  final Collection<long[]> history) {
+            this.openRequests = openRequests;
+            this.openHandled = openHandled;
+            this.requestsAtClose = requestsAtClose;
+            this.handledAtClose = handledAtClose;
+            this.history.addAll(history);
+        }
 
         void count(final boolean gateOpen, final boolean wasHandled) {
             if (gateOpen) {

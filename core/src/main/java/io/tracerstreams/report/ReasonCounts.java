@@ -18,6 +18,17 @@ final class ReasonCounts implements Serializable {
     private final TreeMap<String, Long> deferrals = new TreeMap<>();
     private final TreeMap<String, Long> deferralsSincePrevious = new TreeMap<>();
 
+    ReasonCounts() {
+    }
+
+    /** Counts restored. */
+    ReasonCounts(final Map<String, Long> decisions, final Map<String, Long> deferrals,
+                 final Map<String, Long> deferralsSincePrevious) {
+        this.decisions.putAll(decisions);
+        this.deferrals.putAll(deferrals);
+        this.deferralsSincePrevious.putAll(deferralsSincePrevious);
+    }
+
     /** One decision for a reason; a deferral when not handled. */
     void onDecision(final String reason, final boolean wasHandled) {
         increment(decisions, reason);

@@ -15,8 +15,12 @@ import io.tracerstreams.schema.ReportSlice;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,23 +53,28 @@ public final class ReportBuilder implements Serializable {
     /** The slice that pools the labels beyond {@link ReportConfig#maxLabels()}. */
     public static final String OTHER_LABEL = "(other)";
 
-    private static final long serialVersionUID = 2L;
+    /**
+     * The serial form is versioned by its fields, not by this number, which stays the previous release's: a
+     * builder that release serialised (in a format-3 engine snapshot) reads back through {@link ReportBuilderV1}.
+     * Fields are named apart from that release's fields of another type (Java serialization matches by name).
+     */
+    private static final long serialVersionUID = 1L;
 
     private final ReportConfig config;
     private final double decay;
     private final ExampleTexts texts;
 
-    private final LabelSlices labels;
-    private final LengthSlices lengths;
+    private final LabelSlices labelSlices;
+    private final LengthSlices lengthSlices;
     private final Plateaus plateaus;
     private final BoundaryPairs boundaryPairs;
     private final ExampleSamples samples;
-    private final CoverageCurve curve;
-    private final GateFlips flips;
+    private final CoverageCurve coverageCurve;
+    private final GateFlips gateFlips;
     private final CostEstimate cost;
-    private final ReasonCounts reasons = new ReasonCounts();
-    private final PendingOutcomes pending;
-    private final Map<String, Long> ignored = new TreeMap<>();
+    private final ReasonCounts reasons;
+    private final PendingOutcomes pendingOutcomes;
+    private final Map<String, Long> ignored;
 
     private long tick;
     private boolean gateEventsSeen;
@@ -75,21 +84,52 @@ public final class ReportBuilder implements Serializable {
     private long lastTimestampMs;
     private long sequence;
     private Long previousTimestampMs;
+    /** Set while deserialising: the builder {@link #readResolve()} returns. */
+    private transient ReportBuilder resolved;
 
     /** A builder with the given settings. */
     public ReportBuilder(final ReportConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
+        this(Objects.requireNonNull(config, "config"), new Parts(new LabelSlices(config), new LengthSlices(config),
+                new Plateaus(config), new BoundaryPairs(config), new ExampleSamples(config), new CoverageCurve(config),
+                new GateFlips(config), new CostEstimate(config), new ReasonCounts(), new PendingOutcomes(config),
+                new TreeMap<>()), new Clock(0, false, GateState.CLOSED, null, "", 0, 0, null));
+    }
+
+    /** A builder of the given parts and clock (a new or a restored one). */
+    ReportBuilder(final ReportConfig config, final Parts parts, final Clock clock) {
+        this.config = config;
         this.decay = Math.pow(0.5, 1.0 / config.halfLifeRequests());
         this.texts = new ExampleTexts(config);
-        this.labels = new LabelSlices(config);
-        this.lengths = new LengthSlices(config);
-        this.plateaus = new Plateaus(config);
-        this.boundaryPairs = new BoundaryPairs(config);
-        this.samples = new ExampleSamples(config);
-        this.curve = new CoverageCurve(config);
-        this.flips = new GateFlips(config);
-        this.cost = new CostEstimate(config);
-        this.pending = new PendingOutcomes(config);
+        this.labelSlices = parts.labels();
+        this.lengthSlices = parts.lengths();
+        this.plateaus = parts.plateaus();
+        this.boundaryPairs = parts.boundaryPairs();
+        this.samples = parts.samples();
+        this.coverageCurve = parts.curve();
+        this.gateFlips = parts.flips();
+        this.cost = parts.cost();
+        this.reasons = parts.reasons();
+        this.pendingOutcomes = parts.pending();
+        this.ignored = parts.ignored();
+        this.tick = clock.tick();
+        this.gateEventsSeen = clock.gateEventsSeen();
+        this.gateState = clock.gateState();
+        this.threshold = clock.threshold();
+        this.modelVersion = clock.modelVersion();
+        this.lastTimestampMs = clock.lastTimestampMs();
+        this.sequence = clock.sequence();
+        this.previousTimestampMs = clock.previousTimestampMs();
+    }
+
+    /** The report's parts, each with its own bounded state. */
+    record Parts(LabelSlices labels, LengthSlices lengths, Plateaus plateaus, BoundaryPairs boundaryPairs,
+                 ExampleSamples samples, CoverageCurve curve, GateFlips flips, CostEstimate cost, ReasonCounts reasons,
+                 PendingOutcomes pending, Map<String, Long> ignored) {
+    }
+
+    /** What the builder itself tracks: the request clock, the gate as last seen, the report sequence. */
+    record Clock(long tick, boolean gateEventsSeen, GateState gateState, Double threshold, String modelVersion,
+                 long lastTimestampMs, long sequence, Long previousTimestampMs) {
     }
 
     /** The settings. */
@@ -131,7 +171,7 @@ public final class ReportBuilder implements Serializable {
         final int words = ExampleTexts.words(input);
         reasons.onDecision(reason, isHandled);
         cost.onRequest(isHandled, isAudited, tick, decay);
-        lengths.addRequest(words, isHandled, tick, decay);
+        lengthSlices.addRequest(words, isHandled, tick, decay);
         plateaus.onRequest(gateOpen, isHandled);
 
         final KeptExample example = new KeptExample(decision.getRequestId(), texts.stored(input), isHandled, reason,
@@ -139,9 +179,9 @@ public final class ReportBuilder implements Serializable {
         example.tick = tick;
         if (isHandled) {
             if (isAudited) {
-                pending.await(decision.getRequestId(), example);
+                pendingOutcomes.await(decision.getRequestId(), example);
             }
-            final SliceState label = labels.slice(decision.getLabel());
+            final SliceState label = labelSlices.slice(decision.getLabel());
             attribute(label, true, gateOpen);
             label.serveThreshold(decision.getThreshold(), tick);
             boundaryPairs.onHandled(label.key, example);
@@ -149,14 +189,14 @@ public final class ReportBuilder implements Serializable {
         } else {
             final boolean sampled = samples.offerDeferred(reason, example);
             if (decision.getLabel() != null && example.belowThreshold()) {
-                boundaryPairs.onDeferred(labels.slice(decision.getLabel()).key, example);
+                boundaryPairs.onDeferred(labelSlices.slice(decision.getLabel()).key, example);
             } else if (!sampled) {
                 // nothing shows this text unless its outcome makes it a boundary candidate: keep it light
                 example.text = null;
             }
-            pending.await(decision.getRequestId(), example);
+            pendingOutcomes.await(decision.getRequestId(), example);
         }
-        curve.onRequest(isHandled, tick, gateState, threshold, timestampMs);
+        coverageCurve.onRequest(isHandled, tick, gateState, threshold, timestampMs);
     }
 
     /**
@@ -171,16 +211,16 @@ public final class ReportBuilder implements Serializable {
             ignore("outcome without LLM label or with a bad weight");
             return;
         }
-        final KeptExample waiting = pending.take(requestId);
+        final KeptExample waiting = pendingOutcomes.take(requestId);
         final int words = waiting != null && input == null ? waiting.words : ExampleTexts.words(input);
         if (waiting != null) {
             waiting.llmLabel = llmLabel;
         }
         if (waiting != null && !waiting.handled) {
-            attribute(labels.slice(llmLabel), false, waiting.gateOpen);
+            attribute(labelSlices.slice(llmLabel), false, waiting.gateOpen);
             if (waiting.surrogateLabel == null && surrogateLabel != null) {
                 waiting.surrogateLabel = surrogateLabel;
-                final SliceState predicted = labels.slice(surrogateLabel);
+                final SliceState predicted = labelSlices.slice(surrogateLabel);
                 predicted.serveThreshold(waiting.threshold, waiting.tick);
                 if (waiting.belowThreshold()) {
                     if (waiting.text == null) {
@@ -191,14 +231,14 @@ public final class ReportBuilder implements Serializable {
             }
         }
         final double agree = agreed ? weight : 0.0;
-        final SliceState label = surrogateLabel == null ? null : labels.slice(surrogateLabel);
+        final SliceState label = surrogateLabel == null ? null : labelSlices.slice(surrogateLabel);
         final Double labelThreshold = label != null && label.threshold != null ? label.threshold : threshold;
         final boolean accepted = labelThreshold != null && score >= labelThreshold;
-        lengths.bucket(words).addOutcome(agree, weight, threshold != null && score >= threshold, tick, decay);
+        lengthSlices.bucket(words).addOutcome(agree, weight, threshold != null && score >= threshold, tick, decay);
         if (label != null) {
             label.addOutcome(agree, weight, accepted, tick, decay);
         }
-        curve.onOutcome(agree, weight, accepted);
+        coverageCurve.onOutcome(agree, weight, accepted);
     }
 
     /** One gate event: kept (bounded) to mark the curves, and the gate state it sets. */
@@ -212,7 +252,7 @@ public final class ReportBuilder implements Serializable {
         if (event.getThreshold() != null) {
             threshold = event.getThreshold();
         }
-        flips.add(event, tick);
+        gateFlips.add(event, tick);
     }
 
     // ---------------------------------------------------------------------------------------------- output
@@ -227,11 +267,11 @@ public final class ReportBuilder implements Serializable {
         sequence++;
         final Double served = stats.getThreshold() != null ? stats.getThreshold() : threshold;
 
-        final List<ReportSlice> labelSlices = labels.report(tick, decay);
-        final List<ReportSlice> lengthSlices = lengths.report(tick, decay);
-        final List<ReportPlateau> plateauList = plateaus.closeInterval(labels.keys());
-        final List<ReportBoundaryPair> pairs = boundaryPairs.build(labelSlices, served);
-        final List<ReportExample> handledExamples = samples.handledExamples(labelSlices);
+        final List<ReportSlice> labelReport = labelSlices.report(tick, decay);
+        final List<ReportSlice> lengthReport = lengthSlices.report(tick, decay);
+        final List<ReportPlateau> plateauList = plateaus.closeInterval(labelSlices.keys());
+        final List<ReportBoundaryPair> pairs = boundaryPairs.build(labelReport, served);
+        final List<ReportExample> handledExamples = samples.handledExamples(labelReport);
         final List<ReportExample> deferredExamples = samples.deferredExamples();
 
         final BoundaryReport report = BoundaryReport.newBuilder()
@@ -254,9 +294,9 @@ public final class ReportBuilder implements Serializable {
                 .setServedLearner(stats.getServedLearner() == null ? "" : stats.getServedLearner())
                 .setModelVersion(modelVersion)
                 .setHalfLifeRequests(config.halfLifeRequests())
-                .setLabels(labelSlices)
+                .setLabels(labelReport)
                 .setLengthUnit("words")
-                .setLengthBuckets(lengthSlices)
+                .setLengthBuckets(lengthReport)
                 .setDeferralsByReason(reasons.deferrals(stats))
                 .setDeferralsByReasonSincePrevious(reasons.deferralsSincePrevious())
                 .setDecisionsByReason(reasons.decisions())
@@ -266,14 +306,14 @@ public final class ReportBuilder implements Serializable {
                 .setHandledExamples(handledExamples)
                 .setDeferredExamples(deferredExamples)
                 .setFrontier(stats.getFrontier() == null ? List.of() : new ArrayList<>(stats.getFrontier()))
-                .setCurve(curve.points())
-                .setGateFlips(flips.toAvro())
+                .setCurve(coverageCurve.points())
+                .setGateFlips(gateFlips.toAvro())
                 .setCost(cost.build(stats, tick, decay))
                 .setTextsHashed(config.hashTexts())
                 .build();
 
-        labels.remember(tick, decay);
-        lengths.remember(tick, decay);
+        labelSlices.remember(tick, decay);
+        lengthSlices.remember(tick, decay);
         reasons.closeInterval();
         previousTimestampMs = timestampMs;
         return report;
@@ -281,8 +321,8 @@ public final class ReportBuilder implements Serializable {
 
     /** Counts of what the builder holds now; each stays within {@link #caps()} whatever the stream length. */
     public Retained retained() {
-        return new Retained(labels.size(), boundaryPairs.retained(), samples.retained(), pending.retained(),
-                curve.retained(), flips.retained(), plateaus.retained());
+        return new Retained(labelSlices.size(), boundaryPairs.retained(), samples.retained(), pendingOutcomes.retained(),
+                coverageCurve.retained(), gateFlips.retained(), plateaus.retained());
     }
 
     /** The most {@link #retained()} can count under this builder's config. */
@@ -305,7 +345,7 @@ public final class ReportBuilder implements Serializable {
 
     /** Deferred or audited requests whose outcome never came before {@link ReportConfig#maxPending()} newer ones. */
     public long pendingDropped() {
-        return pending.dropped();
+        return pendingOutcomes.dropped();
     }
 
     /** Reports built so far. */
@@ -333,10 +373,145 @@ public final class ReportBuilder implements Serializable {
     /** Attributes one request to a label: its slice and its plateau history. */
     private void attribute(final SliceState label, final boolean wasHandled, final boolean gateOpen) {
         plateaus.onAttributed(label.key, gateOpen, wasHandled);
-        labels.attribute(label, wasHandled, tick, decay);
+        labelSlices.attribute(label, wasHandled, tick, decay);
     }
 
     private void ignore(final String why) {
         ReasonCounts.increment(ignored, why);
+    }
+
+    // ---------------------------------------------------------------------------------------------- serial form
+
+    /**
+     * Reads this version's serial form, or the previous release's (its fields: {@code labels} a map of
+     * {@link Slice}s and so on), which {@link ReportBuilderV1} converts into the parts.
+     */
+    private void readObject(final ObjectInputStream in) throws IOException, ClassNotFoundException {
+        final ObjectInputStream.GetField fields = in.readFields();
+        final ReportConfig read = (ReportConfig) fields.get("config", null);
+        if (read == null) {
+            throw new InvalidObjectException("report builder without config");
+        }
+        if (fields.getObjectStreamClass().getField("labelSlices") == null) {
+            resolved = ReportBuilderV1.read(fields, read);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        final Map<String, Long> ignoredRead = (Map<String, Long>) fields.get("ignored", null);
+        resolved = new ReportBuilder(read, new Parts((LabelSlices) fields.get("labelSlices", null),
+                (LengthSlices) fields.get("lengthSlices", null), (Plateaus) fields.get("plateaus", null),
+                (BoundaryPairs) fields.get("boundaryPairs", null), (ExampleSamples) fields.get("samples", null),
+                (CoverageCurve) fields.get("coverageCurve", null), (GateFlips) fields.get("gateFlips", null),
+                (CostEstimate) fields.get("cost", null), (ReasonCounts) fields.get("reasons", null),
+                (PendingOutcomes) fields.get("pendingOutcomes", null), ignoredRead),
+                new Clock(fields.get("tick", 0L), fields.get("gateEventsSeen", false),
+                        (GateState) fields.get("gateState", GateState.CLOSED), (Double) fields.get("threshold", null),
+                        (String) fields.get("modelVersion", ""), fields.get("lastTimestampMs", 0L),
+                        fields.get("sequence", 0L), (Long) fields.get("previousTimestampMs", null)));
+        if (resolved.labelSlices == null || resolved.lengthSlices == null || resolved.plateaus == null
+                || resolved.boundaryPairs == null || resolved.samples == null || resolved.coverageCurve == null
+                || resolved.gateFlips == null || resolved.cost == null || resolved.reasons == null
+                || resolved.pendingOutcomes == null || resolved.ignored == null) {
+            throw new InvalidObjectException("report builder with a part missing");
+        }
+    }
+
+    private Object readResolve() {
+        return resolved != null ? resolved : this;
+    }
+
+    // The previous release's serial form: its nested classes by name, fields only (read by ReportBuilderV1).
+
+    /** Serial form of the previous release: a decayed sum. */
+    static final class Decayed implements Serializable {
+        private static final long serialVersionUID = 1L;
+        double value;
+        long at;
+    }
+
+    /** Serial form of the previous release: a label or length slice with its examples and history. */
+    static final class Slice implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String key;
+        long requests;
+        long handled;
+        long outcomes;
+        long openRequests;
+        long openHandled;
+        Decayed recentRequests;
+        Decayed recentHandled;
+        Decayed agreeSum;
+        Decayed agreeWeight;
+        Decayed accSum;
+        Decayed accWeight;
+        Double threshold;
+        long thresholdTick;
+        Double previousHandledRate;
+        Double previousShare;
+        long requestsAtReport;
+        long handledAtReport;
+        ArrayDeque<long[]> history;
+        ArrayDeque<Example> recentHandledExamples;
+        ArrayDeque<Example> recentDeferredExamples;
+        Reservoir samples;
+    }
+
+    /** Serial form of the previous release: an example request. */
+    static final class Example implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String requestId;
+        String text;
+        boolean handled;
+        String reason;
+        String surrogateLabel;
+        String llmLabel;
+        double score;
+        Double threshold;
+        int words;
+        long timestampMs;
+        boolean gateOpen;
+        long tick;
+    }
+
+    /** Serial form of the previous release: an example reservoir. */
+    static final class Reservoir implements Serializable {
+        private static final long serialVersionUID = 1L;
+        int capacity;
+        ArrayList<Example> items;
+        ArrayList<Example> published;
+        long seen;
+    }
+
+    /** Serial form of the previous release: a coverage-curve point. */
+    static final class CurveState implements Serializable {
+        private static final long serialVersionUID = 1L;
+        long requestsSeen;
+        long traces;
+        long window;
+        long handled;
+        long cumulativeHandled;
+        double agreeSum;
+        double agreeWeight;
+        double accSum;
+        double accWeight;
+        GateState gate;
+        Double threshold;
+        long timestampMs;
+    }
+
+    /** Serial form of the previous release: a kept gate event. */
+    static final class ReportGateFlipState implements Serializable {
+        private static final long serialVersionUID = 1L;
+        long timestampMs;
+        long requestsSeen;
+        long tracesSeen;
+        GateState state;
+        GateState previous;
+        String reason;
+        String detail;
+        Double threshold;
+        double lower;
+        double upper;
+        double coverage;
     }
 }

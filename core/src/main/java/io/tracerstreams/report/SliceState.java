@@ -20,19 +20,40 @@ final class SliceState implements Serializable {
     long requests;
     long handled;
     long outcomes;
-    private final DecayedSum recentRequests = new DecayedSum();
-    private final DecayedSum recentHandled = new DecayedSum();
-    private final DecayedSum agreeSum = new DecayedSum();
-    private final DecayedSum agreeWeight = new DecayedSum();
-    private final DecayedSum accSum = new DecayedSum();
-    private final DecayedSum accWeight = new DecayedSum();
+    private final DecayedSum recentRequests;
+    private final DecayedSum recentHandled;
+    private final DecayedSum agreeSum;
+    private final DecayedSum agreeWeight;
+    private final DecayedSum accSum;
+    private final DecayedSum accWeight;
     Double threshold;
     private long thresholdTick = -1;
     private Double previousHandledRate;
     private Double previousShare;
 
     SliceState(final String key) {
+        this(key, 0, 0, 0, new DecayedSum[] {new DecayedSum(), new DecayedSum(), new DecayedSum(), new DecayedSum(),
+            new DecayedSum(), new DecayedSum()}, null, -1, null, null);
+    }
+
+    /** A slice restored from the previous release's serial form (see {@link ReportBuilderV1}). */
+    SliceState(final String key, final long requests, final long handled, final long outcomes, final DecayedSum[] sums,
+               final Double threshold, final long thresholdTick, final Double previousHandledRate,
+               final Double previousShare) {
         this.key = key;
+        this.requests = requests;
+        this.handled = handled;
+        this.outcomes = outcomes;
+        this.recentRequests = sums[0];
+        this.recentHandled = sums[1];
+        this.agreeSum = sums[2];
+        this.agreeWeight = sums[3];
+        this.accSum = sums[4];
+        this.accWeight = sums[5];
+        this.threshold = threshold;
+        this.thresholdTick = thresholdTick;
+        this.previousHandledRate = previousHandledRate;
+        this.previousShare = previousShare;
     }
 
     /** One request of this slice. */

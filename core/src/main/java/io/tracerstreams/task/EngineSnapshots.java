@@ -42,7 +42,7 @@ import java.util.function.Function;
  *
  * <p>Format history: 2, the engine as one serialized object; 3, the engine's parts ({@link EngineState}) as one
  * serialized object graph: still read (through the same allow-list), so a task saved by the previous release
- * restores, with its report started afresh (format 3 holds the report from before it was split into its parts); 4, Avro (this class).
+ * restores; 4, Avro (this class).
  */
 final class EngineSnapshots {
 
@@ -170,14 +170,13 @@ final class EngineSnapshots {
 
     /** Format 3: the {@link EngineState} as one Java-serialized object graph, read through the allow-list. */
     private static Parts readLegacy(final byte[] snapshot) {
-        final Object value = JavaParts.readFormat3(new ByteArrayInputStream(snapshot, LEGACY_HEADER.length,
+        final Object value = JavaParts.readObject(new ByteArrayInputStream(snapshot, LEGACY_HEADER.length,
                 snapshot.length - LEGACY_HEADER.length));
         if (!(value instanceof EngineState state)) {
             throw new IllegalArgumentException("corrupt tracer engine snapshot: format 3 holds " + value.getClass().getName());
         }
-        return new Parts(state.task(), state.config(), "", state.zoo(), state.ood(), state.gate(), null,
-                state.counters(), state.verification(),
-                List.of("report: format 3 holds the report from before it was split into its parts"), LEGACY_FORMAT);
+        return new Parts(state.task(), state.config(), "", state.zoo(), state.ood(), state.gate(), state.report(),
+                state.counters(), state.verification(), List.of(), LEGACY_FORMAT);
     }
 
     static TaskSettingsState settings(final TaskConfig c, final String embeddingModel) {

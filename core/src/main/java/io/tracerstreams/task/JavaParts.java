@@ -13,7 +13,6 @@ import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 
@@ -21,17 +20,20 @@ import java.nio.ByteBuffer;
  * The parts of an engine snapshot that have no schema of their own (learners wrapping MOA models, the gate with
  * MOA's ADWIN, the report's running state): their Java serialization, read back only through
  * {@link #ALLOW_LIST}. A snapshot comes back from a Kafka changelog, which anyone allowed to write to that topic
- * can fill: the filter rejects every class outside tracer ({@code io.tracerstreams.**}), MOA and SAMOA
- * ({@code moa.**}, {@code com.yahoo.labs.samoa.**}, {@code com.github.javacliparser.**}) and the plain JDK
- * value and collection packages ({@code java.lang.*}, {@code java.util.*}), so such a record cannot instantiate
- * arbitrary classes (no gadget chain of other libraries on the classpath, no lambdas); it also bounds the depth
- * and the number of references of the object graph.
+ * can fill: the filter rejects every class outside tracer ({@code io.tracerstreams.**}), the parts of MOA that
+ * models hold (its classifiers and drift detectors {@code moa.classifiers.**}, {@code moa.core.*},
+ * {@code moa.options.*}, SAMOA's instance headers {@code com.yahoo.labs.samoa.instances.*}, and their options
+ * {@code com.github.javacliparser.*}) and the plain JDK value and collection packages ({@code java.lang.*},
+ * {@code java.util.*}, not their subpackages), so such a record cannot instantiate arbitrary classes (no gadget
+ * chain of other libraries on the classpath, no MOA streams or tasks, no lambdas); it also bounds the depth and
+ * the number of references of the object graph.
  */
 final class JavaParts {
 
     /** The classes a snapshot part may hold (an {@link ObjectInputFilter} pattern). */
-    static final String ALLOW_LIST = "maxdepth=100000;maxrefs=50000000;io.tracerstreams.**;moa.**;com.yahoo.labs.samoa.**;"
-            + "com.github.javacliparser.**;java.lang.*;java.util.*;!*";
+    static final String ALLOW_LIST = "maxdepth=100000;maxrefs=50000000;io.tracerstreams.**;moa.AbstractMOAObject;"
+            + "moa.classifiers.**;moa.core.*;moa.options.*;com.yahoo.labs.samoa.instances.*;com.github.javacliparser.*;"
+            + "java.lang.*;java.util.*;!*";
 
     private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(ALLOW_LIST);
 
@@ -69,21 +71,7 @@ final class JavaParts {
 
     /** One object from a stream of Java serialization, through the allow-list. */
     static Object readObject(final InputStream in) {
-        return readObject(in, false);
-    }
-
-    /**
-     * One format-3 engine state, through the allow-list, with its report state skipped: format 3 holds the report
-     * builder from before the report was split into its parts, which no class of this version can take. Its classes
-     * are read as the field-less {@link io.tracerstreams.task.format3.ReportBuilder} and replaced by null, so the
-     * state comes back without a report (the restore starts one afresh).
-     */
-    static Object readFormat3(final InputStream in) {
-        return readObject(in, true);
-    }
-
-    private static Object readObject(final InputStream in, final boolean format3) {
-        try (ObjectInputStream objects = format3 ? new Format3Stream(in) : new ObjectInputStream(in)) {
+        try (ObjectInputStream objects = new ObjectInputStream(in)) {
             objects.setObjectInputFilter(FILTER);
             return objects.readObject();
         } catch (final InvalidClassException e) {
@@ -91,32 +79,6 @@ final class JavaParts {
                     + e.getMessage(), e);
         } catch (final IOException | ClassNotFoundException | RuntimeException e) {
             throw new IllegalArgumentException("corrupt: " + e, e);
-        }
-    }
-
-    /** Reads format 3's report builder classes as {@link io.tracerstreams.task.format3.ReportBuilder}, then drops them. */
-    private static final class Format3Stream extends ObjectInputStream {
-
-        private static final String FORMER = "io.tracerstreams.report.ReportBuilder";
-        private static final String SHAPE = io.tracerstreams.task.format3.ReportBuilder.class.getName();
-
-        Format3Stream(final InputStream in) throws IOException {
-            super(in);
-            enableResolveObject(true);
-        }
-
-        @Override
-        protected Class<?> resolveClass(final ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            final String name = desc.getName();
-            if (name.equals(FORMER) || name.startsWith(FORMER + "$")) {
-                return Class.forName(SHAPE + name.substring(FORMER.length()), false, JavaParts.class.getClassLoader());
-            }
-            return super.resolveClass(desc);
-        }
-
-        @Override
-        protected Object resolveObject(final Object obj) {
-            return obj != null && obj.getClass().getName().startsWith(SHAPE) ? null : obj;
         }
     }
 }

@@ -13,8 +13,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The layering of the learning core (module {@code core}): no package cycles, no Kafka, and the engine
- * ({@code task}) on top of the parts it wires ({@code learning}, {@code gate}, {@code report}), never below them.
+ * The layering of the learning core (module {@code core}): no package cycles, no Kafka, the engine
+ * ({@code task}) on top of the parts it wires ({@code learning}, {@code gate}, {@code report}), never below them,
+ * and those parts apart: {@code learning} sees neither the gate nor the report, the gate does not see the report.
  * The rules across modules are in the tools module's {@code ModuleLayeringTest}.
  */
 class CoreLayeringTest {
@@ -57,6 +58,24 @@ class CoreLayeringTest {
                 .should().dependOnClassesThat().resideInAPackage("io.tracerstreams.task..")
                 .because("task wires learning, gate and report and builds their configs: give the lower package"
                         + " its own type or setting, and have task build it (e.g. TaskConfig#gateConfig())")
+                .check(core);
+    }
+
+    @Test
+    void shouldKeepLearningApartFromTheGateAndTheReport() {
+        noClasses().that().resideInAPackage("io.tracerstreams.learning..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tracerstreams.gate..", "io.tracerstreams.report..")
+                .because("the learners predict and learn, nothing more: what the gate or the report needs from them"
+                        + " goes through task, which wires the three")
+                .check(core);
+    }
+
+    @Test
+    void shouldKeepTheGateApartFromTheReport() {
+        noClasses().that().resideInAPackage("io.tracerstreams.gate..")
+                .should().dependOnClassesThat().resideInAPackage("io.tracerstreams.report..")
+                .because("the report observes the gate (its events and stats), never the other way round: task feeds"
+                        + " the report what the gate decided")
                 .check(core);
     }
 }

@@ -48,9 +48,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EngineSnapshotUpgradeTest {
 
     private static final Path FIXTURES = Path.of("src", "test", "resources", "snapshots");
-    /** What a restore of format 3 says: its report (from before the report was split) starts afresh. */
-    private static final String FORMAT_3_REPORT = "partly reset: report: format 3 holds the report from before it was"
-            + " split into its parts (report starts afresh)";
     private static final byte[] HEADER_4 = "TRACER-ENGINE-4\n".getBytes(StandardCharsets.US_ASCII);
 
     private static byte[] legacySnapshot() throws IOException {
@@ -91,7 +88,7 @@ class EngineSnapshotUpgradeTest {
     void shouldRestoreASnapshotOfAnEarlierFormatAndBehaveExactlyAsTheEngineThatWroteIt(final int format) throws IOException {
         final TaskEngine.Restored restored = restoreUnder(fixture(format), LegacySnapshotFixture.CONFIG);
         assertThat(restored.format()).isEqualTo(format);
-        assertThat(restored.reset()).isEqualTo(format == 3 ? FORMAT_3_REPORT : null);
+        assertThat(restored.reset()).isNull();
         assertThat(restored.events()).isEmpty();
         assertThat(restored.engine().gateOpen()).isTrue();
         assertThat(behaviour(restored.engine())).isEqualTo(expected(format));
@@ -160,6 +157,15 @@ class EngineSnapshotUpgradeTest {
         assertThatThrownBy(() -> JavaParts.read(hostile, SurrogateZoo.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REJECTED");
 
+        // a MOA class outside the parts models hold (a stream generator) is rejected too
+        final ByteArrayOutputStream moa = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(moa)) {
+            out.writeObject(new moa.streams.generators.RandomRBFGenerator());
+        }
+        assertThatThrownBy(() -> JavaParts.read(JavaSerializedPart.newBuilder().setClassName("x")
+                .setBytes(ByteBuffer.wrap(moa.toByteArray())).build(), Object.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REJECTED");
+
         // as the zoo part of a snapshot: the task resets
         final EngineSnapshot snapshot = decode(TaskEngine.create("t", LegacySnapshotFixture.CONFIG).snapshot());
         snapshot.setZoo(hostile);
@@ -196,7 +202,7 @@ class EngineSnapshotUpgradeTest {
     void shouldApplyANewAlphaAtOnceWithAConfigChangedEventNamingOldAndNewValues() throws IOException {
         final TaskConfig stricter = LegacySnapshotFixture.CONFIG.withAlpha(0.97).withEpsilon(0.1);
         final TaskEngine.Restored restored = restoreUnder(legacySnapshot(), stricter);
-        assertThat(restored.reset()).isEqualTo(FORMAT_3_REPORT);
+        assertThat(restored.reset()).isNull();
         assertThat(restored.changes()).extracting(ConfigChange::getKey).containsExactly("alpha", "epsilon");
         final GateEvent event = restored.events().get(0);
         assertThat(restored.events()).hasSize(1);
@@ -225,6 +231,30 @@ class EngineSnapshotUpgradeTest {
             if (d.getDecision() == Decision.HANDLED) {
                 assertThat(d.getAuditProbability()).isGreaterThanOrEqualTo(0.1);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "alpha {0}")
+    @ValueSource(doubles = {0.6, 0.8, 0.85, 0.89, 0.93, 0.96, 0.98, 0.995})
+    void shouldKeepTheGateOpenAfterAnAlphaChangeOnlyWhereTheWindowsEvidenceMeetsTheNewAlpha(final double alpha)
+            throws IOException {
+        final TaskEngine.Restored restored = restoreUnder(legacySnapshot(), LegacySnapshotFixture.CONFIG.withAlpha(alpha));
+        final GateEvent event = restored.events().get(0);
+        assertThat(event.getReason()).isEqualTo(GateReason.CONFIG_CHANGED);
+        assertThat(event.getPrevious()).isEqualTo(GateState.OPEN);
+        final TaskEngine engine = restored.engine();
+        assertThat(engine.gateOpen()).isEqualTo(event.getState() == GateState.OPEN);
+        if (engine.gateOpen()) {
+            assertThat(engine.gateSnapshot().lower()).as("lower bound at the served threshold").isGreaterThanOrEqualTo(alpha);
+            assertThat(event.getAgreementLower()).isGreaterThanOrEqualTo(alpha);
+        }
+        // the served window's lower bound at restore is 0.987 (the fixture's stats line): a looser alpha keeps the
+        // gate open, an alpha above what the window can show closes it
+        if (alpha < 0.9) {
+            assertThat(engine.gateOpen()).isTrue();
+        }
+        if (alpha >= 0.99) {
+            assertThat(engine.gateOpen()).isFalse();
         }
     }
 
@@ -281,12 +311,8 @@ class EngineSnapshotUpgradeTest {
     @Test
     void shouldRebuildTheReportWhenTextsAreToBeHashedFromNowOn() throws IOException {
         final TaskConfig config = LegacySnapshotFixture.CONFIG;
-        final TaskEngine migrated = restoreUnder(legacySnapshot(), config).engine();
-        LegacySnapshotFixture.loop(migrated, LegacySnapshotFixture.probes(), LegacySnapshotFixture.WARM_UP,
-                LegacySnapshotFixture.PROBES);
-        final byte[] snapshot = migrated.snapshot();
-        assertThat(restoreUnder(snapshot, config).engine().report(2).toString()).contains("text 3");
-        final TaskEngine.Restored restored = TaskEngine.restore(snapshot, LegacySnapshotFixture.TASK, config,
+        assertThat(restoreUnder(legacySnapshot(), config).engine().report(2).toString()).contains("text 1");
+        final TaskEngine.Restored restored = TaskEngine.restore(legacySnapshot(), LegacySnapshotFixture.TASK, config,
                 config.reportConfig().withHashTexts(true), "", 1);
         assertThat(restored.events()).singleElement().satisfies(e ->
                 assertThat(e.getConfigChanges()).extracting(ConfigChange::getKey).containsExactly("reports.hash.texts"));
@@ -294,7 +320,7 @@ class EngineSnapshotUpgradeTest {
         assertThat(engine.gateOpen()).isTrue();
         final io.tracerstreams.schema.BoundaryReport report = engine.report(2);
         assertThat(report.getTextsHashed()).isTrue();
-        assertThat(report.toString()).doesNotContain("text 3");
+        assertThat(report.toString()).doesNotContain("text 1");
     }
 
     private static EngineSnapshot decode(final byte[] bytes) throws IOException {
