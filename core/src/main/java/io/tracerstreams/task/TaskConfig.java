@@ -5,6 +5,7 @@ package io.tracerstreams.task;
 
 import io.tracerstreams.gate.GateConfig;
 import io.tracerstreams.gate.ThresholdSearch;
+import io.tracerstreams.learning.Learners;
 import io.tracerstreams.report.ReportConfig;
 
 import java.io.Serializable;
@@ -28,7 +29,8 @@ import java.util.Objects;
  * @param minAccepted      accepted entries a threshold needs before it can open the gate (n_min)
  * @param minCoverage      coverage the deployable threshold must reach to open (c_min), in [0, 1)
  * @param labelCap         labels the surrogate learns; beyond it a label is UNKNOWN_LABEL
- * @param learners         names of the surrogates that run side by side (see the learning package)
+ * @param learners         names of the surrogates that run side by side ({@link Learners#NAMES}, a MOA classifier by
+ *                         its command-line spec after {@link Learners#MOA_PREFIX}, or a blend "a+b" of names in the list)
  * @param frontierAlphas   alphas at which stats and reports give the coverage frontier
  * @param costPerCall      price of one LLM call, for the cost-saved estimate
  * @param seed             seed of every random choice (audit sampling is a hash of seed and request id)
@@ -66,6 +68,16 @@ public record TaskConfig(
         Objects.requireNonNull(learners, "learners");
         check(!learners.isEmpty(), "learners", learners, "must name at least one learner");
         learners = List.copyOf(learners);
+        for (final String learner : learners) {
+            if (!learner.contains("+")) {
+                try {
+                    Learners.validate(learner);
+                } catch (final IllegalArgumentException e) {
+                    throw new IllegalArgumentException("task config field 'learners': " + e.getMessage() + " (got "
+                            + learners + ")", e);
+                }
+            }
+        }
         Objects.requireNonNull(frontierAlphas, "frontierAlphas");
         frontierAlphas = List.copyOf(frontierAlphas);
         for (final double a : frontierAlphas) {

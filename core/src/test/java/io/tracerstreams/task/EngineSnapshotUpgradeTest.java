@@ -311,8 +311,14 @@ class EngineSnapshotUpgradeTest {
     @Test
     void shouldRebuildTheReportWhenTextsAreToBeHashedFromNowOn() throws IOException {
         final TaskConfig config = LegacySnapshotFixture.CONFIG;
+        // the previous release's report comes back with the engine (its texts as it kept them)
         assertThat(restoreUnder(legacySnapshot(), config).engine().report(2).toString()).contains("text 1");
-        final TaskEngine.Restored restored = TaskEngine.restore(legacySnapshot(), LegacySnapshotFixture.TASK, config,
+        final TaskEngine migrated = restoreUnder(legacySnapshot(), config).engine();
+        LegacySnapshotFixture.loop(migrated, LegacySnapshotFixture.probes(), LegacySnapshotFixture.WARM_UP,
+                LegacySnapshotFixture.PROBES);
+        final byte[] snapshot = migrated.snapshot();
+        assertThat(restoreUnder(snapshot, config).engine().report(2).toString()).contains("text 3");
+        final TaskEngine.Restored restored = TaskEngine.restore(snapshot, LegacySnapshotFixture.TASK, config,
                 config.reportConfig().withHashTexts(true), "", 1);
         assertThat(restored.events()).singleElement().satisfies(e ->
                 assertThat(e.getConfigChanges()).extracting(ConfigChange::getKey).containsExactly("reports.hash.texts"));
@@ -320,7 +326,7 @@ class EngineSnapshotUpgradeTest {
         assertThat(engine.gateOpen()).isTrue();
         final io.tracerstreams.schema.BoundaryReport report = engine.report(2);
         assertThat(report.getTextsHashed()).isTrue();
-        assertThat(report.toString()).doesNotContain("text 1");
+        assertThat(report.toString()).doesNotContain("text 3");
     }
 
     private static EngineSnapshot decode(final byte[] bytes) throws IOException {

@@ -55,6 +55,19 @@ class TaskConfigTest {
     }
 
     @Test
+    void shouldTakeAMoaClassifierSpecAndRefuseOneMoaCannotParseNamingLearnersAndTheSpec() {
+        final TaskConfig config = TaskConfig.DEFAULTS.withLearners(
+                java.util.List.of("ncm", "moa:trees.HoeffdingAdaptiveTree", "moa:meta.AdaptiveRandomForest -s 5"));
+        assertThat(config.learners()).contains("moa:meta.AdaptiveRandomForest -s 5");
+        assertThatThrownBy(() -> TaskConfig.DEFAULTS.withLearners(java.util.List.of("ncm", "moa:trees.NoSuchTree -s 5")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'learners'")
+                .hasMessageContaining("'trees.NoSuchTree -s 5'");
+        assertThatThrownBy(() -> TaskConfig.DEFAULTS.withLearners(java.util.List.of("forest")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'learners'")
+                .hasMessageContaining("unknown learner 'forest'");
+    }
+
+    @Test
     void shouldWeighAnAuditedTraceByTheInverseOfItsOwnAuditProbability() {
         final RoutingDecision audited = decision(Decision.HANDLED, true, 0.25);
         final RoutingDecision handled = decision(Decision.HANDLED, false, 0.25);

@@ -288,7 +288,11 @@ public final class TracerConfig extends AbstractConfig {
     public static final String LABEL_CAP_CONFIG = "label.cap";
     private static final String LABEL_CAP_DOC = "Labels a task learns; later new labels are UNKNOWN_LABEL (always deferred, counted).";
     public static final String LEARNERS_CONFIG = "learners";
-    private static final String LEARNERS_DOC = "Surrogates run side by side, comma-separated (names of the learning package).";
+    private static final String LEARNERS_DOC = "Surrogates run side by side, comma-separated: softmax, ncm, knn, nb, "
+            + "moa-sgd; any MOA classifier by its MOA command-line spec after 'moa:' (class relative to moa.classifiers, "
+            + "options as on MOA's command line), e.g. 'moa:meta.AdaptiveRandomForest -s 5' or "
+            + "'moa:trees.HoeffdingAdaptiveTree' (a spec MOA cannot parse fails validation); a blend 'a+b' of two in the "
+            + "list averages their probabilities.";
     public static final String FRONTIER_ALPHAS_CONFIG = "frontier.alphas";
     private static final String FRONTIER_ALPHAS_DOC = "Alphas at which stats and reports give the coverage frontier.";
     public static final String COST_PER_CALL_CONFIG = "cost.per.call";

@@ -199,4 +199,18 @@ class TracerConfigTest {
         assertThat(TracerConfig.documentation()).contains("snapshot.interval.calls");
         assertThat(c.taskConfig("x").learners()).isEqualTo(List.copyOf(TaskConfig.DEFAULTS.learners()));
     }
+
+    @Test
+    void shouldTakeAMoaClassifierSpecAsALearnerAndRefuseOneMoaCannotParse() {
+        final Map<String, Object> ok = new java.util.HashMap<>(required());
+        ok.put(TracerConfig.LEARNERS_CONFIG, "ncm,moa:meta.AdaptiveRandomForest -s 5,moa:trees.HoeffdingAdaptiveTree");
+        assertThat(new TracerConfig(ok).taskConfig("intents").learners())
+                .containsExactly("ncm", "moa:meta.AdaptiveRandomForest -s 5", "moa:trees.HoeffdingAdaptiveTree");
+        final Map<String, Object> bad = new java.util.HashMap<>(required());
+        bad.put(TracerConfig.LEARNERS_CONFIG, "ncm,moa:meta.NoSuchForest -s 5");
+        assertThatThrownBy(() -> new TracerConfig(bad)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'learners'").hasMessageContaining("'meta.NoSuchForest -s 5'");
+        assertThat(TracerConfig.CONFIG.configKeys().get(TracerConfig.LEARNERS_CONFIG).documentation)
+                .contains("moa:meta.AdaptiveRandomForest -s 5");
+    }
 }
