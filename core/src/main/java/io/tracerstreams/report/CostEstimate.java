@@ -9,9 +9,9 @@ import io.tracerstreams.schema.TaskStats;
 import java.io.Serializable;
 
 /**
- * The report's cost section: LLM calls and money saved so far, and the recent (decayed) handled and audit
- * rates projected per 1,000 requests at {@link ReportConfig#pricePerCall()}. A handled request saves one LLM
- * call unless it is audited.
+ * The report's cost section: LLM calls saved so far (1 - LLM calls / requests, the headline), the calls avoided
+ * and the money saved, and the recent (decayed) handled and audit rates projected per 1,000 requests at
+ * {@link ReportConfig#pricePerCall()}. A handled request saves one LLM call unless it is audited.
  */
 final class CostEstimate implements Serializable {
 
@@ -19,6 +19,7 @@ final class CostEstimate implements Serializable {
 
     private final double price;
     private final String currency;
+    private long requests;
     private long handled;
     private long audited;
     private final DecayedSum recentRequests;
@@ -43,6 +44,7 @@ final class CostEstimate implements Serializable {
 
     /** One request, the {@code now}-th. */
     void onRequest(final boolean wasHandled, final boolean wasAudited, final long now, final double factor) {
+        requests++;
         recentRequests.add(1.0, now, factor);
         if (wasHandled) {
             handled++;
@@ -55,16 +57,23 @@ final class CostEstimate implements Serializable {
     }
 
     /**
-     * The cost now. The calls saved are the engine's ({@code stats}) when it counts any, else the handled
-     * requests not audited that this estimate saw.
+     * The cost now. The counts are the engine's ({@code stats}) when it counts any requests, else the ones this
+     * estimate saw: LLM calls saved = 1 - (deferred + audited) / requests first, then the calls avoided (the
+     * handled requests not audited) and their money.
      */
     ReportCost build(final TaskStats stats, final long now, final double factor) {
         final double handledRate = DecayedSum.ratio(recentHandled, recentRequests, now, factor);
         final double auditRate = DecayedSum.ratio(recentAudited, recentRequests, now, factor);
         final long callsSaved = stats.getTeacherCallsSaved() > 0 || handled == 0
                 ? stats.getTeacherCallsSaved() : handled - audited;
+        final boolean engineCounts = stats.getRequestsSeen() > 0;
+        final long allRequests = engineCounts ? stats.getRequestsSeen() : requests;
+        final long llmCalls = engineCounts ? stats.getDeferred() + stats.getAudited() : requests - handled + audited;
         final double savedPer1000 = 1000.0 * Math.max(0.0, handledRate - auditRate);
         return ReportCost.newBuilder()
+                .setLlmCallsSavedFraction(allRequests == 0 ? 0.0 : 1.0 - (double) llmCalls / allRequests)
+                .setRequests(allRequests)
+                .setLlmCalls(llmCalls)
                 .setPricePerCall(price)
                 .setCurrency(currency)
                 .setLlmCallsSaved(callsSaved)

@@ -68,8 +68,11 @@ final class BackfillVerification implements Serializable {
         return liveRing.length == windowSize;
     }
 
-    /** From now on, audit with this probability while verifying (the current settings' verify rate and epsilon). */
-    void setAuditProbability(final double probability) {
-        this.verificationAuditProbability = probability;
+    /**
+     * The task's settings on restore (the settings of now, not those of the snapshot): from now on, audit with their
+     * verification probability. Whatever else of this state depends on the settings must follow them here.
+     */
+    void reconfigure(final TaskConfig current) {
+        this.verificationAuditProbability = current.verificationAuditProbability();
     }
 }

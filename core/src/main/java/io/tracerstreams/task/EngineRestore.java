@@ -73,7 +73,7 @@ final class EngineRestore {
             return reset(task, current, currentReport, embeddingModel, timestampMs, previous, GateReason.STATE_RESET,
                     "the saved verification does not match window.size " + current.windowSize(), List.of());
         }
-        verification.setAuditProbability(current.verificationAuditProbability());
+        verification.reconfigure(current);
         final List<String> notes = new ArrayList<>();
         final OodGuard ood = parts.ood() != null ? parts.ood() : TaskEngine.freshOod(current);
         ReportBuilder report = parts.report();

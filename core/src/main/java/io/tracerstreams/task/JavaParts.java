@@ -20,17 +20,20 @@ import java.nio.ByteBuffer;
  * The parts of an engine snapshot that have no schema of their own (learners wrapping MOA models, the gate with
  * MOA's ADWIN, the report's running state): their Java serialization, read back only through
  * {@link #ALLOW_LIST}. A snapshot comes back from a Kafka changelog, which anyone allowed to write to that topic
- * can fill: the filter rejects every class outside tracer ({@code io.tracerstreams.**}), MOA and SAMOA
- * ({@code moa.**}, {@code com.yahoo.labs.samoa.**}, {@code com.github.javacliparser.**}) and the plain JDK
- * value and collection packages ({@code java.lang.*}, {@code java.util.*}), so such a record cannot instantiate
- * arbitrary classes (no gadget chain of other libraries on the classpath, no lambdas); it also bounds the depth
- * and the number of references of the object graph.
+ * can fill: the filter rejects every class outside tracer ({@code io.tracerstreams.**}), the parts of MOA that
+ * models hold (its classifiers and drift detectors {@code moa.classifiers.**}, {@code moa.core.*},
+ * {@code moa.options.*}, SAMOA's instance headers {@code com.yahoo.labs.samoa.instances.*}, and their options
+ * {@code com.github.javacliparser.*}) and the plain JDK value and collection packages ({@code java.lang.*},
+ * {@code java.util.*}, not their subpackages), so such a record cannot instantiate arbitrary classes (no gadget
+ * chain of other libraries on the classpath, no MOA streams or tasks, no lambdas); it also bounds the depth and
+ * the number of references of the object graph.
  */
 final class JavaParts {
 
     /** The classes a snapshot part may hold (an {@link ObjectInputFilter} pattern). */
-    static final String ALLOW_LIST = "maxdepth=100000;maxrefs=50000000;io.tracerstreams.**;moa.**;com.yahoo.labs.samoa.**;"
-            + "com.github.javacliparser.**;java.lang.*;java.util.*;!*";
+    static final String ALLOW_LIST = "maxdepth=100000;maxrefs=50000000;io.tracerstreams.**;moa.AbstractMOAObject;"
+            + "moa.classifiers.**;moa.core.*;moa.options.*;com.yahoo.labs.samoa.instances.*;com.github.javacliparser.*;"
+            + "java.lang.*;java.util.*;!*";
 
     private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(ALLOW_LIST);
 

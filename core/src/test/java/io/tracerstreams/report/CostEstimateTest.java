@@ -50,14 +50,27 @@ class CostEstimateTest {
         assertThat(report.getCallsSavedPer1000()).isCloseTo(1000.0 * (handled - audited) / n, within(3.0));
         assertThat(report.getCostPer1000Without()).isCloseTo(10.0, within(1e-12));
         assertThat(report.getCostPer1000With() + report.getMoneySavedPer1000()).isCloseTo(10.0, within(1e-9));
+        // the headline from the estimate's own counts: 1 - (deferred + audited) / requests
+        assertThat(report.getRequests()).isEqualTo(n);
+        assertThat(report.getLlmCalls()).isEqualTo(n - handled + audited);
+        assertThat(report.getLlmCallsSavedFraction()).isCloseTo(1.0 - (double) (n - handled + audited) / n,
+                within(1e-12));
+        assertThat(report.getLlmCallsSavedFraction()).isCloseTo((double) report.getLlmCallsSaved() / n, within(1e-12));
         // the engine's count takes precedence when it has one
         assertThat(cost.build(stats(123), n, 1.0).getLlmCallsSaved()).isEqualTo(123L);
+        final TaskStats engine = TaskStats.newBuilder(stats(600)).setRequestsSeen(2_000).setHandled(800)
+                .setDeferred(1_200).setAudited(200).build();
+        final ReportCost fromEngine = cost.build(engine, n, 1.0);
+        assertThat(fromEngine.getRequests()).isEqualTo(2_000);
+        assertThat(fromEngine.getLlmCalls()).isEqualTo(1_400);
+        assertThat(fromEngine.getLlmCallsSavedFraction()).isCloseTo(0.3, within(1e-12));
     }
 
     @Test
     void shouldProjectNothingBeforeAnyRequest() {
         final ReportCost report = new CostEstimate(ReportConfig.DEFAULTS).build(stats(0), 0, 0.5);
         assertThat(report.getLlmCallsSaved()).isZero();
+        assertThat(report.getLlmCallsSavedFraction()).isZero();
         assertThat(report.getCallsSavedPer1000()).isZero();
         assertThat(report.getCurrency()).isEqualTo("USD");
     }

@@ -141,6 +141,8 @@ class HtmlReportTest {
         final BoundaryReport last = reports.get(reports.size() - 1);
         assertThat(last.getAudited()).as("the sample audits some handled requests").isPositive();
         final double saved = 1.0 - (double) (last.getDeferred() + last.getAudited()) / last.getRequestsSeen();
+        assertThat(last.getCost().getLlmCallsSavedFraction()).as("the report carries the same figure")
+                .isEqualTo(saved);
         final String expected = String.format(java.util.Locale.ROOT, "%.1f%%", 100 * saved);
         final String html = HtmlReport.render(reports);
 

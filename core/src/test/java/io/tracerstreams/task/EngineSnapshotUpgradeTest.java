@@ -157,6 +157,15 @@ class EngineSnapshotUpgradeTest {
         assertThatThrownBy(() -> JavaParts.read(hostile, SurrogateZoo.class))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REJECTED");
 
+        // a MOA class outside the parts models hold (a stream generator) is rejected too
+        final ByteArrayOutputStream moa = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(moa)) {
+            out.writeObject(new moa.streams.generators.RandomRBFGenerator());
+        }
+        assertThatThrownBy(() -> JavaParts.read(JavaSerializedPart.newBuilder().setClassName("x")
+                .setBytes(ByteBuffer.wrap(moa.toByteArray())).build(), Object.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("REJECTED");
+
         // as the zoo part of a snapshot: the task resets
         final EngineSnapshot snapshot = decode(TaskEngine.create("t", LegacySnapshotFixture.CONFIG).snapshot());
         snapshot.setZoo(hostile);
@@ -222,6 +231,30 @@ class EngineSnapshotUpgradeTest {
             if (d.getDecision() == Decision.HANDLED) {
                 assertThat(d.getAuditProbability()).isGreaterThanOrEqualTo(0.1);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "alpha {0}")
+    @ValueSource(doubles = {0.6, 0.8, 0.85, 0.89, 0.93, 0.96, 0.98, 0.995})
+    void shouldKeepTheGateOpenAfterAnAlphaChangeOnlyWhereTheWindowsEvidenceMeetsTheNewAlpha(final double alpha)
+            throws IOException {
+        final TaskEngine.Restored restored = restoreUnder(legacySnapshot(), LegacySnapshotFixture.CONFIG.withAlpha(alpha));
+        final GateEvent event = restored.events().get(0);
+        assertThat(event.getReason()).isEqualTo(GateReason.CONFIG_CHANGED);
+        assertThat(event.getPrevious()).isEqualTo(GateState.OPEN);
+        final TaskEngine engine = restored.engine();
+        assertThat(engine.gateOpen()).isEqualTo(event.getState() == GateState.OPEN);
+        if (engine.gateOpen()) {
+            assertThat(engine.gateSnapshot().lower()).as("lower bound at the served threshold").isGreaterThanOrEqualTo(alpha);
+            assertThat(event.getAgreementLower()).isGreaterThanOrEqualTo(alpha);
+        }
+        // the served window's lower bound at restore is 0.987 (the fixture's stats line): a looser alpha keeps the
+        // gate open, an alpha above what the window can show closes it
+        if (alpha < 0.9) {
+            assertThat(engine.gateOpen()).isTrue();
+        }
+        if (alpha >= 0.99) {
+            assertThat(engine.gateOpen()).isFalse();
         }
     }
 

@@ -36,8 +36,9 @@ import java.util.stream.IntStream;
  * <p>Texts are tokenized without the fixed 128-token padding their {@code tokenizer.json} asks for:
  * each chunk of at most {@link Config#batchSize()} texts is padded to its longest text only, and texts
  * longer than {@link EmbeddingModel#maxTokens()} are truncated (counted by {@link #truncatedCount()}).
- * A batch is sorted by token count before it is cut into chunks, so that short texts are not padded to
- * long ones, and the results are returned in the order given. Token vectors are pooled as the model
+ * A batch is sorted by token count before it is cut into chunks, and a chunk ends early where it would be more
+ * than a fifth padding ({@link #MAX_PADDED_SHARE}), so that short texts are not padded to long ones; the
+ * results are returned in the order given. Token vectors are pooled as the model
  * needs (mean over the attention mask, or the {@code [CLS]} vector) and L2-normalised: for the fp32
  * models this reproduces langchain4j's own embedding models.
  *
@@ -58,6 +59,11 @@ public final class OnnxFeaturizer implements Featurizer {
 
     /** The default number of texts per ONNX call. */
     public static final int DEFAULT_BATCH_SIZE = 32;
+    /**
+     * The most padded cells a chunk may compute per real token: 1.25, i.e. at most a fifth of a chunk is padding.
+     * Not tuned: chosen so that texts within a quarter of each other's length share a chunk.
+     */
+    static final double MAX_PADDED_SHARE = 1.25;
 
     /**
      * Settings of an {@link OnnxFeaturizer}.
@@ -234,14 +240,50 @@ public final class OnnxFeaturizer implements Featurizer {
                 .sorted(Comparator.comparingInt((Integer i) -> -encodings[i].getIds().length))
                 .mapToInt(Integer::intValue).toArray();
         final float[][] vectors = new float[encodings.length][];
-        for (int from = 0; from < order.length; from += chunkSize) {
-            final int[] chunk = Arrays.copyOfRange(order, from, Math.min(order.length, from + chunkSize));
+        for (final int[] chunk : chunks(order, encodings, chunkSize)) {
             final float[][] pooled = run(chunk, encodings);
             for (int j = 0; j < chunk.length; j++) {
                 vectors[chunk[j]] = pooled[j];
             }
         }
         return Arrays.asList(vectors);
+    }
+
+    /**
+     * Cuts texts sorted longest first into chunks of at most {@code maxRows}, starting a new chunk where adding
+     * the next text would make the padded cells exceed {@value #MAX_PADDED_SHARE} times the real tokens. A batch
+     * of texts of mixed lengths (a few dozen live requests) then runs as a few chunks of similar lengths instead of
+     * one chunk padded to its longest text, which computed up to several times the useful work.
+     */
+    static List<int[]> chunks(final int[] order, final Encoding[] encodings, final int maxRows) {
+        final int[] lengths = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            lengths[i] = encodings[order[i]].getIds().length;
+        }
+        final List<int[]> out = new java.util.ArrayList<>();
+        for (final int[] range : chunkRanges(lengths, maxRows)) {
+            out.add(Arrays.copyOfRange(order, range[0], range[1]));
+        }
+        return out;
+    }
+
+    /** Chunk boundaries [from, to) over token counts sorted in descending order (see {@link #chunks}). */
+    static List<int[]> chunkRanges(final int[] descendingLengths, final int maxRows) {
+        final List<int[]> out = new java.util.ArrayList<>();
+        int from = 0;
+        while (from < descendingLengths.length) {
+            final int width = Math.max(1, descendingLengths[from]);
+            long real = descendingLengths[from];
+            int to = from + 1;
+            while (to < descendingLengths.length && to - from < maxRows
+                    && (double) width * (to - from + 1) <= MAX_PADDED_SHARE * (real + descendingLengths[to])) {
+                real += descendingLengths[to];
+                to++;
+            }
+            out.add(new int[] {from, to});
+            from = to;
+        }
+        return out;
     }
 
     private float[][] run(final int[] chunk, final Encoding[] encodings) {

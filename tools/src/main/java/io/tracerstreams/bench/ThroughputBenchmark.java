@@ -6,6 +6,7 @@ package io.tracerstreams.bench;
 import io.tracerstreams.broker.EmbeddedKafka;
 import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.featurize.Featurizer;
+import io.tracerstreams.featurize.Featurizers;
 import io.tracerstreams.replay.Datasets;
 import io.tracerstreams.replay.LabelledText;
 import io.tracerstreams.schema.Decision;
@@ -51,8 +52,8 @@ import java.util.Set;
  * Sustained end-to-end throughput against the featurizer's own limit, in one run on the same texts.
  *
  * <ol>
- *   <li>Raw rate: the configured featurizer embeds the N request texts in length-sorted batches of 32 in this
- *       process (after a warm-up), texts per second.</li>
+ *   <li>Raw rate: the configured model, without the embedding cache, embeds the N request texts in length-sorted
+ *       batches of 32 in this process (after a warm-up), texts per second.</li>
  *   <li>End to end: on an embedded KRaft broker, N requests over {@code --tasks} tasks (keyed by request id) are
  *       produced before tracer starts; then {@code --instances} tracer instances (each its own Kafka Streams
  *       client, featurizer and state directory, in this JVM) with the application's defaults (exactly_once_v2)
@@ -129,7 +130,8 @@ public final class ThroughputBenchmark {
             }
             final TracerConfig config = configs.get(0);
             final double raw;
-            try (Featurizer featurizer = config.openFeaturizer()) {
+            // uncached: the warm-up texts are embedded again in the timed loop, and a cache would answer them
+            try (Featurizer featurizer = Featurizers.open(config.embeddingModel(), null, 0)) {
                 out.printf(Locale.ROOT, "throughput: %d requests over %d tasks, %d instance(s); settings (application defaults "
                         + "unless given): %s%n", requests, tasks, instances, DecisionLatencyBenchmark.settings(config, featurizer));
                 raw = rawRate(featurizer, texts);

@@ -59,6 +59,7 @@ public final class ChaosBenchmark {
     private ChildProcess registryProcess;
     private final List<ChildProcess> nodes = new ArrayList<>();
     private Admin clusterAdmin;
+    private volatile Thread restarting;
     private Path properties;
     private int faults;
 
@@ -173,6 +174,10 @@ public final class ChaosBenchmark {
         final OutputReader.Outputs outputs;
         try (ChaosDriver driver = new ChaosDriver(config, tasks, options.seed, options.badEvery)) {
             stream(driver, appClasspath);
+            final Thread pending = restarting;
+            if (pending != null) {
+                pending.join(START_TIMEOUT.toMillis());
+            }
             log("driver stopped after %d requests; draining (up to %d s)", driver.requests(), options.drainSeconds);
             final long deadline = System.nanoTime() + Duration.ofSeconds(options.drainSeconds).toNanos();
             if (!driver.awaitDecided(Duration.ofSeconds(options.drainSeconds))) {
@@ -224,8 +229,8 @@ public final class ChaosBenchmark {
                     step = rebalanceStep(step, progress, appClasspath, driver);
                 } else if (ChaosOptions.REGISTRY_OUTAGE.equals(options.scenario)) {
                     step = outageStep(step, (now - start) / 1_000_000_000L, driver);
-                } else if (bouncing() && now >= nextFault) {
-                    bounce(driver);
+                } else if (bouncing() && now >= nextFault && (restarting == null || !restarting.isAlive())) {
+                    bounce(driver); // the next one only when the last node is back
                     nextFault = System.nanoTime() + nextKillDelayNanos();
                 }
             }
@@ -346,7 +351,8 @@ public final class ChaosBenchmark {
 
     /**
      * broker-bounce: SIGKILL of the leader of the busiest partition (odd faults) or of the active controller (even
-     * faults), 5 s down, then a restart on its log directory (its ports kept).
+     * faults), 5 s down, then a restart on its log directory (its ports kept), on a thread of its own; the next
+     * bounce waits until the node is back.
      */
     private void bounce(final ChaosDriver driver) throws InterruptedException {
         final boolean controller = faults % 2 == 1;
@@ -384,10 +390,21 @@ public final class ChaosBenchmark {
         victim.kill();
         faults++;
         log("SIGKILL %s, %s (fault %d, %d requests so far)", victim.name(), what, faults, driver.requests());
-        Thread.sleep(5_000);
-        victim.start();
-        victim.await(Pattern.compile("node \\d+ ready"), START_TIMEOUT);
-        log("%s restarted", victim.name());
+        // restarted on a thread of its own: the driver keeps streaming while the node is down and recovering
+        restarting = new Thread(() -> {
+            try {
+                Thread.sleep(5_000);
+                victim.start();
+                victim.await(Pattern.compile("node \\d+ ready"), START_TIMEOUT);
+                log("%s restarted", victim.name());
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (final RuntimeException e) {
+                log("%s did not restart: %s", victim.name(), e.getMessage());
+            }
+        }, "chaos-restart-" + victim.name());
+        restarting.setDaemon(true);
+        restarting.start();
     }
 
     /** Records of the input and repartition topics the application group has not committed yet; -1 if unknown. */
