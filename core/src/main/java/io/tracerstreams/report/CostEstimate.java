@@ -67,8 +67,10 @@ final class CostEstimate implements Serializable {
         final long callsSaved = stats.getTeacherCallsSaved() > 0 || handled == 0
                 ? stats.getTeacherCallsSaved() : handled - audited;
         final boolean engineCounts = stats.getRequestsSeen() > 0;
-        final long allRequests = engineCounts ? stats.getRequestsSeen() : requests;
-        final long llmCalls = engineCounts ? stats.getDeferred() + stats.getAudited() : requests - handled + audited;
+        // own counts: a state restored from before the request count started counts handled requests only
+        final long ownRequests = Math.max(requests, handled);
+        final long allRequests = engineCounts ? stats.getRequestsSeen() : ownRequests;
+        final long llmCalls = engineCounts ? stats.getDeferred() + stats.getAudited() : ownRequests - handled + audited;
         final double savedPer1000 = 1000.0 * Math.max(0.0, handledRate - auditRate);
         return ReportCost.newBuilder()
                 .setLlmCallsSavedFraction(allRequests == 0 ? 0.0 : 1.0 - (double) llmCalls / allRequests)
