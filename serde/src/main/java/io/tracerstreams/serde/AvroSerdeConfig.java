@@ -36,6 +36,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param keyType            {@value #SPECIFIC_AVRO_KEY_TYPE}: reader class of keys (empty: from the writer
  *                           schema's full name)
  * @param valueType          {@value #SPECIFIC_AVRO_VALUE_TYPE}: reader class of values (likewise)
+ * @param tls                the {@code schema.registry.ssl.*} truststore and keystore ({@link RegistryTls})
  */
 public record AvroSerdeConfig(
         List<String> registryUrls,
@@ -47,7 +48,8 @@ public record AvroSerdeConfig(
         Duration retryBackoff,
         Duration retryBackoffMax,
         Optional<String> keyType,
-        Optional<String> valueType) {
+        Optional<String> valueType,
+        RegistryTls tls) {
 
     /** Comma-separated registry base URLs, or {@code mock://NAME}. Required. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -95,6 +97,7 @@ public record AvroSerdeConfig(
         Objects.requireNonNull(retryBackoffMax, RETRY_BACKOFF_MAX_MS);
         Objects.requireNonNull(keyType, SPECIFIC_AVRO_KEY_TYPE);
         Objects.requireNonNull(valueType, SPECIFIC_AVRO_VALUE_TYPE);
+        Objects.requireNonNull(tls, "tls");
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new ConfigException(REQUEST_TIMEOUT_MS, requestTimeout.toMillis(), "must be positive");
         }
@@ -110,6 +113,15 @@ public record AvroSerdeConfig(
         }
     }
 
+    /** Without TLS settings ({@link RegistryTls#NONE}). */
+    public AvroSerdeConfig(final List<String> registryUrls, final boolean autoRegisterSchemas, final boolean removeJavaProperties,
+                           final RegistryCredentials credentials, final Duration requestTimeout, final int maxRetries,
+                           final Duration retryBackoff, final Duration retryBackoffMax, final Optional<String> keyType,
+                           final Optional<String> valueType) {
+        this(registryUrls, autoRegisterSchemas, removeJavaProperties, credentials, requestTimeout, maxRetries, retryBackoff,
+                retryBackoffMax, keyType, valueType, RegistryTls.NONE);
+    }
+
     /** Defaults for one registry URL (or {@code mock://NAME}). */
     public static AvroSerdeConfig forUrl(final String registryUrl) {
         return fromMap(Map.of(SCHEMA_REGISTRY_URL, registryUrl));
@@ -118,13 +130,13 @@ public record AvroSerdeConfig(
     /** A copy with another auto-register setting. */
     public AvroSerdeConfig withAutoRegister(final boolean autoRegister) {
         return new AvroSerdeConfig(registryUrls, autoRegister, removeJavaProperties, credentials, requestTimeout,
-                maxRetries, retryBackoff, retryBackoffMax, keyType, valueType);
+                maxRetries, retryBackoff, retryBackoffMax, keyType, valueType, tls);
     }
 
     /** A copy with other credentials. */
     public AvroSerdeConfig withCredentials(final RegistryCredentials newCredentials) {
         return new AvroSerdeConfig(registryUrls, autoRegisterSchemas, removeJavaProperties, newCredentials,
-                requestTimeout, maxRetries, retryBackoff, retryBackoffMax, keyType, valueType);
+                requestTimeout, maxRetries, retryBackoff, retryBackoffMax, keyType, valueType, tls);
     }
 
     /** True for {@code mock://} URLs. */
@@ -169,7 +181,8 @@ public record AvroSerdeConfig(
                 Duration.ofMillis(number(configs, RETRY_BACKOFF_MS, 100)),
                 Duration.ofMillis(number(configs, RETRY_BACKOFF_MAX_MS, 2_000)),
                 optionalString(configs, SPECIFIC_AVRO_KEY_TYPE),
-                optionalString(configs, SPECIFIC_AVRO_VALUE_TYPE));
+                optionalString(configs, SPECIFIC_AVRO_VALUE_TYPE),
+                RegistryTls.fromMap(configs));
     }
 
     private static RegistryCredentials credentials(final Map<String, ?> configs, final List<String> urls) {

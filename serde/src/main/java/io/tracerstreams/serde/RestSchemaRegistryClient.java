@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code /compatibility}) on {@link HttpClient}; works with Confluent, Apicurio ({@code .../apis/ccompat/v7}),
  * Karapace and Redpanda. Caches ids and schemas (both immutable in a registry), retries IO errors, 5xx and 429
  * with exponential backoff (honouring {@code Retry-After}), fails over between several URLs, and sends basic
- * or bearer credentials. Errors carry the registry's {@code error_code} and message.
+ * or bearer credentials. Errors carry the registry's {@code error_code} and message;
+ * {@link SchemaRegistryException#isTransient()} tells an outage (no answer, 5xx, 429) from an answer. https:// URLs
+ * use the {@code schema.registry.ssl.*} truststore and keystore when set ({@link RegistryTls}).
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -52,10 +54,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         this.baseUrls = config.registryUrls().stream()
                 .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).toList();
-        this.http = HttpClient.newBuilder()
+        final HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(config.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        config.tls().sslContext().ifPresent(builder::sslContext);
+        this.http = builder.build();
     }
 
     /** A client for one base URL with default settings and no credentials. */
@@ -225,7 +228,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (final IOException e) {
-                last = new SchemaRegistryException("schema registry " + base + " " + method + " " + path
+                last = SchemaRegistryException.unreachable("schema registry " + base + " " + method + " " + path
                         + " failed: " + e, e);
                 preferredUrl = index + 1; // fail over to the next URL, if any
                 LOG.debug("registry call failed (attempt {}): {}", attempt + 1, last.getMessage());
@@ -246,7 +249,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             LOG.debug("registry call failed (attempt {}): {}", attempt + 1, last.getMessage());
         }
         throw new SchemaRegistryException(last.getMessage() + " (gave up after " + (config.maxRetries() + 1)
-                + " attempts)", last.httpStatus(), last.errorCode());
+                + " attempts)", last.httpStatus(), last.errorCode(), last.isTransient(), last);
     }
 
     private HttpRequest request(final String uri, final String method, final String payload) {

@@ -22,19 +22,30 @@ public class SchemaRegistryException extends RuntimeException {
 
     private final int httpStatus;
     private final int errorCode;
+    private final boolean unreachable;
 
     /** A failure the registry reported. */
     public SchemaRegistryException(final String message, final int httpStatus, final int errorCode) {
-        super(message);
-        this.httpStatus = httpStatus;
-        this.errorCode = errorCode;
+        this(message, httpStatus, errorCode, false, null);
     }
 
-    /** A failure without an answer from the registry. */
+    /** A failure without an HTTP status (an unusable answer, an interrupt), with its cause; not transient. */
     public SchemaRegistryException(final String message, final Throwable cause) {
+        this(message, -1, -1, false, cause);
+    }
+
+    /** A failure; {@code unreachable}: the registry did not answer (connection refused, timeout). */
+    public SchemaRegistryException(final String message, final int httpStatus, final int errorCode, final boolean unreachable,
+                                   final Throwable cause) {
         super(message, cause);
-        this.httpStatus = -1;
-        this.errorCode = -1;
+        this.httpStatus = httpStatus;
+        this.errorCode = errorCode;
+        this.unreachable = unreachable;
+    }
+
+    /** The registry did not answer (an I/O error: connection refused, reset, timeout, TLS handshake). */
+    public static SchemaRegistryException unreachable(final String message, final Throwable cause) {
+        return new SchemaRegistryException(message, -1, -1, true, cause);
     }
 
     /** The HTTP status, or -1 when the registry did not answer. */
@@ -60,5 +71,13 @@ public class SchemaRegistryException extends RuntimeException {
     /** True when retrying later may succeed: no answer, 5xx or 429. */
     public boolean isRetriable() {
         return httpStatus == -1 || httpStatus == 429 || httpStatus >= 500;
+    }
+
+    /**
+     * True for an outage rather than an answer: the registry did not answer (connection refused, timeout), or
+     * answered 5xx or 429. A 404 (unknown schema id), other 4xx and unusable answers are not transient.
+     */
+    public boolean isTransient() {
+        return unreachable || httpStatus == 429 || httpStatus >= 500;
     }
 }

@@ -173,6 +173,7 @@ class RestSchemaRegistryClientTest {
                     assertThat(e.httpStatus()).isEqualTo(500);
                     assertThat(e.errorCode()).isEqualTo(50001);
                     assertThat(e.isRetriable()).isTrue();
+                    assertThat(e.isTransient()).isTrue();
                 })
                 .hasMessageContaining("store down").hasMessageContaining("gave up after 3 attempts");
         assertThat(requests).hasSize(3);
@@ -186,6 +187,7 @@ class RestSchemaRegistryClientTest {
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
                     assertThat(e.isIncompatible()).isTrue();
                     assertThat(e.isRetriable()).isFalse();
+                    assertThat(e.isTransient()).isFalse();
                 })
                 .hasMessageContaining("HTTP 409").hasMessageContaining("error_code 409")
                 .hasMessageContaining("incompatible").hasMessageContaining("/subjects/x-value/versions");
@@ -198,7 +200,7 @@ class RestSchemaRegistryClientTest {
                 new Reply(401, "<html>Unauthorized</html>", Map.of()));
         final RestSchemaRegistryClient client = client(Map.of());
         assertThatThrownBy(() -> client.getById(9)).isInstanceOfSatisfying(SchemaRegistryException.class,
-                e -> assertThat(e.isNotFound()).isTrue()).hasMessageContaining("Schema 9 not found");
+                e -> assertThat(e.isNotFound() && !e.isTransient()).isTrue()).hasMessageContaining("Schema 9 not found");
         assertThatThrownBy(() -> client.getById(10)).isInstanceOfSatisfying(SchemaRegistryException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(-1))
                 .hasMessageContaining("HTTP 401").hasMessageContaining("<html>Unauthorized</html>")
@@ -227,7 +229,7 @@ class RestSchemaRegistryClientTest {
         final RestSchemaRegistryClient client = client(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL,
                 "http://127.0.0.1:" + deadPort, AvroSerdeConfig.MAX_RETRIES, 1));
         assertThatThrownBy(() -> client.getById(4)).isInstanceOfSatisfying(SchemaRegistryException.class,
-                        e -> assertThat(e.httpStatus()).isEqualTo(-1))
+                        e -> assertThat(e.httpStatus() == -1 && e.isTransient()).isTrue())
                 .hasMessageContaining("127.0.0.1:" + deadPort).hasMessageContaining("gave up after 2 attempts");
     }
 

@@ -6,6 +6,7 @@ package io.tracerstreams.config;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.featurize.Featurizers;
 import io.tracerstreams.ingest.otlp.OtlpMappingConfig;
+import io.tracerstreams.serde.RegistryTls;
 import io.tracerstreams.task.RestoreEffect;
 import io.tracerstreams.task.TaskConfig;
 
@@ -102,6 +103,31 @@ public final class TracerConfig extends AbstractConfig {
 
     public static final String SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG = "schema.registry.bearer.auth.token";
     private static final String SCHEMA_REGISTRY_BEARER_TOKEN_DOC = "A static bearer token for the registry (instead of basic auth).";
+
+    public static final String SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_CONFIG = "schema.registry.outage.backoff.max.ms";
+    private static final String SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_DOC = "While the registry does not answer (connection "
+            + "refused, timeout) or answers 5xx/429, a record whose writer schema must be fetched is not dead-lettered (nor "
+            + "is an output whose schema must be registered failed): the stream thread waits and retries, 100 ms doubling up to this pause (counted as schema-registry-retries, logged). "
+            + "Only genuinely undecodable bytes (not Avro, unknown schema id: 404) go to the DLQ.";
+    public static final String SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_CONFIG = "schema.registry.outage.wait.max.ms";
+    private static final String SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_DOC = "Longest the stream thread waits for the registry "
+            + "on one record. Then its tasks are closed without committing (Kafka Streams' TaskMigratedException: under "
+            + "exactly_once_v2 the open transaction aborts) and it rejoins the group and processes the same records again, "
+            + "so it is never kicked out for exceeding the consumer's max.poll.interval.ms (keep this below it, 300000 by "
+            + "default) and nothing is skipped. An output record (the first of its type after a start needs its schema "
+            + "registered) waits for as long as the outage lasts: an exception there would drop it.";
+
+    public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG = RegistryTls.TRUSTSTORE_LOCATION;
+    private static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_DOC = "Truststore (JKS or PKCS12 file) with the "
+            + "certificate authorities that sign the registry's certificate, for https:// URLs; empty: the JVM's defaults.";
+    public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG = RegistryTls.TRUSTSTORE_PASSWORD;
+    public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG = RegistryTls.TRUSTSTORE_TYPE;
+    public static final String SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION_CONFIG = RegistryTls.KEYSTORE_LOCATION;
+    private static final String SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION_DOC = "Keystore (JKS or PKCS12 file) with the client "
+            + "certificate and key presented to a registry that requires mutual TLS; needs the keystore password.";
+    public static final String SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD_CONFIG = RegistryTls.KEYSTORE_PASSWORD;
+    public static final String SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE_CONFIG = RegistryTls.KEYSTORE_TYPE;
+    public static final String SCHEMA_REGISTRY_SSL_KEY_PASSWORD_CONFIG = RegistryTls.KEY_PASSWORD;
 
     // ---------------------------------------------------------------- topics
     public static final String TOPIC_REQUESTS_CONFIG = "topic.requests";
@@ -219,6 +245,29 @@ public final class TracerConfig extends AbstractConfig {
     private static final String DEDUPE_RETENTION_MS_DOC = "How long (stream time) learned request ids are remembered so that a "
             + "duplicate response is not learned twice.";
 
+    // ---------------------------------------------------------------- task limits
+    public static final String TASKS_MAX_CONFIG = "tasks.max";
+    private static final String TASKS_MAX_DOC = "Most tasks with state in one partition of the router (tasks are hashed to "
+            + "the partitions of the by-task repartition topic, as many as the input topics have): the application holds at "
+            + "most tasks.max x partitions tasks. A request for a new task beyond it is answered DEFERRED with reason "
+            + "TASK_LIMIT and counted (requests-task-limit); a response for it goes to the DLQ (task-limit), not learned. "
+            + "Nothing is stored for such a task, and the decision depends only on the stores, so it is the same after a "
+            + "restart. Tasks are never forgotten: raising the limit admits new ones.";
+    public static final String TASKS_ALLOWED_CONFIG = "tasks.allowed";
+    private static final String TASKS_ALLOWED_DOC = "Optional allow-list of task names, comma-separated; empty (default) "
+            + "allows every task. A request for another task is answered DEFERRED with reason TASK_NOT_ALLOWED without "
+            + "being embedded (requests-task-not-allowed); a response for it goes to the DLQ (task-not-allowed).";
+    public static final String TASKS_IDLE_MS_CONFIG = "tasks.idle.ms";
+    private static final String TASKS_IDLE_MS_DOC = "A task's engine unused for this long (wall clock) is dropped from memory "
+            + "(engines-evicted); its state stays in the changelogged stores and its next record reloads it (snapshot + "
+            + "journal). Periodic stats and reports cover the engines in memory.";
+    public static final String TASKS_LOADED_MAX_CONFIG = "tasks.loaded.max";
+    private static final String TASKS_LOADED_MAX_DOC = "Most engines in memory per router partition; beyond it the least "
+            + "recently used is dropped from memory (and reloaded from the stores when its task is next used). Bounds the "
+            + "heap the engines take: size the heap for tasks.loaded.max x the partitions an instance owns x the heap of "
+            + "one engine (a full engine's snapshot is 8.6 MB, docs/BENCHMARKS.md). More active tasks than this in one "
+            + "partition make engines reload often (slow, never wrong).";
+
     // ---------------------------------------------------------------- task defaults (TaskConfig)
     public static final String ALPHA_CONFIG = "alpha";
     private static final String ALPHA_DOC = "Target agreement with the LLM on handled traffic, in (0.5, 1).";
@@ -262,6 +311,7 @@ public final class TracerConfig extends AbstractConfig {
     private final Map<String, TaskConfig> taskOverrides;
     private final TaskConfig taskDefaults;
     private final OtlpMappingConfig otlpMapping;
+    private final List<String> tasksAllowed;
 
     /**
      * Parses and validates a full set of key-value pairs (no environment, no file; see {@link #load}).
@@ -273,6 +323,14 @@ public final class TracerConfig extends AbstractConfig {
         this.taskDefaults = toTaskConfig(this::taskValue, "");
         this.taskOverrides = Collections.unmodifiableMap(parseTaskOverrides());
         this.otlpMapping = parseOtlpMapping();
+        final List<String> allowed = new ArrayList<>();
+        for (final String task : getList(TASKS_ALLOWED_CONFIG)) {
+            if (!task.isBlank()) {
+                allowed.add(task.trim());
+            }
+        }
+        this.tasksAllowed = List.copyOf(allowed);
+        RegistryTls.fromMap(schemaRegistryConfig()); // loads the stores now: a bad file or password names its key
     }
 
     private OtlpMappingConfig parseOtlpMapping() {
@@ -531,6 +589,31 @@ public final class TracerConfig extends AbstractConfig {
         return getLong(DEDUPE_RETENTION_MS_CONFIG);
     }
 
+    public int tasksMax() {
+        return getInt(TASKS_MAX_CONFIG);
+    }
+
+    /** The allow-list of tasks; empty: every task. */
+    public List<String> tasksAllowed() {
+        return tasksAllowed;
+    }
+
+    public long tasksIdleMs() {
+        return getLong(TASKS_IDLE_MS_CONFIG);
+    }
+
+    public int tasksLoadedMax() {
+        return getInt(TASKS_LOADED_MAX_CONFIG);
+    }
+
+    public long schemaRegistryOutageBackoffMaxMs() {
+        return getLong(SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_CONFIG);
+    }
+
+    public long schemaRegistryOutageWaitMaxMs() {
+        return getLong(SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_CONFIG);
+    }
+
     public boolean createTopics() {
         return getBoolean(TOPICS_CREATE_CONFIG);
     }
@@ -665,6 +748,24 @@ public final class TracerConfig extends AbstractConfig {
                         Importance.MEDIUM, SCHEMA_REGISTRY_AUTH_SOURCE_DOC)
                 .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, SCHEMA_REGISTRY_USER_INFO_DOC)
                 .define(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, SCHEMA_REGISTRY_BEARER_TOKEN_DOC)
+                .define(SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 300_000),
+                        Importance.LOW, SCHEMA_REGISTRY_OUTAGE_BACKOFF_MAX_MS_DOC)
+                .define(SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 3_600_000),
+                        Importance.LOW, SCHEMA_REGISTRY_OUTAGE_WAIT_MAX_MS_DOC)
+                .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_DOC)
+                .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        "Password of the registry truststore (may be empty for a JKS truststore).")
+                .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, "JKS", ValidString.in("JKS", "PKCS12"),
+                        Importance.LOW, "Format of the registry truststore file.")
+                .define(SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION_DOC)
+                .define(SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        "Password of the registry keystore; required with a keystore.")
+                .define(SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, "JKS", ValidString.in("JKS", "PKCS12"),
+                        Importance.LOW, "Format of the registry keystore file.")
+                .define(SCHEMA_REGISTRY_SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW,
+                        "Password of the client's private key in the registry keystore; default: the keystore password.")
                 .define(TOPIC_REQUESTS_CONFIG, Type.STRING, "llm.requests", nonEmpty, Importance.HIGH,
                         "Input: LlmRequest records, key task.")
                 .define(TOPIC_RESPONSES_CONFIG, Type.STRING, "llm.responses", nonEmpty, Importance.HIGH,
@@ -722,6 +823,12 @@ public final class TracerConfig extends AbstractConfig {
                         Importance.MEDIUM, PENDING_RETENTION_MS_DOC)
                 .define(DEDUPE_RETENTION_MS_CONFIG, Type.LONG, 86_400_000L, Range.between(1_000, Long.MAX_VALUE / 4),
                         Importance.LOW, DEDUPE_RETENTION_MS_DOC)
+                .define(TASKS_MAX_CONFIG, Type.INT, 100, Range.between(1, 1_000_000), Importance.MEDIUM, TASKS_MAX_DOC)
+                .define(TASKS_ALLOWED_CONFIG, Type.LIST, "", Importance.MEDIUM, TASKS_ALLOWED_DOC)
+                .define(TASKS_IDLE_MS_CONFIG, Type.LONG, 600_000L, Range.between(1_000, 30L * 86_400_000), Importance.LOW,
+                        TASKS_IDLE_MS_DOC)
+                .define(TASKS_LOADED_MAX_CONFIG, Type.INT, 32, Range.between(1, 1_000_000), Importance.MEDIUM,
+                        TASKS_LOADED_MAX_DOC)
                 .define(ALPHA_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.alpha(), Range.between(0.5, 1.0), Importance.HIGH, ALPHA_DOC)
                 .define(DELTA_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.delta(), Range.between(0.0, 0.5), Importance.MEDIUM, DELTA_DOC)
                 .define(EPSILON_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.epsilon(), Range.between(0.0, 1.0), Importance.MEDIUM,

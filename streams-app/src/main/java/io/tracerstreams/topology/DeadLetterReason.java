@@ -29,7 +29,14 @@ public enum DeadLetterReason {
      */
     LABEL_BEYOND_CAP("label-beyond-cap"),
     /** The task engine threw on this record; the request was answered DEFERRED, the trace not learned. */
-    ENGINE_ERROR("engine-error");
+    ENGINE_ERROR("engine-error"),
+    /**
+     * A response for a task that is new while its router partition already holds tasks.max tasks: not learned
+     * (its requests are answered DEFERRED, TASK_LIMIT). Replay it after raising tasks.max.
+     */
+    TASK_LIMIT("task-limit"),
+    /** A response for a task that tasks.allowed does not list: not learned (requests: DEFERRED, TASK_NOT_ALLOWED). */
+    TASK_NOT_ALLOWED("task-not-allowed");
 
     private final String code;
 

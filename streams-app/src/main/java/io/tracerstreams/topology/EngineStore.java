@@ -16,9 +16,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
@@ -40,7 +42,13 @@ import java.util.function.LongSupplier;
  * under exactly_once_v2, and in this order, so a reader never sees a half-written snapshot.
  *
  * <p>Engines are loaded lazily on a task's first record and dropped on {@link #clear()} (processor init and
- * close), so after a failed transaction the engines are rebuilt from the restored stores.
+ * close), so after a failed transaction the engines are rebuilt from the restored stores. At most tasks.loaded.max
+ * engines stay in memory (the least recently used is dropped beyond it) and {@link #evictIdle(long)} drops those
+ * unused for tasks.idle.ms: their state stays in the stores and the next record reloads it.
+ *
+ * <p>{@link #admit(String)} decides whether a task may have an engine here: listed by tasks.allowed (when set),
+ * and either known to these stores or new while they hold fewer than tasks.max tasks. The decision depends only
+ * on the stores, so a replay after a failure decides the same.
  *
  * <p>A load applies the settings of now, not those the snapshot was written with, and never leaves a task dead
  * ({@link RouterEngine.Factory#restore}): changed settings give a gate event CONFIG_CHANGED; a snapshot that cannot
@@ -71,7 +79,11 @@ final class EngineStore {
     private final KeyValueStore<String, byte[]> meta;
     private final KeyValueStore<String, byte[]> snapshots;
     private final KeyValueStore<String, byte[]> journal;
-    private final Map<String, Loaded> engines = new HashMap<>();
+    /** Least recently used first (a use moves an engine to the end; {@link #peek} does not). */
+    private final LinkedHashMap<String, Loaded> engines = new LinkedHashMap<>();
+    /** The tasks in {@link #META_STORE}, read on first use after {@link #clear()}. */
+    private Set<String> known;
+    /** Also the wall clock of idle eviction. */
     private final LongSupplier clock;
     private final BiConsumer<String, List<GateEvent>> restoreEvents;
 
@@ -99,6 +111,9 @@ final class EngineStore {
         this.journal = journal;
     }
 
+    /** Whether a task may have an engine in these stores. */
+    enum Admission { ADMITTED, NOT_ALLOWED, LIMIT }
+
     /** An engine in memory and where its journal stands. */
     static final class Loaded {
         final RouterEngine engine;
@@ -106,6 +121,8 @@ final class EngineStore {
         long nextSeq;
         /** The journal length at which the next snapshot is due (moved on when a snapshot fails). */
         long snapshotDue = -1;
+        /** Wall-clock time of the last use, for idle eviction. */
+        long lastUsedMs;
 
         Loaded(final RouterEngine engine, final Meta meta, final long nextSeq) {
             this.engine = engine;
@@ -138,6 +155,48 @@ final class EngineStore {
     /** Forgets the engines in memory (they are reloaded from the stores on next use). */
     void clear() {
         engines.clear();
+        known = null;
+    }
+
+    /** Whether {@code task} may have an engine here (see the class documentation); creates nothing. */
+    Admission admit(final String task) {
+        final List<String> allowed = config.tasksAllowed();
+        if (!allowed.isEmpty() && !allowed.contains(task)) {
+            return Admission.NOT_ALLOWED;
+        }
+        if (engines.containsKey(task) || knownTasks().contains(task)) {
+            return Admission.ADMITTED;
+        }
+        return knownTasks().size() < config.tasksMax() ? Admission.ADMITTED : Admission.LIMIT;
+    }
+
+    private Set<String> knownTasks() {
+        if (known == null) {
+            known = new HashSet<>(tasks());
+        }
+        return known;
+    }
+
+    /** The tasks whose engine is in memory, least recently used first. */
+    List<String> loadedTasks() {
+        return new ArrayList<>(engines.keySet());
+    }
+
+    /** Drops the engines unused since {@code nowMs - tasks.idle.ms} from memory; returns how many. */
+    int evictIdle(final long nowMs) {
+        final long idleBefore = nowMs - config.tasksIdleMs();
+        int evicted = 0;
+        for (final var it = engines.entrySet().iterator(); it.hasNext(); ) {
+            final Map.Entry<String, Loaded> e = it.next();
+            if (e.getValue().lastUsedMs < idleBefore) {
+                it.remove();
+                evicted++;
+                LOG.debug("task {}: engine idle since {}, dropped from memory (its state stays in the stores)", e.getKey(),
+                        e.getValue().lastUsedMs);
+            }
+        }
+        counters.add(Counter.ENGINES_EVICTED, evicted);
+        return evicted;
     }
 
     /** Drops one engine from memory, e.g. after it threw: the next use reloads it from the stores. */
@@ -158,12 +217,35 @@ final class EngineStore {
 
     /** The engine of a task, loaded (snapshot + journal) or created on first use. */
     Loaded engine(final String task) {
-        Loaded loaded = engines.get(task);
-        if (loaded == null) {
+        Loaded loaded = engines.remove(task);
+        final boolean loadedNow = loaded == null;
+        if (loadedNow) {
             loaded = load(task);
-            engines.put(task, loaded);
         }
+        engines.put(task, loaded);
+        if (loadedNow) {
+            dropLeastRecentlyUsed();
+        }
+        loaded.lastUsedMs = clock.getAsLong();
         return loaded;
+    }
+
+    /** The engine of a task if it is in memory, without counting as a use (periodic stats and reports); else null. */
+    Loaded peek(final String task) {
+        return engines.get(task);
+    }
+
+    /** Keeps at most tasks.loaded.max engines in memory: the least recently used go first (never the newest). */
+    private void dropLeastRecentlyUsed() {
+        int evicted = 0;
+        for (final var it = engines.entrySet().iterator(); engines.size() > config.tasksLoadedMax() && it.hasNext(); ) {
+            final String task = it.next().getKey();
+            it.remove();
+            evicted++;
+            LOG.debug("task {}: engine dropped from memory, tasks.loaded.max={} (its state stays in the stores)", task,
+                    config.tasksLoadedMax());
+        }
+        counters.add(Counter.ENGINES_EVICTED, evicted);
     }
 
     private Loaded load(final String task) {
@@ -172,6 +254,9 @@ final class EngineStore {
         if (metaBytes == null) {
             final Meta fresh = new Meta(0, 0, 0, 0);
             meta.put(task, fresh.toBytes());
+            if (known != null) {
+                known.add(task);
+            }
             LOG.info("task {}: new engine", task);
             return new Loaded(factory.create(task, config.taskConfig(task)), fresh, 0);
         }
@@ -308,7 +393,8 @@ final class EngineStore {
     }
 
     private void append(final String task, final byte[] entry) {
-        final Loaded loaded = engine(task);
+        final Loaded peeked = peek(task);
+        final Loaded loaded = peeked != null ? peeked : engine(task);
         journal.put(journalKey(task, loaded.nextSeq), entry);
         loaded.nextSeq++;
         if (loaded.snapshotDue < 0) {

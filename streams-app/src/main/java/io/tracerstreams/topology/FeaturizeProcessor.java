@@ -10,6 +10,7 @@ import io.tracerstreams.topology.TracerCounters.Counter;
 
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.TaskMigratedException;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -63,6 +64,8 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private final int maxInputChars;
     private final int maxTexts;
     private final Duration maxWait;
+    private final List<String> allowedTasks;
+    private final RegistryOutageRetry registryRetry;
     private final TracerCounters counters;
     private ProcessorContext<String, Emitted> context;
     private KeyValueStore<Long, byte[]> buffer;
@@ -70,9 +73,16 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private int held;
     private Cancellable scheduled;
 
+    /**
+     * @param allowedTasks  tasks.allowed: inputs of other tasks are not embedded (the router answers or dead-letters them)
+     * @param registryRetry waits out a registry outage while decoding instead of dead-lettering
+     */
     FeaturizeProcessor(final String requestsTopic, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
-                       final int maxTexts, final long maxWaitMs, final TracerCounters counters) {
+                       final int maxTexts, final long maxWaitMs, final List<String> allowedTasks,
+                       final RegistryOutageRetry registryRetry, final TracerCounters counters) {
         this.requestsTopic = requestsTopic;
+        this.allowedTasks = List.copyOf(allowedTasks);
+        this.registryRetry = registryRetry;
         this.requestDeserializer = serdes.request().deserializer();
         this.responseDeserializer = serdes.response().deserializer();
         this.featurizer = featurizer;
@@ -196,13 +206,21 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         if (h.source() == Source.REQUESTS) {
             final LlmRequest request;
             try {
-                request = decode(requestDeserializer, h);
+                request = decodeWaitingOutOutages(requestDeserializer, h);
+            } catch (final TaskMigratedException e) {
+                throw e;
             } catch (final RuntimeException e) {
                 return deadLater(h, DeadLetterReason.UNDECODABLE, describe(e), null, null);
             }
             final Prepared missing = idsProblem(h, request.getRequestId(), request.getTask());
             if (missing != null) {
                 return missing;
+            }
+            if (!allowed(request.getTask())) {
+                // not embedded: the router answers DEFERRED, TASK_NOT_ALLOWED
+                return new Prepared(null, (vector, failure) -> forward(h, new TraceRecord(TraceRecord.Kind.INVALID_REQUEST,
+                        request.getRequestId(), request.getTask(), null, null, null, "task not in tasks.allowed", h.timestamp(),
+                        h.topic(), h.partition(), h.offset(), null)));
             }
             final String inputProblem = inputProblem(request.getInput());
             if (inputProblem != null) {
@@ -220,7 +238,9 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         }
         final LlmResponse response;
         try {
-            response = decode(responseDeserializer, h);
+            response = decodeWaitingOutOutages(responseDeserializer, h);
+        } catch (final TaskMigratedException e) {
+            throw e;
         } catch (final RuntimeException e) {
             return deadLater(h, DeadLetterReason.UNDECODABLE, describe(e), null, null);
         }
@@ -231,7 +251,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         if (isBlank(response.getLabel())) {
             return deadLater(h, DeadLetterReason.MISSING_FIELD, "label is empty", response.getTask(), response.getRequestId());
         }
-        final String input = response.getInput();
+        final String input = allowed(response.getTask()) ? response.getInput() : null; // others: not embedded, not learned
         final String inputProblem = input == null ? null : inputProblem(input);
         return new Prepared(input == null || inputProblem != null ? null : input, (vector, failure) -> {
             final String note = inputProblem != null ? inputProblem : failure;
@@ -266,6 +286,16 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
             return deadLater(h, DeadLetterReason.MISSING_FIELD, taskProblem, null, requestId);
         }
         return null;
+    }
+
+    private boolean allowed(final String task) {
+        return allowedTasks.isEmpty() || allowedTasks.contains(task);
+    }
+
+    /** {@link #decode}, waiting out a registry outage (RegistryOutageRetry) rather than dead-lettering the record. */
+    private <T> T decodeWaitingOutOutages(final Deserializer<T> deserializer, final HeldRecord h) {
+        return registryRetry.call(() -> decode(deserializer, h), "a record of " + h.topic() + "-" + h.partition() + " at offset "
+                + h.offset());
     }
 
     private static <T> T decode(final Deserializer<T> deserializer, final HeldRecord h) {

@@ -95,6 +95,8 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         this.engines = new EngineStore(config, factory, counters, context.getStateStore(EngineStore.META_STORE),
                 context.getStateStore(EngineStore.SNAPSHOT_STORE), context.getStateStore(EngineStore.JOURNAL_STORE),
                 context::currentSystemTimeMs, this::emitGateEvents);
+        final long idleCheckEvery = Math.max(1_000L, Math.min(60_000L, config.tasksIdleMs() / 2));
+        context.schedule(Duration.ofMillis(idleCheckEvery), PunctuationType.WALL_CLOCK_TIME, engines::evictIdle);
         context.schedule(Duration.ofMillis(config.statsIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::emitStats);
         context.schedule(Duration.ofMillis(config.reportsIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::emitReports);
         final long purgeEvery = Math.max(1_000L, Math.min(60_000L, config.pendingRetentionMs() / 4));
@@ -123,7 +125,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     }
 
     private void onRequest(final TraceRecord t) {
-        if (isDuplicateRequest(t)) {
+        if (refused(t) || isDuplicateRequest(t)) {
             return;
         }
         final RoutingDecision decision;
@@ -141,7 +143,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     }
 
     private void onInvalidRequest(final TraceRecord t) {
-        if (isDuplicateRequest(t)) {
+        if (refused(t) || isDuplicateRequest(t)) {
             return;
         }
         final RoutingDecision decision;
@@ -156,6 +158,31 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         emitDecision(decision, t.timestampMs());
     }
 
+    /**
+     * Whether the task may not have an engine here (tasks.allowed, tasks.max): a request is then answered DEFERRED
+     * with reason TASK_NOT_ALLOWED or TASK_LIMIT, a response goes to the DLQ (not learned; it can be replayed once
+     * the task is admitted); nothing is stored for the task. Counted either way.
+     */
+    private boolean refused(final TraceRecord t) {
+        final EngineStore.Admission admission = engines.admit(t.task());
+        if (admission == EngineStore.Admission.ADMITTED) {
+            return false;
+        }
+        final boolean limit = admission == EngineStore.Admission.LIMIT;
+        if (t.kind() == TraceRecord.Kind.RESPONSE) {
+            dead(t, limit ? DeadLetterReason.TASK_LIMIT : DeadLetterReason.TASK_NOT_ALLOWED, limit
+                    ? "task " + t.task() + " is new and its router partition already holds tasks.max=" + config.tasksMax()
+                    + " tasks; not learned" : "task " + t.task() + " is not in tasks.allowed; not learned");
+            return true;
+        }
+        counters.increment(limit ? Counter.REQUESTS_TASK_LIMIT : Counter.REQUESTS_TASK_NOT_ALLOWED);
+        emitDecision(RoutingDecision.newBuilder().setRequestId(t.requestId()).setTask(t.task()).setDecision(Decision.DEFERRED)
+                .setLabel(null).setScore(0.0).setThreshold(null).setReason(limit ? Reason.TASK_LIMIT : Reason.TASK_NOT_ALLOWED)
+                .setAudit(false).setModelVersion("none").setTimestamp(java.time.Instant.ofEpochMilli(t.timestampMs())).build(),
+                t.timestampMs());
+        return true;
+    }
+
     private boolean isDuplicateRequest(final TraceRecord t) {
         if (pending.get(t.requestId()) != null || learned.get(t.requestId()) != null) {
             dead(t, DeadLetterReason.DUPLICATE_REQUEST, "request id " + t.requestId() + " was routed before; not routed again");
@@ -165,6 +192,9 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     }
 
     private void onResponse(final TraceRecord t) {
+        if (refused(t)) {
+            return;
+        }
         if (learned.get(t.requestId()) != null) {
             dead(t, DeadLetterReason.DUPLICATE_RESPONSE, "request id " + t.requestId() + " was learned before; not learned twice");
             return;
@@ -280,10 +310,11 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
                         t.requestId())));
     }
 
+    /** Stats of the engines in memory (an idle task's last stats stay on the topic; its next record reloads it). */
     private void emitStats(final long now) {
-        for (final String task : engines.tasks()) {
+        for (final String task : engines.loadedTasks()) {
             try {
-                final var stats = engines.engine(task).engine().stats(now);
+                final var stats = engines.peek(task).engine().stats(now);
                 counters.increment(Counter.STATS_EMITTED);
                 context.forward(new Record<>(task, new Emitted.Stats(stats), now));
             } catch (final RuntimeException e) {
@@ -293,8 +324,9 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         }
     }
 
+    /** Reports of the engines in memory, as for stats. */
     private void emitReports(final long now) {
-        for (final String task : engines.tasks()) {
+        for (final String task : engines.loadedTasks()) {
             emitReport(task, now);
         }
     }
@@ -302,7 +334,8 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     /** A boundary report of one task to tracer.reports (periodically and after every gate flip). */
     private void emitReport(final String task, final long now) {
         try {
-            final var report = engines.engine(task).engine().report(now);
+            final EngineStore.Loaded loaded = engines.peek(task);
+            final var report = (loaded != null ? loaded : engines.engine(task)).engine().report(now);
             engines.journalReport(task, now);
             counters.increment(Counter.REPORTS_EMITTED);
             context.forward(new Record<>(task, new Emitted.Report(report), now));

@@ -91,7 +91,15 @@ public final class TracerCounters {
         /** Texts the embedding cache did not hold: embedded by the model. */
         EMBEDDING_CACHE_MISSES,
         /** Vectors dropped from the embedding cache to stay within embedding.cache.max.bytes. */
-        EMBEDDING_CACHE_EVICTIONS
+        EMBEDDING_CACHE_EVICTIONS,
+        /** Requests answered DEFERRED, TASK_LIMIT: a new task beyond tasks.max in its router partition. */
+        REQUESTS_TASK_LIMIT,
+        /** Requests answered DEFERRED, TASK_NOT_ALLOWED: a task tasks.allowed does not list. */
+        REQUESTS_TASK_NOT_ALLOWED,
+        /** Engines dropped from memory (idle for tasks.idle.ms, or beyond tasks.loaded.max); their state stays in the stores. */
+        ENGINES_EVICTED,
+        /** Decodes retried because the schema registry did not answer or answered 5xx/429: the stream thread waited. */
+        SCHEMA_REGISTRY_RETRIES
     }
 
     /** The metrics scope (group {@code stream-tracer-metrics}) and entity of the thread-level sensors. */

@@ -7,7 +7,10 @@ import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.featurize.CachingFeaturizer;
 import io.tracerstreams.featurize.Featurizer;
 
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -71,6 +74,28 @@ public final class TracerTopology {
         return build(config, featurizer, serdes, counters, RouterEngine.taskEngines(config.reportsHashTexts(), config.embeddingModel()));
     }
 
+    /**
+     * An output serde whose serializer waits out a registry outage (registering or looking up the schema of the
+     * first record of a type after a start) instead of failing the record. It waits as long as the outage lasts:
+     * past the consumer's max.poll.interval.ms the instance drops out of its group, its commit then fails and the
+     * records are processed again, which loses nothing either.
+     */
+    private static <T> Serde<T> waiting(final Serde<T> serde, final RegistryOutageRetry outage) {
+        final Serializer<T> inner = serde.serializer();
+        final Serializer<T> serializer = new Serializer<>() {
+            @Override
+            public byte[] serialize(final String topic, final T data) {
+                return outage.call(() -> inner.serialize(topic, data), "an output record to " + topic);
+            }
+
+            @Override
+            public byte[] serialize(final String topic, final Headers headers, final T data) {
+                return outage.call(() -> inner.serialize(topic, headers, data), "an output record to " + topic);
+            }
+        };
+        return Serdes.serdeFrom(serializer, serde.deserializer());
+    }
+
     /** The topology with the given engine factory (tests of the router's plumbing use a double). */
     public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
                                  final TracerCounters counters, final RouterEngine.Factory engines) {
@@ -81,6 +106,12 @@ public final class TracerTopology {
         Objects.requireNonNull(engines, "engines");
         final TracerConfig.Topics topics = config.topics();
         final StreamsBuilder builder = new StreamsBuilder();
+        final RegistryOutageRetry outage = new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
+                config.schemaRegistryOutageWaitMaxMs(), counters);
+        // outputs wait without a limit: a serializer's exception, TaskMigratedException included, reaches Kafka Streams'
+        // production and processing handlers, and log-and-continue would drop the record
+        final RegistryOutageRetry outputOutage = new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
+                Long.MAX_VALUE, counters);
         if (featurizer instanceof CachingFeaturizer cache) {
             cache.setListener(counters.embeddingCacheListener());
         }
@@ -99,7 +130,8 @@ public final class TracerTopology {
                 .stream(List.of(topics.requests(), topics.responses()),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-inputs"))
                 .process(() -> new FeaturizeProcessor(topics.requests(), serdes, featurizer, config.maxInputChars(),
-                        config.featurizeBatchMaxTexts(), config.featurizeBatchMaxWaitMs(), counters),
+                        config.featurizeBatchMaxTexts(), config.featurizeBatchMaxWaitMs(), config.tasksAllowed(), outage,
+                        counters),
                         Named.as("featurize"), FeaturizeProcessor.BUFFER_STORE);
 
         final KStream<String, Emitted> routed = featurized
@@ -117,20 +149,20 @@ public final class TracerTopology {
         routed.split(Named.as("out-"))
                 .branch((k, v) -> v instanceof Emitted.Decision, Branched.withConsumer(s -> s
                         .mapValues(v -> ((Emitted.Decision) v).value(), Named.as("decision-values"))
-                        .to(topics.decisions(), Produced.with(Serdes.String(), serdes.decision()).withName("write-decisions")),
+                        .to(topics.decisions(), Produced.with(Serdes.String(), waiting(serdes.decision(), outputOutage)).withName("write-decisions")),
                         "decisions"))
                 .branch((k, v) -> v instanceof Emitted.Gate, Branched.withConsumer(s -> {
                     final var events = s.mapValues(v -> ((Emitted.Gate) v).value(), Named.as("gate-values"));
-                    events.to(topics.gateEvents(), Produced.with(Serdes.String(), serdes.gate()).withName("write-gate-events"));
-                    events.to(topics.gateState(), Produced.with(Serdes.String(), serdes.gate()).withName("write-gate-state"));
+                    events.to(topics.gateEvents(), Produced.with(Serdes.String(), waiting(serdes.gate(), outputOutage)).withName("write-gate-events"));
+                    events.to(topics.gateState(), Produced.with(Serdes.String(), waiting(serdes.gate(), outputOutage)).withName("write-gate-state"));
                 }, "gate"))
                 .branch((k, v) -> v instanceof Emitted.Stats, Branched.withConsumer(s -> s
                         .mapValues(v -> ((Emitted.Stats) v).value(), Named.as("stats-values"))
-                        .to(topics.taskStats(), Produced.with(Serdes.String(), serdes.stats()).withName("write-task-stats")),
+                        .to(topics.taskStats(), Produced.with(Serdes.String(), waiting(serdes.stats(), outputOutage)).withName("write-task-stats")),
                         "stats"))
                 .branch((k, v) -> v instanceof Emitted.Report, Branched.withConsumer(s -> s
                         .mapValues(v -> ((Emitted.Report) v).value(), Named.as("report-values"))
-                        .to(topics.reports(), Produced.with(Serdes.String(), serdes.report()).withName("write-reports")),
+                        .to(topics.reports(), Produced.with(Serdes.String(), waiting(serdes.report(), outputOutage)).withName("write-reports")),
                         "reports"))
                 .noDefaultBranch();
 

@@ -78,6 +78,26 @@ class TracerConfigTest {
     }
 
     @Test
+    void shouldListTheRegistryTlsAndOutageSettingsAndNameTheKeyOfAnUnreadableStore() {
+        assertThat(TracerConfig.CONFIG.names()).contains("schema.registry.ssl.truststore.location",
+                "schema.registry.ssl.truststore.password", "schema.registry.ssl.truststore.type",
+                "schema.registry.ssl.keystore.location", "schema.registry.ssl.keystore.password",
+                "schema.registry.ssl.keystore.type", "schema.registry.ssl.key.password",
+                "schema.registry.outage.backoff.max.ms", "schema.registry.outage.wait.max.ms");
+        final Map<String, Object> m = required();
+        m.put("schema.registry.url", "https://registry.example.com");
+        m.put("schema.registry.ssl.truststore.location", "/nonexistent/trust.jks");
+        assertThatThrownBy(() -> new TracerConfig(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.registry.ssl.truststore.location");
+        final Map<String, Object> t = required();
+        t.put("schema.registry.ssl.keystore.type", "PEM");
+        assertThatThrownBy(() -> new TracerConfig(t)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema.registry.ssl.keystore.type");
+        final TracerConfig c = new TracerConfig(required());
+        assertThat(c.schemaRegistryOutageWaitMaxMs()).isEqualTo(60_000L).isLessThan(300_000L);
+    }
+
+    @Test
     void shouldRequireBrokersAndRegistry() {
         assertThatThrownBy(() -> new TracerConfig(Map.of("schema.registry.url", "mock://t")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("bootstrap.servers");

@@ -115,8 +115,10 @@ class FeaturizeBatchingTest {
     }
 
     private FeaturizeProcessor processor(final MockProcessorContext<String, Emitted> context, final int maxTexts) {
+        final TracerCounters counters = new TracerCounters();
         final FeaturizeProcessor p = new FeaturizeProcessor(REQUESTS, serdes, featurizer, config.maxInputChars(), maxTexts, 5,
-                new TracerCounters());
+                config.tasksAllowed(), new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
+                config.schemaRegistryOutageWaitMaxMs(), counters), counters);
         p.init(context);
         return p;
     }

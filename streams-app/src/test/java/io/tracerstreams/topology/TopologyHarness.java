@@ -129,6 +129,8 @@ final class TopologyHarness implements AutoCloseable {
         driver.close();
         serdes.close();
         featurizer.close();
-        MockSchemaRegistryClient.dropScope(MockSchemaRegistryClient.scopeOf(registry));
+        if (registry.startsWith("mock://")) {
+            MockSchemaRegistryClient.dropScope(MockSchemaRegistryClient.scopeOf(registry));
+        }
     }
 }
