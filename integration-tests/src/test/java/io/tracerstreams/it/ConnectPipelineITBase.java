@@ -74,18 +74,7 @@ abstract class ConnectPipelineITBase {
     }
 
     private TracerConfig tracerConfig(final String prefix) {
-        final Map<String, Object> m = new HashMap<>();
-        m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
-        m.put(TracerConfig.APPLICATION_ID_CONFIG, prefix);
-        m.put(TracerConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
-        for (final String key : List.of(TracerConfig.TOPIC_REQUESTS_CONFIG, TracerConfig.TOPIC_RESPONSES_CONFIG,
-                TracerConfig.TOPIC_DECISIONS_CONFIG, TracerConfig.TOPIC_GATE_EVENTS_CONFIG, TracerConfig.TOPIC_GATE_STATE_CONFIG,
-                TracerConfig.TOPIC_TASK_STATS_CONFIG, TracerConfig.TOPIC_REPORTS_CONFIG, TracerConfig.TOPIC_DLQ_CONFIG)) {
-            m.put(key, prefix + "." + key);
-        }
-        m.put(TracerConfig.TOPICS_PARTITIONS_CONFIG, "2");
-        m.put(TracerConfig.TOPICS_REPLICATION_FACTOR_CONFIG, "1");
+        final Map<String, Object> m = ItConfigs.base(bootstrapServers(), registry, prefix, dir.resolve("state"));
         m.put(TracerConfig.STATS_INTERVAL_MS_CONFIG, "300");
         m.put(TracerConfig.LEARNERS_CONFIG, "ncm");
         return new TracerConfig(m);

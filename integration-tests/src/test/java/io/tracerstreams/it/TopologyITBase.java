@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,24 +56,8 @@ abstract class TopologyITBase {
     TracerConfig config(final String name) {
         final String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         registry = registryUrl(prefix);
-        final Map<String, Object> m = new HashMap<>();
-        m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, registry);
-        m.put(TracerConfig.APPLICATION_ID_CONFIG, prefix);
-        m.put(TracerConfig.STATE_DIR_CONFIG, stateDir.toString());
-        for (final String key : List.of(TracerConfig.TOPIC_REQUESTS_CONFIG, TracerConfig.TOPIC_RESPONSES_CONFIG,
-                TracerConfig.TOPIC_DECISIONS_CONFIG, TracerConfig.TOPIC_GATE_EVENTS_CONFIG, TracerConfig.TOPIC_GATE_STATE_CONFIG,
-                TracerConfig.TOPIC_TASK_STATS_CONFIG, TracerConfig.TOPIC_REPORTS_CONFIG, TracerConfig.TOPIC_DLQ_CONFIG)) {
-            m.put(key, prefix + "." + key);
-        }
-        m.put(TracerConfig.TOPICS_PARTITIONS_CONFIG, "2");
-        m.put(TracerConfig.TOPICS_REPLICATION_FACTOR_CONFIG, "1");
-        m.put(TracerConfig.WINDOW_SIZE_CONFIG, "300");
-        m.put(TracerConfig.MIN_ACCEPTED_CONFIG, "30");
-        m.put(TracerConfig.ALPHA_CONFIG, "0.8");
-        m.put(TracerConfig.DELTA_CONFIG, "0.1");
-        m.put(TracerConfig.EPSILON_CONFIG, "0.2");
-        m.put(TracerConfig.LEARNERS_CONFIG, "ncm,knn");
+        final Map<String, Object> m = ItConfigs.base(bootstrapServers(), registry, prefix, stateDir);
+        m.putAll(ItConfigs.smallGate());
         m.put(TracerConfig.STATS_INTERVAL_MS_CONFIG, "300");
         m.put(TracerConfig.SNAPSHOT_INTERVAL_CONFIG, "100");
         m.put(TracerConfig.SNAPSHOT_CHUNK_BYTES_CONFIG, "131072");
