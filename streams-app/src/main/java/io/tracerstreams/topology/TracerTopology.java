@@ -55,6 +55,11 @@ public final class TracerTopology {
 
     /** The name of the repartition step; its topic is {@code <application.id>-tracer-by-task-repartition}. */
     public static final String REPARTITION_NAME = "tracer-by-task";
+    /**
+     * A store of the task router keyed and partitioned by task: {@code KafkaStreams#queryMetadataForKey(TASK_STORE,
+     * task, Serdes.String().serializer())} names the instance that owns a task's engine.
+     */
+    public static final String TASK_STORE = EngineStore.META_STORE;
     /** The name of the router processor node. */
     public static final String ROUTER_NAME = "task-router";
 
