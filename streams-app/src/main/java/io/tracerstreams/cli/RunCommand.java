@@ -4,6 +4,7 @@
 package io.tracerstreams.cli;
 
 import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.route.RouteHttpServer;
 import io.tracerstreams.topology.TracerApp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +41,17 @@ public final class RunCommand implements Callable<Integer> {
             System.out.println(TracerConfig.listing());
             return 0;
         }
-        final TracerConfig settings = TracerConfig.load(config, System.getenv(), overrides);
-        try (TracerApp app = TracerApp.run(settings)) {
+        final TracerConfig loaded = TracerConfig.load(config, System.getenv(), overrides);
+        // the route endpoint binds first: its address is the application.server the other instances forward to
+        final RouteHttpServer route = loaded.routeHttp().isPresent() ? RouteHttpServer.bind(loaded) : null;
+        final TracerConfig settings = route == null ? loaded : route.streamsConfig();
+        // closed in reverse order: the endpoint drains its calls while the application still runs
+        try (route; TracerApp app = TracerApp.run(settings); RouteHttpServer draining = route) {
+            if (route != null) {
+                route.start(app.streams());
+                System.err.println("tracer: route endpoint on POST http://" + settings.getString(TracerConfig.ROUTE_HTTP_HOST_CONFIG)
+                        + ":" + route.port() + RouteHttpServer.PATH);
+            }
             if (!app.awaitRunning(Duration.ofMinutes(2))) {
                 System.err.println("tracer: the streams application did not reach RUNNING within 2 minutes (state "
                         + app.state() + "); check bootstrap.servers and the broker logs");

@@ -147,6 +147,33 @@ public final class TracerConfig extends AbstractConfig {
             + "OtlpMappingConfig); spans that map to nothing are counted per reason (otlp-spans-skipped-<reason>), "
             + "unreadable batches go to the DLQ.";
 
+    // ---------------------------------------------------------------- synchronous route call (HTTP)
+    public static final String ROUTE_HTTP_PORT_CONFIG = "route.http.port";
+    private static final String ROUTE_HTTP_PORT_DOC = "Port of the synchronous route endpoint (POST /v1/route, "
+            + "io.tracerstreams.route.RouteHttpServer) that tracer run serves: -1 (the default) serves none, 0 takes a "
+            + "free port (logged at start). Off by default: an instance opens no port unless asked to.";
+    public static final String ROUTE_HTTP_HOST_CONFIG = "route.http.host";
+    private static final String ROUTE_HTTP_HOST_DOC = "Address the route endpoint binds to. 127.0.0.1 (the default) "
+            + "takes calls from this machine only; 0.0.0.0 takes them from any. It has no authentication: bind it to a "
+            + "network only your services reach.";
+    public static final String ROUTE_HTTP_ADVERTISED_CONFIG = "route.http.advertised";
+    private static final String ROUTE_HTTP_ADVERTISED_DOC = "host:port at which the other instances of the application "
+            + "reach this one's route endpoint, to forward a call to the instance that owns its task; it becomes Kafka "
+            + "Streams' application.server. Empty (the default): kafka.application.server if set, else route.http.host and "
+            + "the bound port (enough on one machine). Both set and different is an error.";
+    public static final String ROUTE_HTTP_TIMEOUT_MS_CONFIG = "route.http.timeout.ms";
+    private static final String ROUTE_HTTP_TIMEOUT_MS_DOC = "How long a route call waits for its committed decision "
+            + "when the call names no timeout_ms (a call may ask for 1 to 60000 ms); then it is answered DEFERRED, reason "
+            + "TIMEOUT (call the LLM). The default, 5000, is tracer-client's default timeout.";
+    public static final String ROUTE_HTTP_MAX_BODY_BYTES_CONFIG = "route.http.max.body.bytes";
+    private static final String ROUTE_HTTP_MAX_BODY_BYTES_DOC = "Largest request body the route endpoint reads; a larger "
+            + "one is refused with 413. The default, 65536, holds max.input.chars' default of 10000 characters even when "
+            + "JSON-escaped; an input within the body limit but longer than max.input.chars is answered DEFERRED, "
+            + "INVALID_INPUT by the topology, like any request.";
+    public static final String ROUTE_HTTP_THREADS_CONFIG = "route.http.threads";
+    private static final String ROUTE_HTTP_THREADS_DOC = "Threads that read, parse and answer route calls. A call waits "
+            + "for its decision without holding one, so a few serve hundreds of calls in flight.";
+
     public static final String TOPICS_CREATE_CONFIG = "topics.create";
     private static final String TOPICS_CREATE_DOC = "Create missing input and output topics at start (TracerApp), with "
             + "topics.partitions and topics.replication.factor; the gate-state topic is compacted.";
@@ -215,6 +242,14 @@ public final class TracerConfig extends AbstractConfig {
     private static final String FEATURIZE_BATCH_MAX_WAIT_MS_DOC = "How often (wall clock) the featurize stage embeds the "
             + "records it holds, full batch or not: the longest a record waits for batch-mates, plus up to poll.ms when "
             + "the stream thread idles in poll. Under load a batch holds what arrived while the previous one was embedded.";
+
+    public static final String COMMIT_ON_PARTIAL_BATCH_CONFIG = "commit.on.partial.batch";
+    private static final String COMMIT_ON_PARTIAL_BATCH_DOC = "When the featurize stage embeds a batch because its wait "
+            + "ended (fewer than featurize.batch.max.texts held: the stage keeps up with its input), request a commit "
+            + "(ProcessorContext.commit) as soon as those records are routed, instead of waiting for commit.interval.ms: "
+            + "under light load a decision becomes visible to read_committed consumers milliseconds after it is made. "
+            + "Under load batches fill up, and commit.interval.ms alone sets how often transactions commit. false (the "
+            + "default): commit.interval.ms only.";
 
     // ---------------------------------------------------------------- state
     public static final String STATS_INTERVAL_MS_CONFIG = "stats.interval.ms";
@@ -530,6 +565,17 @@ public final class TracerConfig extends AbstractConfig {
         return otlpMapping;
     }
 
+    /** The route endpoint's settings ({@code route.http.*}), or empty when route.http.port is -1. */
+    public java.util.Optional<RouteHttp> routeHttp() {
+        final int port = getInt(ROUTE_HTTP_PORT_CONFIG);
+        if (port < 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new RouteHttp(getString(ROUTE_HTTP_HOST_CONFIG), port,
+                getString(ROUTE_HTTP_ADVERTISED_CONFIG).trim(), getLong(ROUTE_HTTP_TIMEOUT_MS_CONFIG),
+                getInt(ROUTE_HTTP_MAX_BODY_BYTES_CONFIG), getInt(ROUTE_HTTP_THREADS_CONFIG)));
+    }
+
     public String bootstrapServers() {
         return getString(BOOTSTRAP_SERVERS_CONFIG);
     }
@@ -572,6 +618,11 @@ public final class TracerConfig extends AbstractConfig {
 
     public long featurizeBatchMaxWaitMs() {
         return getLong(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG);
+    }
+
+    /** {@value #COMMIT_ON_PARTIAL_BATCH_CONFIG}. */
+    public boolean commitOnPartialBatch() {
+        return getBoolean(COMMIT_ON_PARTIAL_BATCH_CONFIG);
     }
 
     public long statsIntervalMs() {
@@ -796,6 +847,14 @@ public final class TracerConfig extends AbstractConfig {
                 .define(TOPIC_DLQ_CONFIG, Type.STRING, "tracer.dlq", nonEmpty, Importance.MEDIUM,
                         "Output: bad records with x-tracer-reason headers (and Kafka Streams' own dead letters).")
                 .define(INGEST_OTLP_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, INGEST_OTLP_TOPIC_DOC)
+                .define(ROUTE_HTTP_PORT_CONFIG, Type.INT, -1, Range.between(-1, 65_535), Importance.MEDIUM, ROUTE_HTTP_PORT_DOC)
+                .define(ROUTE_HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", nonEmpty, Importance.MEDIUM, ROUTE_HTTP_HOST_DOC)
+                .define(ROUTE_HTTP_ADVERTISED_CONFIG, Type.STRING, "", new HostPort(), Importance.MEDIUM, ROUTE_HTTP_ADVERTISED_DOC)
+                .define(ROUTE_HTTP_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.between(1, 60_000), Importance.MEDIUM,
+                        ROUTE_HTTP_TIMEOUT_MS_DOC)
+                .define(ROUTE_HTTP_MAX_BODY_BYTES_CONFIG, Type.INT, 65_536, Range.between(1_024, 16 * 1024 * 1024),
+                        Importance.LOW, ROUTE_HTTP_MAX_BODY_BYTES_DOC)
+                .define(ROUTE_HTTP_THREADS_CONFIG, Type.INT, 4, Range.between(1, 256), Importance.LOW, ROUTE_HTTP_THREADS_DOC)
                 .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.LOW, TOPICS_CREATE_DOC)
                 .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 3, Range.between(1, 10_000), Importance.LOW,
                         "Partitions of topics tracer creates.")
@@ -823,6 +882,7 @@ public final class TracerConfig extends AbstractConfig {
                         FEATURIZE_BATCH_MAX_TEXTS_DOC)
                 .define(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(1, 10_000), Importance.MEDIUM,
                         FEATURIZE_BATCH_MAX_WAIT_MS_DOC)
+                .define(COMMIT_ON_PARTIAL_BATCH_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, COMMIT_ON_PARTIAL_BATCH_DOC)
                 .define(STATS_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
                         STATS_INTERVAL_MS_DOC)
                 .define(REPORTS_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
@@ -881,6 +941,48 @@ public final class TracerConfig extends AbstractConfig {
             out.add(Double.toString(v));
         }
         return String.join(",", out);
+    }
+
+    /**
+     * The route endpoint's settings.
+     *
+     * @param host         address to bind ({@value #ROUTE_HTTP_HOST_CONFIG})
+     * @param port         port to bind, 0 for a free one ({@value #ROUTE_HTTP_PORT_CONFIG})
+     * @param advertised   host:port the other instances reach this one at, or empty ({@value #ROUTE_HTTP_ADVERTISED_CONFIG})
+     * @param timeoutMs    default call timeout ({@value #ROUTE_HTTP_TIMEOUT_MS_CONFIG})
+     * @param maxBodyBytes largest body read ({@value #ROUTE_HTTP_MAX_BODY_BYTES_CONFIG})
+     * @param threads      server threads ({@value #ROUTE_HTTP_THREADS_CONFIG})
+     */
+    public record RouteHttp(String host, int port, String advertised, long timeoutMs, int maxBodyBytes, int threads) {
+    }
+
+    /** Empty, or host:port with a port in 1..65535. */
+    private static final class HostPort implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(final String name, final Object value) {
+            final String s = value == null ? "" : value.toString().trim();
+            if (s.isEmpty()) {
+                return;
+            }
+            final int colon = s.lastIndexOf(':');
+            boolean ok = colon > 0 && colon < s.length() - 1;
+            if (ok) {
+                try {
+                    final int port = Integer.parseInt(s.substring(colon + 1));
+                    ok = port >= 1 && port <= 65_535;
+                } catch (final NumberFormatException e) {
+                    ok = false;
+                }
+            }
+            if (!ok) {
+                throw new ConfigException(name, value, "must be empty or host:port with a port in 1..65535");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "empty or host:port";
+        }
     }
 
     /** http://, https:// or mock:// followed by something. */

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The layering across modules, checked on every module the tools module sees (schemas, core, featurize, serde,
- * ingest, streams-app, connectors, testkit, tools; main classes only; not the client library, which is one package
- * no module here depends on, nor integration-tests): no package cycles among {@code io.tracerstreams..}, and what
+ * ingest, streams-app with its route endpoint, the client library streams-app's route endpoint uses, connectors,
+ * testkit, tools; main classes only; not integration-tests): no package cycles among {@code io.tracerstreams..}, and what
  * ships ({@code tracer run}'s classpath) depends on nothing that only demonstrates. The core's own rules (no Kafka, task above gate, learning and report, those three
  * apart) are in core's {@code CoreLayeringTest}.
  */
@@ -29,7 +29,7 @@ class ModuleLayeringTest {
         "io.tracerstreams.topology..", "io.tracerstreams.config..", "io.tracerstreams.cli..",
         "io.tracerstreams.serde..", "io.tracerstreams.featurize..", "io.tracerstreams.schema..",
         "io.tracerstreams.learning..", "io.tracerstreams.gate..", "io.tracerstreams.report..",
-        "io.tracerstreams.task..", "io.tracerstreams.ingest.."};
+        "io.tracerstreams.task..", "io.tracerstreams.ingest..", "io.tracerstreams.route..", "io.tracerstreams.client.."};
     /** The packages of the tools and testkit modules: demo, live page, embedded broker, benchmarks, replay, CLI. */
     private static final String[] TOOLING = {
         "io.tracerstreams.demo..", "io.tracerstreams.liveview..", "io.tracerstreams.broker..",
@@ -52,7 +52,7 @@ class ModuleLayeringTest {
     void shouldSeeTheClassesOfEveryModule() {
         for (final String pkg : new String[] {"topology", "config", "cli", "serde", "featurize", "schema", "task",
                 "gate", "learning", "report", "ingest", "connect", "demo", "liveview", "broker", "bench", "replay",
-                "backfill", "tools", "testkit"}) {
+                "backfill", "tools", "testkit", "route", "client"}) {
             final String name = "io.tracerstreams." + pkg;
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().equals(name)
                     || c.getPackageName().startsWith(name + ".")))
