@@ -39,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Fuzz: a generated corpus of more than 10,000 bad records of every kind the issue lists, interleaved with valid
  * traffic over three tasks, through the whole topology on the TopologyTestDriver. Nothing may throw; every valid
  * request gets exactly one decision and every valid response is learned; every bad record ends in the DLQ (found by
- * its source topic and offset) or, for requests with an unusable input, answered DEFERRED with reason INVALID_INPUT;
- * and the counters agree.
+ * its source topic and offset) or, for requests with an unusable input, answered DEFERRED with reason INVALID_INPUT,
+ * or, for requests of tasks beyond tasks.max, answered DEFERRED with reason TASK_LIMIT; and the counters agree.
  */
 class TopologyFuzzTest {
 
@@ -54,7 +54,7 @@ class TopologyFuzzTest {
     enum Bad {
         RANDOM_BYTES, TRUNCATED_AVRO, UNKNOWN_SCHEMA_ID, WRONG_SCHEMA, NULL_VALUE, EMPTY_VALUE, INVALID_UTF8_INPUT,
         EMPTY_REQUEST_ID, EMPTY_TASK, CONTROL_CHAR_TASK, EMPTY_INPUT, HUGE_INPUT, EMPTY_LABEL, ORPHAN_RESPONSE,
-        DUPLICATE_REQUEST, DUPLICATE_RESPONSE, LABEL_FLOOD;
+        DUPLICATE_REQUEST, DUPLICATE_RESPONSE, LABEL_FLOOD, TASK_LIMIT_REQUEST, TASK_LIMIT_RESPONSE;
 
         /** Answered DEFERRED with reason INVALID_INPUT instead of dead-lettered. */
         boolean answeredInvalid() {
@@ -73,6 +73,7 @@ class TopologyFuzzTest {
         final Map<String, Long> offsets = new HashMap<>();
         final Map<Sent, Bad> bad = new LinkedHashMap<>();
         final Map<String, Bad> invalidRequestIds = new HashMap<>();
+        final Set<String> limitRequestIds = new HashSet<>();
         final Set<String> validRequests = new HashSet<>();
         final Map<String, String> labelOf = new HashMap<>();
         final Map<String, String> taskOf = new HashMap<>();
@@ -218,9 +219,17 @@ class TopologyFuzzTest {
                         return; // within the cap: a valid trace
                     }
                 }
+                case TASK_LIMIT_REQUEST -> {
+                    // a new task each time: the tasks of the corpus already fill tasks.max
+                    limitRequestIds.add(id);
+                    s = pipe(req, "over-cap", request(id, "over-cap-" + id, "a task beyond the cap"));
+                }
+                case TASK_LIMIT_RESPONSE -> s = pipe(resp, "over-cap", response(id, "over-cap-" + id, "intent_0", "beyond the cap"));
                 default -> throw new IllegalStateException(kind.name());
             }
-            bad.put(s, kind);
+            if (kind != Bad.TASK_LIMIT_REQUEST) {
+                bad.put(s, kind);
+            }
             for (final var kv : h.decisions.readKeyValuesToList()) {
                 record(kv.value);
             }
@@ -228,6 +237,8 @@ class TopologyFuzzTest {
     }
 
     private static final int CAP = 16;
+    /** fuzz-a, fuzz-b, fuzz-c and fuzz-flood: every further task is beyond the cap. */
+    private static final int TASKS_MAX = TASKS.size() + 1;
 
     private static int indexOf(final byte[] haystack, final byte[] needle) {
         outer:
@@ -254,12 +265,15 @@ class TopologyFuzzTest {
         settings.put(TracerConfig.LEARNERS_CONFIG, "ncm");
         settings.put(TracerConfig.SNAPSHOT_INTERVAL_CONFIG, "2000");
         settings.put(TracerConfig.MAX_INPUT_CHARS_CONFIG, "2000");
+        settings.put(TracerConfig.TASKS_MAX_CONFIG, Integer.toString(TASKS_MAX));
         try (TopologyHarness h = new TopologyHarness(settings)) {
             final Fuzzer f = new Fuzzer(h, 42L);
             final Bad[] kinds = Bad.values();
             for (int i = 0; i < 200; i++) {
                 f.valid(); // something to duplicate
             }
+            f.bad(Bad.LABEL_FLOOD); // the flood's task is admitted before any task beyond the cap
+            assertThat(f.taskOf.values()).containsAll(TASKS);
             int huge = 0;
             for (int i = 0; i < BAD_RECORDS; i++) {
                 Bad kind = kinds[f.random.nextInt(kinds.length)];
@@ -312,16 +326,25 @@ class TopologyFuzzTest {
                         .isEqualTo(Reason.INVALID_INPUT);
                 invalidByKind.merge(e.getValue(), 1, Integer::sum);
             }
-            assertThat(f.bad.size()).isGreaterThanOrEqualTo(10_000);
+            for (final String id : f.limitRequestIds) {
+                assertThat(f.decisions.get(id)).as("decisions for the request %s beyond the cap", id).isEqualTo(1);
+                assertThat(f.decisionOf.get(id).getDecision()).isEqualTo(Decision.DEFERRED);
+                assertThat(f.decisionOf.get(id).getReason()).isEqualTo(Reason.TASK_LIMIT);
+            }
+            assertThat(f.limitRequestIds).isNotEmpty();
+            assertThat(byKind.get(Bad.TASK_LIMIT_RESPONSE)).isPositive();
+            assertThat(f.bad.size() + f.limitRequestIds.size()).isGreaterThanOrEqualTo(10_000);
 
             // the counters agree with what came out
             assertThat(h.counters.get(Counter.TRACES_LEARNED)).as("traces learned").isEqualTo(f.validResponses + f.floodLearned);
             assertThat(h.counters.deadLetters()).isEqualTo(deadAt.values().stream().mapToLong(Integer::longValue).sum());
-            assertThat(h.counters.get(Counter.DECISIONS)).isEqualTo(f.validRequests.size() + f.invalidRequestIds.size());
-            System.out.printf("fuzz: %d bad records (%d dead-lettered by kind %s; %d answered INVALID_INPUT by kind %s), "
-                            + "%d valid requests decided once, %d valid responses and %d flood traces learned%n",
-                    f.bad.size(), deadAt.size(), byKind, f.invalidRequestIds.size(), invalidByKind, f.validRequests.size(),
-                    f.validResponses, f.floodLearned);
+            assertThat(h.counters.get(Counter.DECISIONS)).isEqualTo(f.validRequests.size() + f.invalidRequestIds.size()
+                    + f.limitRequestIds.size());
+            assertThat(h.counters.get(Counter.REQUESTS_TASK_LIMIT)).isEqualTo(f.limitRequestIds.size());
+            System.out.printf("fuzz: %d bad records (%d dead-lettered by kind %s; %d answered INVALID_INPUT by kind %s; "
+                            + "%d answered TASK_LIMIT), %d valid requests decided once, %d valid responses and %d flood traces "
+                            + "learned%n", f.bad.size() + f.limitRequestIds.size(), deadAt.size(), byKind, f.invalidRequestIds.size(),
+                    invalidByKind, f.limitRequestIds.size(), f.validRequests.size(), f.validResponses, f.floodLearned);
         }
     }
 

@@ -72,6 +72,42 @@ public final class Datasets {
         return rows;
     }
 
+    /** The seed of the validation split's shuffle: fixed, so every replay seed reports on the same validation rows. */
+    public static final long VALIDATION_SPLIT_SEED = 0L;
+
+    /**
+     * A train split cut in two: {@code train} fits, {@code validation} is reported in place of a test split.
+     *
+     * @param train      the rows that stay train rows
+     * @param validation the last {@code fraction} of the shuffled train split
+     */
+    public record Split(List<LabelledText> train, List<LabelledText> validation) {
+    }
+
+    /**
+     * Cuts a validation split off a train split, for choosing defaults without reading the test split: the rows
+     * are shuffled with the fixed seed {@link #VALIDATION_SPLIT_SEED} and the last {@code fraction} of them (at
+     * least one row) becomes the validation split. The same rows give the same split whatever the replay seed.
+     *
+     * @param rows     the train split
+     * @param fraction the share of rows held out, in (0, 1)
+     * @throws IllegalArgumentException when the fraction is outside (0, 1) or either part would be empty
+     */
+    public static Split validationSplit(final List<LabelledText> rows, final double fraction) {
+        if (!(fraction > 0.0 && fraction < 1.0)) {
+            throw new IllegalArgumentException("--validation-fraction must be in (0, 1) (got " + fraction + ")");
+        }
+        final List<LabelledText> shuffled = new ArrayList<>(rows);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(VALIDATION_SPLIT_SEED));
+        final int held = (int) Math.max(1, Math.round(fraction * shuffled.size()));
+        if (held >= shuffled.size()) {
+            throw new IllegalArgumentException("--validation-fraction " + fraction + " leaves no train rows of "
+                    + shuffled.size());
+        }
+        final int cut = shuffled.size() - held;
+        return new Split(List.copyOf(shuffled.subList(0, cut)), List.copyOf(shuffled.subList(cut, shuffled.size())));
+    }
+
     private static LabelledText parse(final String line, final String source, final int lineNo) {
         final JsonNode node;
         try {

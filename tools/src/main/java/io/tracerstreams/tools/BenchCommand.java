@@ -12,6 +12,7 @@ import io.tracerstreams.bench.ReplaySuiteBenchmark;
 import io.tracerstreams.bench.RouteHttpBenchmark;
 import io.tracerstreams.bench.ThroughputBenchmark;
 import io.tracerstreams.bench.chaos.ChaosBenchmark;
+import io.tracerstreams.bench.chaos.SoakBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -30,7 +31,9 @@ import java.util.function.Consumer;
                 + "memory of the learning core), embedding (featurizer throughput), latency (request to decision on the "
                 + "embedded broker, exactly-once), route (the synchronous POST /v1/route call at a fixed rate, model time included), throughput (sustained decisions/s end to end against the featurizer's raw "
                 + "rate), learners (accuracy and cost of each surrogate), gate (cost and closed-loop simulations), chaos (the "
-                + "fault suite: SIGKILLs and rebalances of tracer run processes, checked by a read_committed verifier; chaos --help).")
+                + "fault suite: SIGKILLs and rebalances of tracer run processes, checked by a read_committed verifier; chaos "
+                + "--help), soak (a million traces through a broker and a tracer run process: heap after GC, state and changelog "
+                + "bytes, lag; soak --help).")
 public final class BenchCommand implements Callable<Integer> {
 
     static final Map<String, Consumer<String[]>> BENCHMARKS = new LinkedHashMap<>();
@@ -63,6 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
         BENCHMARKS.put("learners", LearnerBenchmark::run);
         BENCHMARKS.put("gate", GateBenchmark::run);
         BENCHMARKS.put("chaos", ChaosBenchmark::run);
+        BENCHMARKS.put("soak", SoakBenchmark::run);
     }
 
     @Parameters(index = "0", paramLabel = "NAME", description = "One of: ${COMPLETION-CANDIDATES}",

@@ -50,6 +50,12 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--test", paramLabel = "FILE", description = "The test split; its phase is reported.")
     Path test;
 
+    @Option(names = "--validation-fraction", paramLabel = "F",
+            description = "Honest tuning: hold out the last F of the train split (shuffled with a fixed seed) and "
+                    + "report it as the test phase; the --test file is not read (not allowed with --test). The JSON "
+                    + "says \"phase\":\"validation\". Choose defaults this way; report the test split at the end.")
+    Double validationFraction;
+
     @Option(names = "--alpha", required = true, paramLabel = "A", description = "Target agreement (repeatable).")
     List<Double> alphas;
 
@@ -131,9 +137,20 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final TaskConfig base = taskConfig();
-        final List<LabelledText> trainRows = Datasets.read(train, row -> !dropLabels.contains(row.label()));
-        final List<LabelledText> testRows = test == null ? List.of()
-                : Datasets.read(test, row -> !dropLabels.contains(row.label()));
+        final List<LabelledText> trainRows;
+        final List<LabelledText> testRows;
+        if (validationFraction != null) {
+            if (test != null) {
+                throw new IllegalArgumentException("--validation-fraction reports a split of --train and never reads --test: give one of them");
+            }
+            final Datasets.Split split = Datasets.validationSplit(
+                    Datasets.read(train, row -> !dropLabels.contains(row.label())), validationFraction);
+            trainRows = split.train();
+            testRows = split.validation();
+        } else {
+            trainRows = Datasets.read(train, row -> !dropLabels.contains(row.label()));
+            testRows = test == null ? List.of() : Datasets.read(test, row -> !dropLabels.contains(row.label()));
+        }
         // a bad shift fails before the (possibly long) embedding, naming the option
         final Set<String> labels = new java.util.TreeSet<>();
         trainRows.forEach(row -> labels.add(row.label()));
@@ -170,7 +187,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         writeReports(results);
         if (json) {
-            System.out.println(toJson(results));
+            System.out.println(toJson(results, phase()));
         } else {
             printTable(results);
         }
@@ -259,14 +276,25 @@ public final class ReplayCommand implements Callable<Integer> {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "";
     }
 
-    static String toJson(final List<ReplayResult> results) {
+    /** What the reported phase is: the test split, a validation split of train, or the train split itself. */
+    private String phase() {
+        return validationFraction != null ? "validation" : test != null ? "test" : "train";
+    }
+
+    /**
+     * The results as one JSON object; {@code phase} says which rows the {@code test} object reports
+     * ({@code test}, {@code validation} or {@code train}).
+     */
+    static String toJson(final List<ReplayResult> results, final String phase) {
         final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
         final ObjectNode root = mapper.createObjectNode();
+        root.put("phase", phase);
         final ArrayNode array = root.putArray("results");
         for (final ReplayResult r : results) {
             final ObjectNode node = array.addObject();
             node.put("alpha", r.alpha());
             node.put("seed", r.seed());
+            node.put("phase", phase);
             final ObjectNode stream = node.putObject("stream");
             stream.put("requests", r.overall().requests());
             stream.put("llm_calls", r.overall().llmCalls());

@@ -123,6 +123,30 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldReportAValidationSplitOfTrainAndNeverReadTheTestFile() throws Exception {
+        final Path train = dataset("train", 2_000, 1);
+        final String stdout = run("replay", "--train", train.toString(), "--validation-fraction", "0.25", "--alpha",
+                "0.9", "--seed", "1", "--seed", "2", "--featurizer", "hashing", "--learners", "ncm", "--json", "--quiet");
+        final JsonNode root = new ObjectMapper().readTree(stdout);
+        assertThat(root.get("phase").asText()).isEqualTo("validation");
+        for (final JsonNode result : root.get("results")) {
+            assertThat(result.get("phase").asText()).isEqualTo("validation");
+            // the last quarter of the train rows is the reported phase; the other 1,500 were backfilled
+            assertThat(result.get("test").get("requests").asLong()).isEqualTo(500);
+            assertThat(result.get("stream").get("requests").asLong()).isEqualTo(500);
+        }
+        final JsonNode withTest = new ObjectMapper().readTree(run("replay", "--train", train.toString(), "--test",
+                dataset("test", 300, 2).toString(), "--alpha", "0.9", "--featurizer", "hashing", "--learners", "ncm",
+                "--json", "--quiet"));
+        assertThat(withTest.get("phase").asText()).isEqualTo("test");
+        // --test is never read with a validation split: giving both is an error, as is a fraction outside (0, 1)
+        assertThat(TracerCli.execute("replay", "--train", train.toString(), "--test", train.toString(),
+                "--validation-fraction", "0.2", "--alpha", "0.9", "--featurizer", "hashing", "--quiet")).isNotZero();
+        assertThat(TracerCli.execute("replay", "--train", train.toString(), "--validation-fraction", "1.0",
+                "--alpha", "0.9", "--featurizer", "hashing", "--quiet")).isNotZero();
+    }
+
+    @Test
     void shouldExplainABadFlagAndExitNonZero() throws Exception {
         final Path train = dataset("train", 10, 1);
         assertThat(TracerCli.execute("replay", "--train", train.toString(), "--alpha", "0.9", "--featurizer", "nope",

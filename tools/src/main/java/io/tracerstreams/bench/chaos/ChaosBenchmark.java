@@ -408,7 +408,7 @@ public final class ChaosBenchmark {
     }
 
     /** Records of the input and repartition topics the application group has not committed yet; -1 if unknown. */
-    private static long lag(final String bootstrap, final String group) {
+    static long lag(final String bootstrap, final String group) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             final var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, java.util.concurrent.TimeUnit.SECONDS);
             final Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new LinkedHashMap<>();
@@ -426,7 +426,7 @@ public final class ChaosBenchmark {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (final IOException e) {
@@ -502,7 +502,7 @@ public final class ChaosBenchmark {
         return s;
     }
 
-    private static void writeProperties(final Path file, final Map<String, String> settings) {
+    static void writeProperties(final Path file, final Map<String, String> settings) {
         final Properties p = new Properties();
         p.putAll(settings);
         try (OutputStream out = Files.newOutputStream(file)) {
