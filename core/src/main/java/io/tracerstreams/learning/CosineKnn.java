@@ -18,7 +18,8 @@ import java.util.Objects;
  * far is missed) that cuts the cost of a prediction several times over on many-class tasks; 0 scans the
  * whole window (exact). On few-class tasks, {@code maxPerClass} bounds the scan to the newest examples of
  * each candidate slot. Cost to predict: slots x d + (share of the window in candidate slots) x window x d;
- * to learn: O(d).
+ * to learn: O(d). {@link #forget} drops a slot's older examples from the vote (their places stay until the ring
+ * reuses them).
  */
 public final class CosineKnn extends EmbeddingClassifier {
 
@@ -207,7 +208,7 @@ public final class CosineKnn extends EmbeddingClassifier {
         for (int i = 0; i < stored; i++) {
             final int r = Math.floorMod(next - 1 - i, rowSlots.length);
             final int slot = rowSlots[r];
-            if (!candidates[slot] || (cap > 0 && scannedOfSlot[slot]++ >= cap)) {
+            if (slot < 0 || !candidates[slot] || (cap > 0 && scannedOfSlot[slot]++ >= cap)) {
                 continue;
             }
             final float s = rows.dot(r, z);
@@ -253,7 +254,12 @@ public final class CosineKnn extends EmbeddingClassifier {
         Vectors.sanitizeAndNormalize(x, query);
         float best = Float.NEGATIVE_INFINITY;
         for (int r = 0; r < stored; r++) {
-            best = Math.max(best, rows.dot(r, query));
+            if (rowSlots[r] >= 0) {
+                best = Math.max(best, rows.dot(r, query));
+            }
+        }
+        if (best == Float.NEGATIVE_INFINITY) {
+            return Double.NaN;
         }
         return Math.max(0.0, 1.0 - best);
     }
@@ -263,8 +269,8 @@ public final class CosineKnn extends EmbeddingClassifier {
         if (decoded == null || decoded.length != dim) {
             decoded = new float[dim];
         }
-        if (stored == rowSlots.length) {
-            // the oldest example leaves the window and its slot's mean
+        if (stored == rowSlots.length && rowSlots[next] >= 0) {
+            // the oldest example leaves the window and its slot's mean (a forgotten one left it already)
             rows.get(next, decoded);
             updateMean(rowSlots[next], decoded, 0, -1);
         }
@@ -275,6 +281,28 @@ public final class CosineKnn extends EmbeddingClassifier {
         rowSlots[next] = slot;
         next = (next + 1) % rowSlots.length;
         stored = Math.min(stored + 1, rowSlots.length);
+    }
+
+    /**
+     * Removes the slot's stored examples older than the {@code keepNewest} newest of the window from the vote and
+     * from the slot's mean; their places are reused as the ring moves on.
+     */
+    @Override
+    protected void forgetSlot(final int slot, final long keepNewest) {
+        if (rowSlots == null || keepNewest >= stored) {
+            return;
+        }
+        if (decoded == null || decoded.length != dim) {
+            decoded = new float[dim];
+        }
+        for (long age = keepNewest; age < stored; age++) {
+            final int r = (int) Math.floorMod(next - 1 - age, (long) rowSlots.length);
+            if (rowSlots[r] == slot) {
+                rows.get(r, decoded);
+                updateMean(slot, decoded, 0, -1);
+                rowSlots[r] = -1;
+            }
+        }
     }
 
     private void updateMean(final int slot, final float[] v, final int off, final int sign) {

@@ -114,6 +114,22 @@ public abstract class EmbeddingClassifier extends AbstractClassifier implements 
         learned++;
     }
 
+    /**
+     * Forgets what this learner learned of one slot before its {@code keepNewest} most recent examples: the LLM now
+     * contradicts that label's old examples (it renamed or redefined the label), so they must stop voting for it.
+     * Examples of the slot among the newest {@code keepNewest} stay. Learners that cannot forget selectively do
+     * nothing (the default; MOA's classifiers); each of ours says what it forgets.
+     *
+     * @param slot       the slot whose old examples are forgotten (ignored when out of range)
+     * @param keepNewest how many of the most recent examples learned (of any slot) are exempt, {@code >= 0}
+     */
+    public final void forget(final int slot, final long keepNewest) {
+        if (slot < 0 || slot >= slots || learned == 0) {
+            return;
+        }
+        forgetSlot(slot, Math.max(0L, Math.min(keepNewest, learned)));
+    }
+
     /** The index of the largest probability, or -1 when all are zero. */
     public static int argmax(final double[] probabilities) {
         int best = -1;
@@ -165,6 +181,13 @@ public abstract class EmbeddingClassifier extends AbstractClassifier implements 
 
     /** Learns a unit-length, finite input (a scratch buffer: copy it to keep it). */
     protected abstract void train(float[] z, int slot);
+
+    /**
+     * Forgets what was learned of {@code slot} before the {@code keepNewest} most recent examples (see
+     * {@link #forget}); {@code slot} is below {@link #slotCount()}. Does nothing by default.
+     */
+    protected void forgetSlot(final int slot, final long keepNewest) {
+    }
 
     /** Forgets everything learned (the seed stays). */
     protected abstract void clear();

@@ -123,6 +123,19 @@ public final class NearestClassMean extends EmbeddingClassifier {
         }
     }
 
+    /**
+     * Forgets the slot's mean whole (a running mean cannot tell old examples from new ones): the slot gets no vote
+     * until it learns again.
+     */
+    @Override
+    protected void forgetSlot(final int slot, final long keepNewest) {
+        if (slot < counts.length) {
+            counts[slot] = 0;
+            Arrays.fill(sums[slot], 0f);
+            Arrays.fill(means[slot], 0f);
+        }
+    }
+
     @Override
     protected void clear() {
         sums = new float[0][];

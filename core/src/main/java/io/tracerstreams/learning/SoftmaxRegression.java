@@ -75,6 +75,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
     private double[] gradSq = new double[0];
     private QuantizedRows buffer;
     private int[] bufferSlots;
+    private long[] bufferLearned; // per buffered example: its index among the examples learned (null in older snapshots)
     private int buffered;
     private long offered;
     private final SeededRandom random;
@@ -114,6 +115,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
         this.dim = dimension;
         this.buffer = new QuantizedRows(settings.bufferSize(), dimension);
         this.bufferSlots = new int[settings.bufferSize()];
+        this.bufferLearned = new long[settings.bufferSize()];
     }
 
     @Override
@@ -167,6 +169,64 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
         }
         buffer.set(index, z);
         bufferSlots[index] = slot;
+        learnedIndex()[index] = learnedCount();
+    }
+
+    /** The per-entry learned index (allocated, all "old", for a learner restored from an older snapshot). */
+    private long[] learnedIndex() {
+        if (bufferLearned == null || bufferLearned.length != bufferSlots.length) {
+            bufferLearned = new long[bufferSlots.length];
+            Arrays.fill(bufferLearned, -1L);
+        }
+        return bufferLearned;
+    }
+
+    /**
+     * Forgets a slot's old knowledge: its weight row is reset to the mean of all rows (it then scores every input
+     * like an average class, standing out for none) with a fresh learning rate, and its rehearsal examples older
+     * than the {@code keepNewest} newest are dropped, so rehearsal does not teach the old meaning again.
+     */
+    @Override
+    protected void forgetSlot(final int slot, final long keepNewest) {
+        final int n = weights.length;
+        if (slot >= n) {
+            return;
+        }
+        final float[] mean = new float[dim];
+        double meanBias = 0;
+        for (int k = 0; k < n; k++) {
+            final float[] w = weights[k];
+            for (int j = 0; j < dim; j++) {
+                mean[j] += w[j] / n;
+            }
+            meanBias += bias[k] / n;
+        }
+        weights[slot] = mean;
+        bias[slot] = meanBias;
+        gradSq[slot] = 0.0;
+        if (buffer == null || buffered == 0) {
+            return;
+        }
+        final long[] index = learnedIndex();
+        final long oldest = learnedCount() - keepNewest; // examples learned at index >= oldest stay
+        if (replayRow == null || replayRow.length != dim) {
+            replayRow = new float[dim];
+        }
+        int i = 0;
+        while (i < buffered) {
+            if (bufferSlots[i] == slot && index[i] < oldest) {
+                final int last = buffered - 1;
+                if (i != last) {
+                    buffer.get(last, replayRow);
+                    buffer.set(i, replayRow);
+                    bufferSlots[i] = bufferSlots[last];
+                    index[i] = index[last];
+                }
+                buffered--;
+            } else {
+                i++;
+            }
+        }
     }
 
     private void step(final float[] z, final int slot) {
@@ -204,6 +264,7 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
         gradSq = new double[0];
         buffer = null;
         bufferSlots = null;
+        bufferLearned = null;
         buffered = 0;
         offered = 0;
         dim = 0;

@@ -122,6 +122,31 @@ public final class SupportMemory implements Serializable {
         newestOfSlot[slot] = seq;
     }
 
+    /**
+     * Forgets the slot's examples older than the {@code keepNewest} most recent examples stored (of any slot): the
+     * LLM now contradicts them, so they must not support a prediction of this label any more.
+     */
+    public void forget(final int slot, final long keepNewest) {
+        if (slot < 0 || slot >= newestOfSlot.length) {
+            return;
+        }
+        final long oldest = added - Math.max(0L, keepNewest); // sequence numbers >= oldest stay
+        long seq = newestOfSlot[slot];
+        if (seq < oldest) {
+            newestOfSlot[slot] = -1L;
+            return;
+        }
+        while (live(seq)) {
+            final int row = (int) (seq % settings.window());
+            final long previous = previousOfSlot[row];
+            if (previous < oldest) {
+                previousOfSlot[row] = -1L;
+                return;
+            }
+            seq = previous;
+        }
+    }
+
     /** A sequence number still in the ring (not yet overwritten). */
     private boolean live(final long seq) {
         return seq >= 0 && seq >= added - settings.window();

@@ -62,6 +62,7 @@ final class SurrogateZoo implements Serializable {
     private final List<Member> members;
     private final LabelSpace labels;
     private final SupportMemory support;
+    private RelabelWatch relabel;      // null in a snapshot of an older release: see relabel()
     private GateStatistics statistics; // replaced by reconfigure()
     private double alpha;
     private int served;
@@ -187,6 +188,18 @@ final class SurrogateZoo implements Serializable {
                 outcome = new Outcome(unknown ? null : labels.label(predicted), score, agreed);
             }
         }
+        final int forget = relabel().observe(predictions[served] >= 0 && !labels.isOverflow(predictions[served])
+                ? predictions[served] : -1, known);
+        if (forget >= 0) {
+            // the old examples of this label go before the trace is learned: it is one of the new ones
+            final long keep = relabel().keepNewest() - 1;
+            for (final Member member : members) {
+                if (!member.isBlend()) {
+                    member.learner.forget(forget, keep);
+                }
+            }
+            support.forget(forget, keep);
+        }
         final int slot = labels.register(llmLabel);
         for (final Member member : members) {
             if (!member.isBlend()) {
@@ -195,6 +208,29 @@ final class SurrogateZoo implements Serializable {
         }
         support.add(embedding, slot);
         return outcome;
+    }
+
+    /**
+     * Live evidence refuted the gate: for the next {@code length} traces, forget the old examples of each label the
+     * LLM now contradicts ({@link RelabelWatch}), keeping what was learned since the estimated change point.
+     *
+     * @param tracesSinceChange traces learned since the estimated change point
+     * @param length            traces to watch
+     */
+    void relearnFrom(final long tracesSinceChange, final long length) {
+        relabel().start(tracesSinceChange, length);
+    }
+
+    /** Labels forgotten after refutations so far. */
+    long labelsForgotten() {
+        return relabel().labelsForgotten();
+    }
+
+    private RelabelWatch relabel() {
+        if (relabel == null) {
+            relabel = new RelabelWatch();
+        }
+        return relabel;
     }
 
     /**

@@ -64,6 +64,13 @@ import java.util.Optional;
  *   threshold may move up as well as down ({@link ParityGate#setVerifying}); once live outcomes fill half the
  *   window, or N/2 of them arrived (backfill may keep flowing beside live traffic), audits fall back to
  *   epsilon.</li>
+ *   <li>Relearning after a refutation: when live evidence refutes alpha (the LLM changed its mind), the gate
+ *   closes, the windows keep only the traces since the estimated change point, and for the next N traces the zoo
+ *   watches which labels the LLM now contradicts ({@link RelabelWatch}: more than half of the served surrogate's
+ *   predictions of the label contradicted, at least three). Each such label's examples from before the change are
+ *   forgotten by every learner that can (kNN window, softmax row and rehearsal buffer, class mean) and by the
+ *   support memory, so a renamed intent is answered with its new name after a few examples instead of once its
+ *   old examples age out.</li>
  * </ul>
  *
  * <p>Deterministic: the same sequence of calls gives the same outputs, so a snapshot plus the calls since
@@ -276,7 +283,8 @@ public final class TaskEngine {
         counters.onTrace(origin);
         final List<GateEvent> events = new ArrayList<>(1);
         if (verdict == SequentialAgreementCheck.Verdict.REFUTED) {
-            // live evidence at the served threshold refutes alpha: close now, forget what came before the evidence
+            // live evidence at the served threshold refutes alpha: close now, forget what came before the evidence,
+            // and let the surrogates forget the old examples of each label the LLM now contradicts (RelabelWatch)
             final int keep = (int) Math.min(verification.tracesSinceStart(), config.windowSize());
             final SequentialAgreementCheck test = verification.lastTest();
             gate.closeOnEvidence(String.format(Locale.ROOT,
@@ -285,6 +293,7 @@ public final class TaskEngine {
                     Math.round(test.agreement() * test.samples()), test.samples(), test.agreement(), keep))
                     .ifPresent(t -> events.add(event(t, timestampMs)));
             zoo.keepNewest(keep);
+            zoo.relearnFrom(keep, config.windowSize());
         }
         gate.evaluate(zoo.servedWindow()).ifPresent(t -> {
             events.add(event(t, timestampMs));

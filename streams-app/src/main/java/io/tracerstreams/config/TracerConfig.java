@@ -243,6 +243,14 @@ public final class TracerConfig extends AbstractConfig {
             + "records it holds, full batch or not: the longest a record waits for batch-mates, plus up to poll.ms when "
             + "the stream thread idles in poll. Under load a batch holds what arrived while the previous one was embedded.";
 
+    public static final String COMMIT_ON_PARTIAL_BATCH_CONFIG = "commit.on.partial.batch";
+    private static final String COMMIT_ON_PARTIAL_BATCH_DOC = "When the featurize stage embeds a batch because its wait "
+            + "ended (fewer than featurize.batch.max.texts held: the stage keeps up with its input), request a commit "
+            + "(ProcessorContext.commit) as soon as those records are routed, instead of waiting for commit.interval.ms: "
+            + "under light load a decision becomes visible to read_committed consumers milliseconds after it is made. "
+            + "Under load batches fill up, and commit.interval.ms alone sets how often transactions commit. false (the "
+            + "default): commit.interval.ms only.";
+
     // ---------------------------------------------------------------- state
     public static final String STATS_INTERVAL_MS_CONFIG = "stats.interval.ms";
     private static final String STATS_INTERVAL_MS_DOC = "How often (wall clock) each task's TaskStats goes to the task-stats topic.";
@@ -599,6 +607,11 @@ public final class TracerConfig extends AbstractConfig {
         return getLong(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG);
     }
 
+    /** {@value #COMMIT_ON_PARTIAL_BATCH_CONFIG}. */
+    public boolean commitOnPartialBatch() {
+        return getBoolean(COMMIT_ON_PARTIAL_BATCH_CONFIG);
+    }
+
     public long statsIntervalMs() {
         return getLong(STATS_INTERVAL_MS_CONFIG);
     }
@@ -856,6 +869,7 @@ public final class TracerConfig extends AbstractConfig {
                         FEATURIZE_BATCH_MAX_TEXTS_DOC)
                 .define(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(1, 10_000), Importance.MEDIUM,
                         FEATURIZE_BATCH_MAX_WAIT_MS_DOC)
+                .define(COMMIT_ON_PARTIAL_BATCH_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, COMMIT_ON_PARTIAL_BATCH_DOC)
                 .define(STATS_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
                         STATS_INTERVAL_MS_DOC)
                 .define(REPORTS_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 86_400_000), Importance.MEDIUM,

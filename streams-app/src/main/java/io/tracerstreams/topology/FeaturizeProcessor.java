@@ -50,6 +50,10 @@ import java.util.List;
  * default), and the failed send would kill the stream thread on that record again after every restart. What is held
  * is flushed first (read order is kept), then the record is handled alone, in the same transaction as its offset; its
  * value is not copied downstream (a dead letter of it carries no value, and says so in its detail).
+ *
+ * <p>A batch flushed by its wait (the stage keeps up with its input) requests a commit right after its records are
+ * routed ({@code commit.on.partial.batch}): their decisions then become visible at once instead of at the next
+ * commit interval. Full batches (a backlog) leave the commit rate to {@code commit.interval.ms}.
  */
 final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emitted> {
 
@@ -74,6 +78,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private final Duration maxWait;
     private final List<String> allowedTasks;
     private final RegistryOutageRetry registryRetry;
+    private final boolean commitOnPartialBatch;
     private final TracerCounters counters;
     private ProcessorContext<String, Emitted> context;
     private KeyValueStore<Long, byte[]> buffer;
@@ -84,10 +89,12 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     /**
      * @param allowedTasks  tasks.allowed: inputs of other tasks are not embedded (the router answers or dead-letters them)
      * @param registryRetry waits out a registry outage while decoding instead of dead-lettering
+     * @param commitOnPartialBatch request a commit after a batch flushed by its wait (commit.on.partial.batch)
      */
     FeaturizeProcessor(final String requestsTopic, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
                        final int maxTexts, final long maxWaitMs, final List<String> allowedTasks,
-                       final RegistryOutageRetry registryRetry, final TracerCounters counters) {
+                       final RegistryOutageRetry registryRetry, final boolean commitOnPartialBatch, final TracerCounters counters) {
+        this.commitOnPartialBatch = commitOnPartialBatch;
         this.requestsTopic = requestsTopic;
         this.allowedTasks = List.copyOf(allowedTasks);
         this.registryRetry = registryRetry;
@@ -139,7 +146,13 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     }
 
     private void schedule() {
-        scheduled = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        scheduled = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> {
+            flush();
+            if (commitOnPartialBatch) {
+                // the stage keeps up: make what was just routed visible now rather than at the next commit interval
+                context.commit();
+            }
+        });
     }
 
     /** Embeds every held record in one featurizer call and forwards them in the order they were read. */
