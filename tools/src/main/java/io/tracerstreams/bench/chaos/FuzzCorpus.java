@@ -158,7 +158,6 @@ final class FuzzCorpus implements AutoCloseable {
             valid.add(id);
             labelOf.put(id, ex.label());
             taskOf.put(id, task);
-            sentRequests.add(r);
         }
         producer.send(r, (md, e) -> {
             if (e != null) {
@@ -169,6 +168,9 @@ final class FuzzCorpus implements AutoCloseable {
                 }
             }
         });
+        synchronized (this) {
+            sentRequests.add(r); // only once sent: a copy is always sent after its original
+        }
     }
 
     /** One bad record of the given kind (a label flood record within the cap is a valid trace, not counted as bad). */
@@ -309,7 +311,6 @@ final class FuzzCorpus implements AutoCloseable {
                 return;
             }
             r = new ProducerRecord<>(topics.responses(), bytes(taskOf.get(id)), response(id, taskOf.get(id), labelOf.get(id), null));
-            sentResponses.add(r);
             validResponses++;
         }
         producer.send(r, (md, e) -> {
@@ -321,6 +322,9 @@ final class FuzzCorpus implements AutoCloseable {
                 }
             }
         });
+        synchronized (this) {
+            sentResponses.add(r); // only once sent: a copy is always sent after its original
+        }
     }
 
     void flush() {
