@@ -73,16 +73,19 @@ public final class TracerApp implements AutoCloseable {
         this.featurizer = featurizer;
         this.ownsFeaturizer = ownsFeaturizer;
         this.serdes = TopicSerdes.fromConfig(config);
-        if (config.createTopics()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        final int routerPartitions;
+        try (Admin admin = Admin.create(adminProperties(config))) {
+            if (config.createTopics()) {
                 final var created = TracerTopics.ensure(admin, config);
                 if (!created.isEmpty()) {
                     LOG.info("created topics {}", created);
                 }
             }
+            routerPartitions = TracerTopics.requestPartitions(admin, config);
         }
         warmUp(featurizer);
-        this.topology = TracerTopology.build(config, featurizer, serdes, counters);
+        this.topology = TracerTopology.build(config, featurizer, serdes, counters,
+                RouterEngine.taskEngines(config.reportsHashTexts(), config.embeddingModel()), routerPartitions);
         final Properties props = config.toStreamsProperties();
         this.streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -101,6 +104,18 @@ public final class TracerApp implements AutoCloseable {
         LOG.info("tracer started: application.id={}, bootstrap.servers={}, processing.guarantee={}, featurizer={}, state.dir={}",
                 config.applicationId(), config.bootstrapServers(), props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
                 featurizer.id(), config.stateDir());
+    }
+
+    /** The admin client's settings: bootstrap.servers and the kafka.* overrides an admin client knows (security). */
+    private static Map<String, Object> adminProperties(final TracerConfig config) {
+        final Map<String, Object> props = new LinkedHashMap<>();
+        config.originalsWithPrefix(TracerConfig.KAFKA_PREFIX, true).forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                props.put(k, v);
+            }
+        });
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return props;
     }
 
     /**

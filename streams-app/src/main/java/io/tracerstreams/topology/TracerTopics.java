@@ -10,6 +10,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /** Creates tracer's input and output topics where they are missing. */
 public final class TracerTopics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TracerTopics.class);
 
     private TracerTopics() {
     }
@@ -44,6 +48,33 @@ public final class TracerTopics {
                 TopicConfig.CLEANUP_POLICY_COMPACT)));
         config.ingestOtlpTopic().ifPresent(otlp -> out.add(new NewTopic(otlp, partitions, rf)));
         return out;
+    }
+
+    /**
+     * The partition count of the requests topic as the cluster has it, else topics.partitions: the count of the
+     * by-task topic, so that a request keyed by its task is routed in the stream task that read it. Where the
+     * responses topic has another count, responses are still learned (through the by-task topic).
+     */
+    public static int requestPartitions(final Admin admin, final TracerConfig config) {
+        final TracerConfig.Topics t = config.topics();
+        try {
+            final var described = admin.describeTopics(List.of(t.requests(), t.responses())).allTopicNames().get(60, TimeUnit.SECONDS);
+            final int requests = described.get(t.requests()).partitions().size();
+            final int responses = described.get(t.responses()).partitions().size();
+            if (requests != responses) {
+                LOG.warn("{} has {} partitions and {} has {}: responses on another partition than their task's requests "
+                        + "cross the by-task topic (one more transaction before they are learned)", t.requests(), requests,
+                        t.responses(), responses);
+            }
+            return requests;
+        } catch (final ExecutionException | TimeoutException e) {
+            LOG.warn("cannot describe {} ({}); the by-task topic gets topics.partitions={} partitions", t.requests(),
+                    e.getCause() == null ? e.toString() : e.getCause().toString(), config.topicPartitions());
+            return config.topicPartitions();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing " + t.requests(), e);
+        }
     }
 
     /** Creates the missing topics of {@link #definitions}; returns the names created. */
