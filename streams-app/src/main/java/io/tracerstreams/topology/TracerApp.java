@@ -81,7 +81,7 @@ public final class TracerApp implements AutoCloseable {
                     LOG.info("created topics {}", created);
                 }
             }
-            routerPartitions = TracerTopics.requestPartitions(admin, config);
+            routerPartitions = TracerTopics.routerPartitions(admin, config);
         }
         warmUp(featurizer);
         this.topology = TracerTopology.build(config, featurizer, serdes, counters,
