@@ -45,15 +45,15 @@ import java.util.List;
  * at_least_once a crash may repeat records, which the router deduplicates by request id. An in-memory buffer
  * without the changelog would lose its records whenever a commit falls between their read and their flush.
  *
+ * <p>A batch flushed by its wait (the stage keeps up with its input) requests a commit right after its records are
+ * routed ({@code commit.on.partial.batch}): their decisions then become visible at once instead of at the next
+ * commit interval. Full batches (a backlog) leave the commit rate to {@code commit.interval.ms}.
+ *
  * <p><b>Records too large to hold.</b> A record whose value exceeds {@value #HOLD_MAX_BYTES} bytes is not held: a
  * changelog, repartition or DLQ record that large would exceed the producer's {@code max.request.size} (1 MiB by
  * default), and the failed send would kill the stream thread on that record again after every restart. What is held
  * is flushed first (read order is kept), then the record is handled alone, in the same transaction as its offset; its
  * value is not copied downstream (a dead letter of it carries no value, and says so in its detail).
- *
- * <p>A batch flushed by its wait (the stage keeps up with its input) requests a commit right after its records are
- * routed ({@code commit.on.partial.batch}): their decisions then become visible at once instead of at the next
- * commit interval. Full batches (a backlog) leave the commit rate to {@code commit.interval.ms}.
  */
 final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emitted> {
 
