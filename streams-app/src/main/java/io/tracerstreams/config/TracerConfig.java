@@ -335,10 +335,22 @@ public final class TracerConfig extends AbstractConfig {
     public static final String SEED_CONFIG = "seed";
     private static final String SEED_DOC = "Seed of every random choice of a task (audit sampling hashes seed and request id).";
 
+    public static final String GATE_THRESHOLDS_CONFIG = "gate.thresholds";
+    /** {@link #GATE_THRESHOLDS_CONFIG}: one threshold on the acceptor's score for every label. */
+    public static final String GATE_THRESHOLDS_SINGLE = "single";
+    /** {@link #GATE_THRESHOLDS_CONFIG}: one threshold on per-label recalibrated scores (per-label thresholds). */
+    public static final String GATE_THRESHOLDS_PER_LABEL = "per-label";
+    private static final String GATE_THRESHOLDS_DOC = "How the gate's threshold applies to labels: 'single' (one "
+            + "threshold on the acceptor's score for every label) or 'per-label' (one threshold on scores recalibrated "
+            + "per label over the last window.size outcomes, so labels the surrogate gets right more often than its "
+            + "scores say are handled from a lower score and weak labels from a higher one or not at all; the handled "
+            + "set as a whole keeps agreement >= alpha under the same bound; the boundary report lists the per-label "
+            + "thresholds). Changing it resets each task's saved state.";
+
     /** The keys that {@code task.<name>.<key>} may override. */
     public static final List<String> TASK_KEYS = List.of(ALPHA_CONFIG, DELTA_CONFIG, EPSILON_CONFIG, VERIFY_RATE_CONFIG, WINDOW_SIZE_CONFIG,
             MIN_ACCEPTED_CONFIG, MIN_COVERAGE_CONFIG, LABEL_CAP_CONFIG, LEARNERS_CONFIG, FRONTIER_ALPHAS_CONFIG,
-            COST_PER_CALL_CONFIG, SEED_CONFIG);
+            COST_PER_CALL_CONFIG, SEED_CONFIG, GATE_THRESHOLDS_CONFIG);
 
     /** The definition of every key: type, default, validator, importance, documentation. */
     public static final ConfigDef CONFIG = withIngest(buildConfigDef());
@@ -514,7 +526,8 @@ public final class TracerConfig extends AbstractConfig {
                     (Integer) value.apply(WINDOW_SIZE_CONFIG),
                     (Integer) value.apply(MIN_ACCEPTED_CONFIG), (Double) value.apply(MIN_COVERAGE_CONFIG),
                     (Integer) value.apply(LABEL_CAP_CONFIG), (List<String>) value.apply(LEARNERS_CONFIG), alphas,
-                    (Double) value.apply(COST_PER_CALL_CONFIG), (Long) value.apply(SEED_CONFIG));
+                    (Double) value.apply(COST_PER_CALL_CONFIG), (Long) value.apply(SEED_CONFIG),
+                    GATE_THRESHOLDS_PER_LABEL.equals(value.apply(GATE_THRESHOLDS_CONFIG)));
         } catch (final IllegalArgumentException e) {
             // TaskConfig names its field (e.g. minAccepted); name our key as well
             throw new ConfigException("Invalid task settings for key prefix '" + (keyPrefix.isEmpty() ? "(defaults)" : keyPrefix)
@@ -909,7 +922,11 @@ public final class TracerConfig extends AbstractConfig {
                         FRONTIER_ALPHAS_DOC)
                 .define(COST_PER_CALL_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.costPerCall(), Range.atLeast(0.0), Importance.LOW,
                         COST_PER_CALL_DOC)
-                .define(SEED_CONFIG, Type.LONG, TaskConfig.DEFAULTS.seed(), Importance.LOW, SEED_DOC);
+                .define(SEED_CONFIG, Type.LONG, TaskConfig.DEFAULTS.seed(), Importance.LOW, SEED_DOC)
+                .define(GATE_THRESHOLDS_CONFIG, Type.STRING, TaskConfig.DEFAULTS.perLabelThresholds()
+                                ? GATE_THRESHOLDS_PER_LABEL : GATE_THRESHOLDS_SINGLE,
+                        ConfigDef.ValidString.in(GATE_THRESHOLDS_SINGLE, GATE_THRESHOLDS_PER_LABEL), Importance.MEDIUM,
+                        GATE_THRESHOLDS_DOC);
     }
 
     /** The mapping keys of the OTLP stage, under {@code ingest.otlp.}. */

@@ -9,6 +9,7 @@ import io.tracerstreams.bench.DecisionLatencyBenchmark;
 import io.tracerstreams.bench.EmbeddingBenchmark;
 import io.tracerstreams.bench.LearnerBenchmark;
 import io.tracerstreams.bench.ReplaySuiteBenchmark;
+import io.tracerstreams.bench.RouteHttpBenchmark;
 import io.tracerstreams.bench.ThroughputBenchmark;
 import io.tracerstreams.bench.chaos.ChaosBenchmark;
 import io.tracerstreams.bench.chaos.FuzzBenchmark;
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Runs a benchmark: replay (the Banking77/CLINC150/SNLI table), engine (per-trace cost and "
                 + "memory of the learning core), embedding (featurizer throughput), latency (request to decision on the "
-                + "embedded broker, exactly-once), throughput (sustained decisions/s end to end against the featurizer's raw "
+                + "embedded broker, exactly-once), route (the synchronous POST /v1/route call at a fixed rate, model time included), throughput (sustained decisions/s end to end against the featurizer's raw "
                 + "rate), learners (accuracy and cost of each surrogate), gate (cost and closed-loop simulations), chaos (the "
                 + "fault suite: SIGKILLs and rebalances of tracer run processes, checked by a read_committed verifier; chaos "
                 + "--help), soak (a million traces through a broker and a tracer run process: heap after GC, state and changelog "
@@ -48,6 +49,13 @@ public final class BenchCommand implements Callable<Integer> {
                 DecisionLatencyBenchmark.run(args);
             } catch (final Exception e) {
                 throw new IllegalStateException("latency benchmark failed: " + e, e);
+            }
+        });
+        BENCHMARKS.put("route", args -> {
+            try {
+                RouteHttpBenchmark.run(args);
+            } catch (final Exception e) {
+                throw new IllegalStateException("route benchmark failed: " + e, e);
             }
         });
         BENCHMARKS.put("throughput", args -> {

@@ -108,6 +108,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--window", description = "Agreement window size N (default ${DEFAULT-VALUE}).", defaultValue = "2000")
     int window;
 
+    @Option(names = "--per-label-thresholds", description = "One gate threshold on per-label recalibrated scores "
+            + "(gate.thresholds=per-label): strong labels handled from a lower score, weak ones from a higher one or not at all.")
+    boolean perLabelThresholds;
+
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
@@ -211,7 +215,7 @@ public final class ReplayCommand implements Callable<Integer> {
         final TaskConfig d = TaskConfig.DEFAULTS;
         return new TaskConfig(alphas.get(0), d.delta(), epsilon, verifyRate, window, d.minAccepted(), d.minCoverage(), d.labelCap(),
                 learners == null || learners.isEmpty() ? d.learners() : learners, d.frontierAlphas(), d.costPerCall(),
-                seeds.get(0));
+                seeds.get(0), perLabelThresholds);
     }
 
     private static List<Replay.Row> embed(final Featurizer f, final List<LabelledText> rows, final Progress progress,
