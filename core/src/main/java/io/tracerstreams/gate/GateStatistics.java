@@ -47,10 +47,26 @@ import java.util.concurrent.ConcurrentHashMap;
  *   starts where the test has power, at the highest threshold whose effective size reaches
  *   L_j = minAccepted * 2^j; the J start levels (J = {@link #sequenceStarts}, 6 for N = 2,000 and n_min = 50)
  *   are fixed in advance, depend on scores and weights only (never on outcomes), and share the level by a
- *   weighted Bonferroni split, walk j getting delta' * 2^j / (2^J - 1). The budget thus goes where the power
- *   is: a walk starting on a few dozen outcomes at the top of the grid is tested strictly (this is what keeps a
- *   gate from opening on a lucky small slice when agreement is alpha - 0.05 everywhere), the walk starting at
- *   the full window gets half of delta'. Valid whatever the shape of Agreement(t).
+ *   weighted Bonferroni split over the J' &lt;= J levels that some threshold of the window reaches, walk j
+ *   getting delta' * 2^j / (2^J' - 1). The budget thus goes where the power is: a walk starting on a few dozen
+ *   outcomes at the top of the grid is tested strictly (this is what keeps a gate from opening on a lucky small
+ *   slice when agreement is alpha - 0.05 everywhere), the walk starting at the largest reachable size gets half
+ *   of delta'. Valid whatever the shape of Agreement(t).
+ *   <p><b>What a walk tests, and why skipping keeps the error control.</b> Which thresholds a walk tests, and
+ *   where it starts, are functions of the scores and weights of the window (Kish's n_eff, J'), never of the
+ *   outcomes; conditionally on them each walk is a sequence fixed before its outcomes are looked at, which is
+ *   all fixed-sequence testing needs (its family-wise error is at most its level, whatever the order), and the
+ *   Bonferroni split over the J' walks that exist is a union bound over a family fixed by the same data. So a
+ *   threshold whose effective size is below minAccepted is <em>skipped</em> (it is no member of the sequence),
+ *   not failed. Two things used to cost coverage with unequal weights (audited handled outcomes weigh 1/epsilon,
+ *   deferred ones 1): n_eff is not monotone in the threshold, so a walk stopped at the first dip below
+ *   minAccepted near the top of the grid however strong the evidence below it; and the large start levels were
+ *   never reached (n_eff of an open gate's window is a few hundred, not N), so their half of the level was spent
+ *   on walks that did not exist. In the demo (support-intents, alpha 0.90, about 1,400 requests) the fresh walk
+ *   reached 15% coverage at 0.80, 0.85 and 0.90 alike, the mark of a stop that does not depend on alpha.
+ *   The assumption under all of this, as for the bounds themselves, is that an outcome is independent of the
+ *   weight its request got given its score (audit probabilities follow the gate's state, not the request's
+ *   label); {@code GateStatisticsTest} checks the rate under continuous re-checking with audit weights.
  *   {@link ThresholdSearch#UNION_BOUND} is the literal alternative: every grid threshold at delta' / G, t* the
  *   lowest that passes; it costs coverage (measured in {@code GateBenchmark}).</li>
  *   <li><b>Continuous re-checking.</b> The gate is re-evaluated after every outcome on a sliding window of the
@@ -270,12 +286,25 @@ public final class GateStatistics implements Serializable {
         for (int i = 0; i < g; i++) {
             nEff[i] = sw[i] > 0.0 ? kishEffectiveSize(sw[i], sw2[i]) : 0.0;
         }
-        // one walk per start level L_j = minAccepted * 2^j, at level openLevel * 2^j / (2^J - 1) (weighted Bonferroni:
-        // the budget goes where the power is, so small-sample starts at the top of the grid are tested strictly)
+        // one walk per start level L_j = minAccepted * 2^j that some threshold reaches (J' of the J levels, a function
+        // of scores and weights only), walk j at level openLevel * 2^j / (2^J' - 1) (weighted Bonferroni over the
+        // walks that exist: the budget goes where the power is, so small-sample starts at the top of the grid are
+        // tested strictly, and no budget is left on a level the weights make unreachable). A threshold whose
+        // effective size is below minAccepted is skipped, not failed: whether a threshold is tested is again
+        // decided by scores and weights alone, so the walk stays a fixed sequence (see the class Javadoc).
+        double maxEff = 0.0;
+        for (int i = 0; i < g; i++) {
+            maxEff = Math.max(maxEff, nEff[i]);
+        }
+        final int reachable = reachableStarts(maxEff);
+        if (reachable == 0) {
+            return -1;
+        }
+        final double[][] tables = walkTables(alpha)[reachable - 1];
         int best = -1;
         double startLevel = config.minAccepted();
         int from = g - 1;
-        for (int j = 0; j < sequenceStarts; j++, startLevel *= 2) {
+        for (int j = 0; j < reachable; j++, startLevel *= 2) {
             int start = -1;
             for (int i = from; i >= 0; i--) {
                 if (nEff[i] >= startLevel) {
@@ -284,13 +313,16 @@ public final class GateStatistics implements Serializable {
                 }
             }
             if (start < 0) {
-                break; // no threshold reaches this level; higher levels cannot either
+                break; // cannot happen for j < reachable; kept as a guard
             }
             from = start; // the start of a higher level is never above the start of a lower one
-            final double[] table = walkTables(alpha)[j];
+            final double[] table = tables[j];
             for (int i = start; i >= 0; i--) {
+                if (nEff[i] < config.minAccepted()) {
+                    continue; // too few effective outcomes to test: not in this sequence
+                }
                 final double p = clamp01(swa[i] / sw[i]);
-                if (p < alpha || nEff[i] < config.minAccepted() || !passes(table, p, nEff[i])) {
+                if (p < alpha || !passes(table, p, nEff[i])) {
                     break;
                 }
                 if (best < 0 || i < best) {
@@ -301,11 +333,27 @@ public final class GateStatistics implements Serializable {
         return best;
     }
 
-    private transient double[][] primaryTables;
-    private transient Map<Double, double[][]> otherTables;
+    /**
+     * The number J' of start levels minAccepted * 2^j (j &lt; J) that a threshold with effective size
+     * {@code maxEffectiveSize} reaches: the walks that exist on this window. 0 below minAccepted.
+     */
+    int reachableStarts(final double maxEffectiveSize) {
+        int count = 0;
+        double level = config.minAccepted();
+        for (int j = 0; j < sequenceStarts && level <= maxEffectiveSize; j++, level *= 2) {
+            count++;
+        }
+        return count;
+    }
 
-    /** The critical tables of the J walks at {@code alpha} (cached: the gate's own alpha in a field). */
-    private double[][] walkTables(final double alpha) {
+    private transient double[][][] primaryTables;
+    private transient Map<Double, double[][][]> otherTables;
+
+    /**
+     * The critical tables of the walks at {@code alpha}, indexed [J' - 1][j] for J' walks on the window (cached: the
+     * gate's own alpha in a field).
+     */
+    private double[][][] walkTables(final double alpha) {
         if (alpha == config.alpha()) {
             if (primaryTables == null) {
                 primaryTables = buildWalkTables(alpha);
@@ -318,17 +366,25 @@ public final class GateStatistics implements Serializable {
         return otherTables.computeIfAbsent(alpha, this::buildWalkTables);
     }
 
-    private double[][] buildWalkTables(final double alpha) {
-        final double[][] t = new double[sequenceStarts][];
-        for (int j = 0; j < sequenceStarts; j++) {
-            t[j] = criticalTable(alpha, startShare(j) * openLevel);
+    private double[][][] buildWalkTables(final double alpha) {
+        final double[][][] t = new double[sequenceStarts][][];
+        for (int walks = 1; walks <= sequenceStarts; walks++) {
+            t[walks - 1] = new double[walks][];
+            for (int j = 0; j < walks; j++) {
+                t[walks - 1][j] = criticalTable(alpha, startShare(j, walks) * openLevel);
+            }
         }
         return t;
     }
 
-    /** Share of the opening level given to start level j: 2^j / (2^J - 1). */
+    /** Share of the opening level given to start level j when all J levels exist: 2^j / (2^J - 1). */
     double startShare(final int j) {
-        return Math.pow(2, j) / (Math.pow(2, sequenceStarts) - 1);
+        return startShare(j, sequenceStarts);
+    }
+
+    /** Share of the opening level given to start level j of {@code walks} existing ones: 2^j / (2^walks - 1). */
+    static double startShare(final int j, final int walks) {
+        return Math.pow(2, j) / (Math.pow(2, walks) - 1);
     }
 
     private static final Map<String, double[]> CRITICAL = new ConcurrentHashMap<>();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tracerstreams.schema.BoundaryReport;
 import io.tracerstreams.schema.FrontierPoint;
+import io.tracerstreams.schema.ReportLabelThreshold;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.ReportBoundaryPair;
 import io.tracerstreams.schema.ReportCost;
@@ -111,6 +112,7 @@ public final class HtmlReport {
             history(html, shown);
         }
         frontier(html, last);
+        labelThresholds(html, last);
         reasons(html, last);
         section(html, "labels", "Per label");
         html.append("<p class=\"note\">A handled request counts under the surrogate's label, a deferred one under ")
@@ -278,6 +280,30 @@ public final class HtmlReport {
             html.append("</tr>\n");
         }
         html.append("</tbody></table></div>\n");
+    }
+
+    private static void labelThresholds(final StringBuilder html, final BoundaryReport r) {
+        if (r.getLabelThresholds() == null || r.getLabelThresholds().isEmpty()) {
+            return; // one threshold for all labels: nothing per label to show
+        }
+        section(html, "label-thresholds", "Per-label thresholds under one alpha");
+        html.append("<p>The gate keeps one threshold on scores recalibrated per label; on the acceptor's raw score that "
+                + "is one threshold per label. Labels the surrogate gets right more often than its scores say are handled "
+                + "from a lower score, weak ones from a higher one or not at all; the handled set as a whole keeps "
+                + "agreement &gt;= alpha under the gate's bound.</p>\n");
+        html.append("<table id=\"label-thresholds-table\"><thead><tr>");
+        header(html, "label", "threshold", "offset", "window outcomes", "agreement");
+        html.append("</tr></thead><tbody>\n");
+        for (final ReportLabelThreshold t : r.getLabelThresholds()) {
+            html.append("<tr>");
+            text(html, t.getLabel());
+            cell(html, t.getThreshold(), t.getThreshold() == null ? "none" : num(t.getThreshold()));
+            cell(html, t.getOffset(), String.format(java.util.Locale.ROOT, "%+.3f", t.getOffset()));
+            cell(html, t.getOutcomes(), Long.toString(t.getOutcomes()));
+            cell(html, t.getAgreement(), t.getAgreement() == null ? "\u2013" : pct(t.getAgreement()));
+            html.append("</tr>\n");
+        }
+        html.append("</tbody></table>\n");
     }
 
     private static void reasons(final StringBuilder html, final BoundaryReport r) {

@@ -4,6 +4,7 @@
 package io.tracerstreams.report;
 
 import io.tracerstreams.schema.BoundaryReport;
+import io.tracerstreams.schema.ReportLabelThreshold;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.GateState;
@@ -263,7 +264,17 @@ public final class ReportBuilder implements Serializable {
      * history of the next report are relative to this one.
      */
     public BoundaryReport build(final TaskStats stats, final long timestampMs) {
+        return build(stats, timestampMs, List.of());
+    }
+
+    /**
+     * The report now, with the served learner's per-label thresholds ({@code labelThresholds}, empty when the gate
+     * keeps one threshold for all labels). Otherwise as {@link #build(TaskStats, long)}.
+     */
+    public BoundaryReport build(final TaskStats stats, final long timestampMs,
+                                final List<ReportLabelThreshold> labelThresholds) {
         Objects.requireNonNull(stats, "stats");
+        Objects.requireNonNull(labelThresholds, "labelThresholds");
         sequence++;
         final Double served = stats.getThreshold() != null ? stats.getThreshold() : threshold;
 
@@ -310,6 +321,7 @@ public final class ReportBuilder implements Serializable {
                 .setGateFlips(gateFlips.toAvro())
                 .setCost(cost.build(stats, tick, decay))
                 .setTextsHashed(config.hashTexts())
+                .setLabelThresholds(new ArrayList<>(labelThresholds))
                 .build();
 
         labelSlices.remember(tick, decay);

@@ -147,6 +147,10 @@ final class EngineRestore {
                 detail + "; the gate's settings are unchanged", now.outcomes());
     }
 
+    private static String thresholds(final TaskConfig config) {
+        return config.perLabelThresholds() ? "per-label" : "single";
+    }
+
     /** Every setting that differs between the snapshot and now; live = it applies in place. */
     static List<ConfigChange> changes(final EngineSnapshots.Parts parts, final TaskConfig now, final ReportConfig report,
                                       final String embeddingModel) {
@@ -164,6 +168,7 @@ final class EngineRestore {
         add(out, "window.size", was.windowSize(), now.windowSize());
         add(out, "learners", was.learners(), now.learners());
         add(out, "label.cap", was.labelCap(), now.labelCap());
+        add(out, "gate.thresholds", thresholds(was), thresholds(now));
         final String model = embeddingModel == null ? "" : embeddingModel;
         if (!parts.embeddingModel().isEmpty() && !model.isEmpty()) {
             add(out, "embedding.model", parts.embeddingModel(), model);

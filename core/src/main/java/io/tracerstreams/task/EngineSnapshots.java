@@ -184,13 +184,14 @@ final class EngineSnapshots {
                 .setVerifyRate(c.verifyRate()).setWindowSize(c.windowSize()).setMinAccepted(c.minAccepted())
                 .setMinCoverage(c.minCoverage()).setLabelCap(c.labelCap()).setLearners(c.learners())
                 .setFrontierAlphas(c.frontierAlphas()).setCostPerCall(c.costPerCall()).setSeed(c.seed())
-                .setEmbeddingModel(embeddingModel == null ? "" : embeddingModel).build();
+                .setEmbeddingModel(embeddingModel == null ? "" : embeddingModel)
+                .setPerLabelThresholds(c.perLabelThresholds()).build();
     }
 
     static TaskConfig config(final TaskSettingsState s) {
         return new TaskConfig(s.getAlpha(), s.getDelta(), s.getEpsilon(), s.getVerifyRate(), s.getWindowSize(),
                 s.getMinAccepted(), s.getMinCoverage(), s.getLabelCap(), List.copyOf(s.getLearners()),
-                List.copyOf(s.getFrontierAlphas()), s.getCostPerCall(), s.getSeed());
+                List.copyOf(s.getFrontierAlphas()), s.getCostPerCall(), s.getSeed(), s.getPerLabelThresholds());
     }
 
     private static boolean startsWith(final byte[] bytes, final byte[] prefix) {

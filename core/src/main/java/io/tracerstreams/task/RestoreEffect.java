@@ -32,6 +32,7 @@ public enum RestoreEffect {
             Map.entry("window.size", RESETS_TASK),
             Map.entry("learners", RESETS_TASK),
             Map.entry("label.cap", RESETS_TASK),
+            Map.entry("gate.thresholds", RESETS_TASK),
             Map.entry("embedding.model", RESETS_TASK));
 
     private final String description;

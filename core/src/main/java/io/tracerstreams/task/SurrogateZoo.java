@@ -6,6 +6,7 @@ package io.tracerstreams.task;
 import io.tracerstreams.gate.AgreementWindow;
 import io.tracerstreams.gate.GateConfig;
 import io.tracerstreams.gate.GateStatistics;
+import io.tracerstreams.gate.PerLabelThresholds;
 import io.tracerstreams.learning.Acceptor;
 import io.tracerstreams.learning.EmbeddingClassifier;
 import io.tracerstreams.learning.LabelSpace;
@@ -75,13 +76,22 @@ final class SurrogateZoo implements Serializable {
         private final int[] parts;                 // member indices of a blend's parts; empty for a learner
         private final Acceptor acceptor;
         private final AgreementWindow window;
+        private final PerLabelThresholds perLabel; // null: one threshold on the raw score
 
-        Member(final String name, final EmbeddingClassifier learner, final int[] parts, final GateConfig gate) {
+        Member(final String name, final EmbeddingClassifier learner, final int[] parts, final GateConfig gate,
+               final boolean perLabelThresholds) {
             this.name = name;
             this.learner = learner;
             this.parts = parts;
             this.acceptor = new Acceptor();
             this.window = new AgreementWindow(gate);
+            this.perLabel = perLabelThresholds
+                    ? new PerLabelThresholds(gate.windowSize(), TaskConfig.PER_LABEL_PRIOR_WEIGHT) : null;
+        }
+
+        /** The score the gate's threshold applies to: the acceptor's, recalibrated per label when that is on. */
+        double gateScore(final String label, final double acceptorScore) {
+            return perLabel == null ? acceptorScore : perLabel.score(label, acceptorScore);
         }
 
         boolean isBlend() {
@@ -111,7 +121,7 @@ final class SurrogateZoo implements Serializable {
         for (final String name : config.learners()) {
             if (!name.contains("+")) {
                 zoo.add(new Member(name.trim().toLowerCase(Locale.ROOT), Learners.create(name, seed++),
-                        new int[0], gateConfig));
+                        new int[0], gateConfig, config.perLabelThresholds()));
                 names.add(zoo.get(zoo.size() - 1).name);
             }
         }
@@ -127,7 +137,7 @@ final class SurrogateZoo implements Serializable {
                                 + "' needs its part '" + parts[i] + "' in the list too (got " + config.learners() + ")");
                     }
                 }
-                zoo.add(new Member(String.join("+", parts), null, indices, gateConfig));
+                zoo.add(new Member(String.join("+", parts), null, indices, gateConfig, config.perLabelThresholds()));
             }
         }
         return List.copyOf(zoo);
@@ -150,8 +160,9 @@ final class SurrogateZoo implements Serializable {
         if (top < 0 || labels.isOverflow(top)) {
             return new Prediction(null, 0.0);
         }
-        return new Prediction(labels.label(top),
-                member.acceptor.score(Acceptor.features(probs, support.distance(embedding, top))));
+        final String label = labels.label(top);
+        return new Prediction(label,
+                member.gateScore(label, member.acceptor.score(Acceptor.features(probs, support.distance(embedding, top)))));
     }
 
     /**
@@ -179,10 +190,16 @@ final class SurrogateZoo implements Serializable {
             distances[m] = unknown ? SupportMemory.NO_SUPPORT : supportDistance(embedding, predicted, m, predictions, distances);
             final double[] features = Acceptor.features(probs, distances[m]);
             // routing would answer UNKNOWN_LABEL whatever the score: never in accepted(t) for t > 0
-            final double score = unknown ? 0.0 : member.acceptor.score(features);
+            final String predictedLabel = unknown ? null : labels.label(predicted);
+            final double rawScore = unknown ? 0.0 : member.acceptor.score(features);
+            // test-then-train: the per-label offset of this outcome's own score has not seen the outcome
+            final double score = unknown ? 0.0 : member.gateScore(predictedLabel, rawScore);
             member.window.add(score, agreed, weight);
             if (!unknown) {
                 member.acceptor.learn(features, agreed, weight);
+                if (member.perLabel != null) {
+                    member.perLabel.learn(predictedLabel, rawScore, agreed, weight);
+                }
             }
             if (m == served) {
                 outcome = new Outcome(unknown ? null : labels.label(predicted), score, agreed);
@@ -265,12 +282,24 @@ final class SurrogateZoo implements Serializable {
     void keepNewest(final int newest) {
         for (final Member member : members) {
             member.window.keepNewest(newest);
+            if (member.perLabel != null) {
+                member.perLabel.keepNewest(newest);
+            }
         }
     }
 
     /** The served member's agreement window (the one the parity gate decides on). */
     AgreementWindow servedWindow() {
         return members.get(served).window;
+    }
+
+    /**
+     * The served member's per-label thresholds at the served threshold (NaN when closed), or an empty list when the
+     * task keeps one threshold for all labels.
+     */
+    List<PerLabelThresholds.Row> perLabelThresholds(final double servedThreshold) {
+        final PerLabelThresholds perLabel = members.get(served).perLabel;
+        return perLabel == null ? List.of() : perLabel.table(servedThreshold);
     }
 
     /** The served member's name. */

@@ -34,6 +34,10 @@ import java.util.Objects;
  * @param frontierAlphas   alphas at which stats and reports give the coverage frontier
  * @param costPerCall      price of one LLM call, for the cost-saved estimate
  * @param seed             seed of every random choice (audit sampling is a hash of seed and request id)
+ * @param perLabelThresholds whether the gate's one threshold applies to per-label recalibrated scores
+ *                         ({@link io.tracerstreams.gate.PerLabelThresholds}): labels on which the surrogate agrees
+ *                         more than its scores say are handled from a lower raw score, weak ones from a higher one or
+ *                         not at all, while the handled set as a whole keeps agreement &gt;= alpha
  */
 public record TaskConfig(
         double alpha,
@@ -47,14 +51,27 @@ public record TaskConfig(
         List<String> learners,
         List<Double> frontierAlphas,
         double costPerCall,
-        long seed) implements Serializable {
+        long seed,
+        boolean perLabelThresholds) implements Serializable {
+
+    /** Prior weight (in outcome weights) that shrinks a label's recalibration offset toward 0. */
+    public static final double PER_LABEL_PRIOR_WEIGHT = 50.0;
 
     /**
      * The defaults: alpha 0.90, delta 0.05, epsilon 0.05, verify rate 1.0, window 2,000, n_min 50, c_min 0.05, 512
      * labels, the learners softmax, ncm, knn, nb and the blend softmax+knn.
      */
     public static final TaskConfig DEFAULTS = new TaskConfig(0.90, 0.05, 0.05, 1.0, 2_000, 50, 0.05, 512,
-            List.of("softmax", "ncm", "knn", "nb", "softmax+knn"), List.of(0.80, 0.85, 0.90, 0.95, 0.99), 0.002, 1L);
+            List.of("softmax", "ncm", "knn", "nb", "softmax+knn"), List.of(0.80, 0.85, 0.90, 0.95, 0.99), 0.002, 1L, false);
+
+    /** The settings with one threshold for all labels (perLabelThresholds false). */
+    public TaskConfig(final double alpha, final double delta, final double epsilon, final double verifyRate,
+                      final int windowSize, final int minAccepted, final double minCoverage, final int labelCap,
+                      final List<String> learners, final List<Double> frontierAlphas, final double costPerCall,
+                      final long seed) {
+        this(alpha, delta, epsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, learners, frontierAlphas,
+                costPerCall, seed, false);
+    }
 
     public TaskConfig {
         check(alpha > 0.5 && alpha < 1.0, "alpha", alpha, "must be in (0.5, 1)");
@@ -89,19 +106,19 @@ public record TaskConfig(
     /** A copy with another alpha. */
     public TaskConfig withAlpha(final double newAlpha) {
         return new TaskConfig(newAlpha, delta, epsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, learners,
-                frontierAlphas, costPerCall, seed);
+                frontierAlphas, costPerCall, seed, perLabelThresholds);
     }
 
     /** A copy with another epsilon. */
     public TaskConfig withEpsilon(final double newEpsilon) {
         return new TaskConfig(alpha, delta, newEpsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, learners,
-                frontierAlphas, costPerCall, seed);
+                frontierAlphas, costPerCall, seed, perLabelThresholds);
     }
 
     /** A copy with another verify rate. */
     public TaskConfig withVerifyRate(final double newVerifyRate) {
         return new TaskConfig(alpha, delta, epsilon, newVerifyRate, windowSize, minAccepted, minCoverage, labelCap,
-                learners, frontierAlphas, costPerCall, seed);
+                learners, frontierAlphas, costPerCall, seed, perLabelThresholds);
     }
 
     /** The audit probability while the window is verified on live traffic: the larger of verifyRate and epsilon. */
@@ -139,13 +156,19 @@ public record TaskConfig(
     /** A copy with another seed. */
     public TaskConfig withSeed(final long newSeed) {
         return new TaskConfig(alpha, delta, epsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, learners,
-                frontierAlphas, costPerCall, newSeed);
+                frontierAlphas, costPerCall, newSeed, perLabelThresholds);
     }
 
     /** A copy with other learners. */
     public TaskConfig withLearners(final List<String> newLearners) {
         return new TaskConfig(alpha, delta, epsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, newLearners,
-                frontierAlphas, costPerCall, seed);
+                frontierAlphas, costPerCall, seed, perLabelThresholds);
+    }
+
+    /** A copy with per-label thresholds on or off. */
+    public TaskConfig withPerLabelThresholds(final boolean on) {
+        return new TaskConfig(alpha, delta, epsilon, verifyRate, windowSize, minAccepted, minCoverage, labelCap, learners,
+                frontierAlphas, costPerCall, seed, on);
     }
 
     private static void check(final boolean ok, final String field, final Object value, final String rule) {

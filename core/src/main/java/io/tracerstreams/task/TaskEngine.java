@@ -6,6 +6,7 @@ package io.tracerstreams.task;
 import io.tracerstreams.gate.GateSnapshot;
 import io.tracerstreams.gate.GateTransition;
 import io.tracerstreams.gate.ParityGate;
+import io.tracerstreams.gate.PerLabelThresholds;
 import io.tracerstreams.gate.SequentialAgreementCheck;
 import io.tracerstreams.learning.OodGuard;
 import io.tracerstreams.learning.SupportMemory;
@@ -17,6 +18,7 @@ import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.GateState;
 import io.tracerstreams.schema.Reason;
+import io.tracerstreams.schema.ReportLabelThreshold;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
 
@@ -329,7 +331,19 @@ public final class TaskEngine {
      * every gate flip.
      */
     public BoundaryReport report(final long timestampMs) {
-        return report.build(stats(timestampMs), timestampMs);
+        return report.build(stats(timestampMs), timestampMs, labelThresholds());
+    }
+
+    /** The served learner's per-label thresholds at the served threshold; empty with one threshold for all labels. */
+    public List<ReportLabelThreshold> labelThresholds() {
+        final List<ReportLabelThreshold> out = new ArrayList<>();
+        for (final PerLabelThresholds.Row row : zoo.perLabelThresholds(gate.threshold())) {
+            out.add(ReportLabelThreshold.newBuilder().setLabel(row.label())
+                    .setThreshold(Double.isNaN(row.rawThreshold()) ? null : row.rawThreshold())
+                    .setOffset(row.offset()).setOutcomes(row.outcomes())
+                    .setAgreement(Double.isNaN(row.agreement()) ? null : row.agreement()).build());
+        }
+        return out;
     }
 
     /** Closes the gate by an operator's command (reason MANUAL); it stays closed until {@link #releaseGate()}. */

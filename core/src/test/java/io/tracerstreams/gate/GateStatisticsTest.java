@@ -248,4 +248,105 @@ class GateStatisticsTest {
             }
         }
     }
+
+    /**
+     * The same repeated-look property on the window of an OPEN gate: requests at or above the served threshold are
+     * audited with probability epsilon and weigh 1/epsilon, deferred ones weigh 1. n_eff then stays far below N
+     * and is not monotone in the threshold; the walk skips thresholds with too few effective outcomes and splits
+     * its level over the start levels that exist, and must stay honest doing so.
+     */
+    @Test
+    void shouldStayHonestUnderContinuousRecheckingWithAuditWeights() {
+        // calibrated acceptor: true agreement crosses 0.85 near t = 0.61, below the served threshold
+        final GateConfig config = GateConfig.DEFAULTS.withWindowSize(500).withAlpha(0.85);
+        final GateSimulation.Scenario sc = GateScenarios.calibrated();
+        final boolean[] belowAlpha = new boolean[config.gridSize()];
+        for (int i = 0; i < config.gridSize(); i++) {
+            belowAlpha[i] = sc.trueAgreement(config.thresholdAt(i)) < config.alpha();
+        }
+        final GateStatistics stats = new GateStatistics(config);
+        final double served = 0.85;
+        final double epsilon = 0.2;
+        final int runs = 200;
+        int violations = 0;
+        int found = 0;
+        for (int r = 0; r < runs; r++) {
+            final SplittableRandom rnd = new SplittableRandom(31_000 + r);
+            final AgreementWindow window = new AgreementWindow(config);
+            boolean wrong = false;
+            boolean any = false;
+            int outcomes = 0;
+            while (outcomes < 2 * config.windowSize()) {
+                final double s = sc.quantile().applyAsDouble(rnd.nextDouble());
+                final boolean agreed = rnd.nextDouble() < sc.agreement().applyAsDouble(s);
+                if (s >= served) {
+                    if (rnd.nextDouble() >= epsilon) {
+                        continue; // handled and not audited: no outcome
+                    }
+                    window.add(s, agreed, 1.0 / epsilon);
+                } else {
+                    window.add(s, agreed, 1.0);
+                }
+                outcomes++;
+                if (outcomes > config.windowSize()) {
+                    final int h = stats.deployableIndex(window, config.alpha());
+                    any |= h >= 0;
+                    wrong |= h >= 0 && belowAlpha[h];
+                }
+            }
+            violations += wrong ? 1 : 0;
+            found += any ? 1 : 0;
+        }
+        assertThat((double) violations / runs).isLessThanOrEqualTo(config.delta());
+        assertThat(found).as("the walk must still find a deployable threshold").isGreaterThan(runs / 4);
+    }
+
+    /**
+     * A threshold with too few effective outcomes is skipped, not failed: a dip of n_eff below minAccepted near
+     * the top of the grid (a few heavy audited outcomes) must not stop the walk above strong evidence below it.
+     */
+    @Test
+    void shouldSkipThresholdsWithTooFewEffectiveOutcomesInsteadOfStopping() {
+        final GateConfig config = GateConfig.DEFAULTS.withAlpha(0.8);
+        final GateStatistics stats = new GateStatistics(config);
+        final AgreementWindow window = new AgreementWindow(config);
+        // 60 unit-weight agreeing outcomes at the very top, then 4 heavy audited ones, then 60 heavy audited
+        // outcomes (57 agree) and 100 deferred unit-weight ones (96 agree) further down
+        for (int k = 0; k < 60; k++) {
+            window.add(0.995, true, 1.0);
+        }
+        for (int k = 0; k < 4; k++) {
+            window.add(0.975, true, 20.0);
+        }
+        for (int k = 0; k < 60; k++) {
+            window.add(0.90, k >= 3, 20.0);
+        }
+        for (int k = 0; k < 100; k++) {
+            window.add(0.70, k >= 4, 1.0);
+        }
+        final int dip = config.gridIndex(0.975);
+        assertThat(stats.estimate(window, dip, false).effectiveSize())
+                .as("precondition: n_eff dips below minAccepted").isLessThan(config.minAccepted());
+        assertThat(stats.estimate(window, config.gridIndex(0.995), false).effectiveSize())
+                .as("precondition: a walk starts above the dip").isGreaterThanOrEqualTo(config.minAccepted());
+        final int deployable = stats.deployableIndex(window, config.alpha());
+        assertThat(deployable).isGreaterThanOrEqualTo(0).isLessThan(dip);
+        assertThat(stats.estimate(window, deployable).lower()).isGreaterThanOrEqualTo(config.alpha());
+    }
+
+    @Test
+    void shouldSplitTheLevelOverTheStartLevelsThatExist() {
+        final GateStatistics stats = new GateStatistics(GateConfig.DEFAULTS);
+        assertThat(stats.reachableStarts(49.9)).isZero();
+        assertThat(stats.reachableStarts(50)).isEqualTo(1);
+        assertThat(stats.reachableStarts(399)).isEqualTo(3);
+        assertThat(stats.reachableStarts(1e9)).isEqualTo(GateStatistics.sequenceStarts(GateConfig.DEFAULTS));
+        for (int walks = 1; walks <= 6; walks++) {
+            double sum = 0;
+            for (int j = 0; j < walks; j++) {
+                sum += GateStatistics.startShare(j, walks);
+            }
+            assertThat(sum).isCloseTo(1.0, within(1e-12));
+        }
+    }
 }

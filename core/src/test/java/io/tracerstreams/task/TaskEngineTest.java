@@ -238,6 +238,34 @@ class TaskEngineTest {
     }
 
     @Test
+    void shouldServePerLabelThresholdsListThemInTheReportAndKeepThemAcrossRestore() {
+        final TaskConfig perLabel = CONFIG.withPerLabelThresholds(true);
+        final TaskEngine engine = TaskEngine.create("intents", perLabel);
+        final SyntheticIntents data = new SyntheticIntents(6, 32, 0.35, 21);
+        final List<GateEvent> events = new ArrayList<>();
+        final List<RoutingDecision> decisions = loop(engine, data, 0, 4_000, events);
+        assertThat(events).anySatisfy(e -> assertThat(e.getState()).isEqualTo(GateState.OPEN));
+        assertThat(decisions.stream().filter(d -> d.getDecision() == Decision.HANDLED).count()).isGreaterThan(1_000);
+        final io.tracerstreams.schema.BoundaryReport report = engine.report(4_000);
+        assertThat(report.getLabelThresholds()).extracting(io.tracerstreams.schema.ReportLabelThreshold::getLabel)
+                .contains("intent_0", "intent_5");
+        assertThat(report.getLabelThresholds()).allSatisfy(row -> {
+            assertThat(row.getOutcomes()).isPositive();
+            if (engine.stats(4_000).getGateState() == GateState.OPEN && row.getThreshold() != null) {
+                assertThat(row.getThreshold())
+                        .isCloseTo(Math.max(0.0, engine.stats(4_000).getThreshold() - row.getOffset()), within(1e-9));
+            }
+        });
+        assertThat(TaskEngine.create("single", CONFIG).report(0).getLabelThresholds()).isEmpty();
+        final TaskEngine restored = TaskEngine.restore(engine.snapshot());
+        assertThat(restored.report(4_001).toString()).isEqualTo(engine.report(4_001).toString());
+        final SyntheticIntents sameStreamA = new SyntheticIntents(6, 32, 0.35, 5);
+        final SyntheticIntents sameStreamB = new SyntheticIntents(6, 32, 0.35, 5);
+        assertThat(loop(restored, sameStreamB, 4_000, 500, new ArrayList<>()))
+                .isEqualTo(loop(engine, sameStreamA, 4_000, 500, new ArrayList<>()));
+    }
+
+    @Test
     void shouldRefuseSomethingThatIsNotASnapshot() {
         assertThatThrownBy(() -> TaskEngine.restore(new byte[] {1, 2, 3}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snapshot");

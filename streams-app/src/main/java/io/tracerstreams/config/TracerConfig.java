@@ -197,12 +197,11 @@ public final class TracerConfig extends AbstractConfig {
             + "default 100 ms adds up to 100 ms to a decision; 10 ms keeps an idle thread responsive at negligible CPU.";
 
     public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
-    private static final String COMMIT_INTERVAL_MS_DOC = "How often a stream task commits. Under exactly_once_v2 a decision "
-            + "is visible to read_committed consumers only after the commit of its transaction, so this bounds the added "
-            + "latency. 100 ms (Kafka's default under EOS): with MiniLM featurizing at 100 requests/s on 2 cores, 20 ms "
-            + "spent so much time in transaction commits that the stream fell behind (p50 3.5 s), 100 ms kept up (p50 "
-            + "0.2 s, docs/BENCHMARKS.md). Lower it (10-20 ms) where featurizing is cheap or cores are plentiful: a "
-            + "trivial topology measured 19 ms p50 end-to-end at 10 ms.";
+    private static final String COMMIT_INTERVAL_MS_DOC = "How often a stream task commits when it has a backlog. Under "
+            + "exactly_once_v2 a decision is visible to read_committed consumers only after the commit of its "
+            + "transaction. While the featurize stage keeps up, commit.on.partial.batch commits right after each batch is "
+            + "routed, so this interval matters under load: 100 ms (Kafka's default under EOS) spends little of a "
+            + "backlog's time in commits.";
 
     // ---------------------------------------------------------------- featurizing and input limits
     public static final String EMBEDDING_MODEL_CONFIG = "embedding.model";
@@ -242,6 +241,16 @@ public final class TracerConfig extends AbstractConfig {
     private static final String FEATURIZE_BATCH_MAX_WAIT_MS_DOC = "How often (wall clock) the featurize stage embeds the "
             + "records it holds, full batch or not: the longest a record waits for batch-mates, plus up to poll.ms when "
             + "the stream thread idles in poll. Under load a batch holds what arrived while the previous one was embedded.";
+
+    public static final String COMMIT_ON_PARTIAL_BATCH_CONFIG = "commit.on.partial.batch";
+    private static final String COMMIT_ON_PARTIAL_BATCH_DOC = "When the featurize stage embeds a batch because its wait "
+            + "ended (fewer than featurize.batch.max.texts held: the stage keeps up with its input), request a commit "
+            + "(ProcessorContext.commit) as soon as those records are routed, instead of waiting for commit.interval.ms: "
+            + "under light load a decision becomes visible to read_committed consumers milliseconds after it is made. "
+            + "Under load batches fill up, and commit.interval.ms alone sets how often transactions commit. false: "
+            + "commit.interval.ms only. In one run of bench latency (hashing featurizer, 20 requests/s, heavily loaded "
+            + "machine) the median latency once the start-up backlog drained was 29-34 ms with it, 118 ms without "
+            + "(commit.interval.ms 100), 35-40 ms with commit.interval.ms 20 (docs/BENCHMARKS.md).";
 
     // ---------------------------------------------------------------- state
     public static final String STATS_INTERVAL_MS_CONFIG = "stats.interval.ms";
@@ -327,10 +336,22 @@ public final class TracerConfig extends AbstractConfig {
     public static final String SEED_CONFIG = "seed";
     private static final String SEED_DOC = "Seed of every random choice of a task (audit sampling hashes seed and request id).";
 
+    public static final String GATE_THRESHOLDS_CONFIG = "gate.thresholds";
+    /** {@link #GATE_THRESHOLDS_CONFIG}: one threshold on the acceptor's score for every label. */
+    public static final String GATE_THRESHOLDS_SINGLE = "single";
+    /** {@link #GATE_THRESHOLDS_CONFIG}: one threshold on per-label recalibrated scores (per-label thresholds). */
+    public static final String GATE_THRESHOLDS_PER_LABEL = "per-label";
+    private static final String GATE_THRESHOLDS_DOC = "How the gate's threshold applies to labels: 'single' (one "
+            + "threshold on the acceptor's score for every label) or 'per-label' (one threshold on scores recalibrated "
+            + "per label over the last window.size outcomes, so labels the surrogate gets right more often than its "
+            + "scores say are handled from a lower score and weak labels from a higher one or not at all; the handled "
+            + "set as a whole keeps agreement >= alpha under the same bound; the boundary report lists the per-label "
+            + "thresholds). Changing it resets each task's saved state.";
+
     /** The keys that {@code task.<name>.<key>} may override. */
     public static final List<String> TASK_KEYS = List.of(ALPHA_CONFIG, DELTA_CONFIG, EPSILON_CONFIG, VERIFY_RATE_CONFIG, WINDOW_SIZE_CONFIG,
             MIN_ACCEPTED_CONFIG, MIN_COVERAGE_CONFIG, LABEL_CAP_CONFIG, LEARNERS_CONFIG, FRONTIER_ALPHAS_CONFIG,
-            COST_PER_CALL_CONFIG, SEED_CONFIG);
+            COST_PER_CALL_CONFIG, SEED_CONFIG, GATE_THRESHOLDS_CONFIG);
 
     /** The definition of every key: type, default, validator, importance, documentation. */
     public static final ConfigDef CONFIG = withIngest(buildConfigDef());
@@ -506,7 +527,8 @@ public final class TracerConfig extends AbstractConfig {
                     (Integer) value.apply(WINDOW_SIZE_CONFIG),
                     (Integer) value.apply(MIN_ACCEPTED_CONFIG), (Double) value.apply(MIN_COVERAGE_CONFIG),
                     (Integer) value.apply(LABEL_CAP_CONFIG), (List<String>) value.apply(LEARNERS_CONFIG), alphas,
-                    (Double) value.apply(COST_PER_CALL_CONFIG), (Long) value.apply(SEED_CONFIG));
+                    (Double) value.apply(COST_PER_CALL_CONFIG), (Long) value.apply(SEED_CONFIG),
+                    GATE_THRESHOLDS_PER_LABEL.equals(value.apply(GATE_THRESHOLDS_CONFIG)));
         } catch (final IllegalArgumentException e) {
             // TaskConfig names its field (e.g. minAccepted); name our key as well
             throw new ConfigException("Invalid task settings for key prefix '" + (keyPrefix.isEmpty() ? "(defaults)" : keyPrefix)
@@ -597,6 +619,11 @@ public final class TracerConfig extends AbstractConfig {
 
     public long featurizeBatchMaxWaitMs() {
         return getLong(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG);
+    }
+
+    /** {@value #COMMIT_ON_PARTIAL_BATCH_CONFIG}. */
+    public boolean commitOnPartialBatch() {
+        return getBoolean(COMMIT_ON_PARTIAL_BATCH_CONFIG);
     }
 
     public long statsIntervalMs() {
@@ -856,6 +883,7 @@ public final class TracerConfig extends AbstractConfig {
                         FEATURIZE_BATCH_MAX_TEXTS_DOC)
                 .define(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(1, 10_000), Importance.MEDIUM,
                         FEATURIZE_BATCH_MAX_WAIT_MS_DOC)
+                .define(COMMIT_ON_PARTIAL_BATCH_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, COMMIT_ON_PARTIAL_BATCH_DOC)
                 .define(STATS_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
                         STATS_INTERVAL_MS_DOC)
                 .define(REPORTS_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
@@ -895,7 +923,11 @@ public final class TracerConfig extends AbstractConfig {
                         FRONTIER_ALPHAS_DOC)
                 .define(COST_PER_CALL_CONFIG, Type.DOUBLE, TaskConfig.DEFAULTS.costPerCall(), Range.atLeast(0.0), Importance.LOW,
                         COST_PER_CALL_DOC)
-                .define(SEED_CONFIG, Type.LONG, TaskConfig.DEFAULTS.seed(), Importance.LOW, SEED_DOC);
+                .define(SEED_CONFIG, Type.LONG, TaskConfig.DEFAULTS.seed(), Importance.LOW, SEED_DOC)
+                .define(GATE_THRESHOLDS_CONFIG, Type.STRING, TaskConfig.DEFAULTS.perLabelThresholds()
+                                ? GATE_THRESHOLDS_PER_LABEL : GATE_THRESHOLDS_SINGLE,
+                        ConfigDef.ValidString.in(GATE_THRESHOLDS_SINGLE, GATE_THRESHOLDS_PER_LABEL), Importance.MEDIUM,
+                        GATE_THRESHOLDS_DOC);
     }
 
     /** The mapping keys of the OTLP stage, under {@code ingest.otlp.}. */

@@ -44,6 +44,16 @@ import java.util.List;
  * is restored to what the last commit held, the input is re-read from the committed offsets); under
  * at_least_once a crash may repeat records, which the router deduplicates by request id. An in-memory buffer
  * without the changelog would lose its records whenever a commit falls between their read and their flush.
+ *
+ * <p>A batch flushed by its wait (the stage keeps up with its input) requests a commit right after its records are
+ * routed ({@code commit.on.partial.batch}): their decisions then become visible at once instead of at the next
+ * commit interval. Full batches (a backlog) leave the commit rate to {@code commit.interval.ms}.
+ *
+ * <p><b>Records too large to hold.</b> A record whose value exceeds {@value #HOLD_MAX_BYTES} bytes is not held: a
+ * changelog, repartition or DLQ record that large would exceed the producer's {@code max.request.size} (1 MiB by
+ * default), and the failed send would kill the stream thread on that record again after every restart. What is held
+ * is flushed first (read order is kept), then the record is handled alone, in the same transaction as its offset; its
+ * value is not copied downstream (a dead letter of it carries no value, and says so in its detail).
  */
 final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emitted> {
 
@@ -53,6 +63,8 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     static final String BUFFER_STORE = "tracer-featurize-buffer";
     /** What a UTF-8 decoder (Avro's among them) puts in place of malformed bytes: such text was damaged on the way. */
     private static final char REPLACEMENT_CHARACTER = '\uFFFD';
+    /** Values above this many bytes are neither held in the changelogged buffer nor copied downstream. */
+    static final int HOLD_MAX_BYTES = 512 * 1024;
 
     /** Which input topic a record came from. */
     enum Source { REQUESTS, RESPONSES }
@@ -66,6 +78,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private final Duration maxWait;
     private final List<String> allowedTasks;
     private final RegistryOutageRetry registryRetry;
+    private final boolean commitOnPartialBatch;
     private final TracerCounters counters;
     private ProcessorContext<String, Emitted> context;
     private KeyValueStore<Long, byte[]> buffer;
@@ -76,10 +89,12 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     /**
      * @param allowedTasks  tasks.allowed: inputs of other tasks are not embedded (the router answers or dead-letters them)
      * @param registryRetry waits out a registry outage while decoding instead of dead-lettering
+     * @param commitOnPartialBatch request a commit after a batch flushed by its wait (commit.on.partial.batch)
      */
     FeaturizeProcessor(final String requestsTopic, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
                        final int maxTexts, final long maxWaitMs, final List<String> allowedTasks,
-                       final RegistryOutageRetry registryRetry, final TracerCounters counters) {
+                       final RegistryOutageRetry registryRetry, final boolean commitOnPartialBatch, final TracerCounters counters) {
+        this.commitOnPartialBatch = commitOnPartialBatch;
         this.requestsTopic = requestsTopic;
         this.allowedTasks = List.copyOf(allowedTasks);
         this.registryRetry = registryRetry;
@@ -114,8 +129,14 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         final String topic = topic();
         final Source source = requestsTopic.equals(topic) ? Source.REQUESTS : Source.RESPONSES;
         counters.increment(source == Source.REQUESTS ? Counter.REQUESTS_READ : Counter.RESPONSES_READ);
-        buffer.put(nextSeq++, HeldRecord.encode(new HeldRecord(source, topic, partition(), offset(), record.timestamp(),
-                record.key(), record.value(), record.headers())));
+        final HeldRecord h = new HeldRecord(source, topic, partition(), offset(), record.timestamp(), record.key(), record.value(),
+                record.headers());
+        if (tooLarge(record.value())) {
+            flush(); // what is held leaves first: read order is kept
+            alone(h);
+            return;
+        }
+        buffer.put(nextSeq++, HeldRecord.encode(h));
         held++;
         if (held >= maxTexts) {
             flush();
@@ -125,7 +146,13 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     }
 
     private void schedule() {
-        scheduled = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        scheduled = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> {
+            flush();
+            if (commitOnPartialBatch) {
+                // the stage keeps up: make what was just routed visible now rather than at the next commit interval
+                context.commit();
+            }
+        });
     }
 
     /** Embeds every held record in one featurizer call and forwards them in the order they were read. */
@@ -164,6 +191,18 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
             buffer.delete(key);
         }
         held = 0;
+    }
+
+    /** A record too large to hold: decoded, embedded and forwarded at once. */
+    private void alone(final HeldRecord h) {
+        final Prepared p = prepare(h);
+        final float[] vector = p.text == null ? null : embedAll(List.of(p.text)).get(0);
+        p.finish(vector, p.text != null && vector == null ? failures.get(p.text) : null);
+        failures.clear();
+    }
+
+    static boolean tooLarge(final byte[] value) {
+        return value != null && value.length > HOLD_MAX_BYTES;
     }
 
     /** Why a text failed, by text, for the texts of the current flush that the featurizer rejected. */
@@ -345,7 +384,9 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
                 h.timestamp(), h.topic(), h.partition(), h.offset(), null));
     }
 
-    private void forward(final HeldRecord h, final TraceRecord trace) {
+    private void forward(final HeldRecord h, final TraceRecord t) {
+        final TraceRecord trace = tooLarge(t.raw()) ? new TraceRecord(t.kind(), t.requestId(), t.task(), t.input(), t.embedding(),
+                t.label(), t.note(), t.timestampMs(), t.sourceTopic(), t.sourcePartition(), t.sourceOffset(), null) : t;
         context.forward(new Record<String, Emitted>(trace.task(), trace, h.timestamp(), h.headers()));
     }
 
@@ -353,8 +394,11 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
                       final String requestId) {
         counters.deadLetter(reason);
         LOG.debug("dead letter from {}: {} ({})", h.topic(), reason.code(), detail);
-        context.forward(new Record<String, Emitted>(null, new DeadLetter(h.key(), h.value()), h.timestamp(),
-                DeadLetter.headers(h.headers(), reason, detail, STAGE, h.topic(), h.partition(), h.offset(), task, requestId)));
+        final boolean copied = !tooLarge(h.value());
+        context.forward(new Record<String, Emitted>(null, new DeadLetter(h.key(), copied ? h.value() : null), h.timestamp(),
+                DeadLetter.headers(h.headers(), reason, copied ? detail : detail + "; the value (" + h.value().length
+                        + " bytes, more than " + HOLD_MAX_BYTES + ") is not copied", STAGE, h.topic(), h.partition(), h.offset(),
+                        task, requestId)));
     }
 
     static String describe(final Throwable e) {

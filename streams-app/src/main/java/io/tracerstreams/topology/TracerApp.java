@@ -73,16 +73,20 @@ public final class TracerApp implements AutoCloseable {
         this.featurizer = featurizer;
         this.ownsFeaturizer = ownsFeaturizer;
         this.serdes = TopicSerdes.fromConfig(config);
-        if (config.createTopics()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        final int routerPartitions;
+        try (Admin admin = Admin.create(adminProperties(config))) {
+            if (config.createTopics()) {
                 final var created = TracerTopics.ensure(admin, config);
                 if (!created.isEmpty()) {
                     LOG.info("created topics {}", created);
                 }
             }
+            routerPartitions = TracerTopics.routerPartitions(admin, config);
         }
         warmUp(featurizer);
-        this.topology = TracerTopology.build(config, featurizer, serdes, counters);
+        warmUpEngine(config, featurizer.dimension());
+        this.topology = TracerTopology.build(config, featurizer, serdes, counters,
+                RouterEngine.taskEngines(config.reportsHashTexts(), config.embeddingModel()), routerPartitions);
         final Properties props = config.toStreamsProperties();
         this.streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -101,6 +105,18 @@ public final class TracerApp implements AutoCloseable {
         LOG.info("tracer started: application.id={}, bootstrap.servers={}, processing.guarantee={}, featurizer={}, state.dir={}",
                 config.applicationId(), config.bootstrapServers(), props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
                 featurizer.id(), config.stateDir());
+    }
+
+    /** The admin client's settings: bootstrap.servers and the kafka.* overrides an admin client knows (security). */
+    private static Map<String, Object> adminProperties(final TracerConfig config) {
+        final Map<String, Object> props = new LinkedHashMap<>();
+        config.originalsWithPrefix(TracerConfig.KAFKA_PREFIX, true).forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                props.put(k, v);
+            }
+        });
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return props;
     }
 
     /**
@@ -127,6 +143,43 @@ public final class TracerApp implements AutoCloseable {
             return;
         }
         LOG.info("featurizer {} warmed up: {} calls in {} ms", featurizer.id(), calls, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Runs a scratch engine with the default task settings over synthetic traces (route, then learn, as live traffic
+     * does) before the instance joins its group, so that the JIT has compiled the learning and routing paths
+     * before the first real request: the first seconds of a start otherwise run them interpreted while requests
+     * queue. Nothing of it is kept.
+     */
+    private static void warmUpEngine(final TracerConfig config, final int dimension) {
+        final long t0 = System.nanoTime();
+        final java.util.Random random = new java.util.Random(20261202L);
+        final int classes = 12;
+        final float[][] centres = new float[classes][dimension];
+        for (final float[] c : centres) {
+            for (int j = 0; j < dimension; j++) {
+                c[j] = (float) random.nextGaussian();
+            }
+        }
+        int calls = 0;
+        try {
+            final io.tracerstreams.task.TaskEngine engine = io.tracerstreams.task.TaskEngine.create("tracer-warm-up",
+                    config.taskConfig("tracer-warm-up"));
+            for (int i = 0; i < 1_500; i++) {
+                final int c = i % classes;
+                final float[] x = new float[dimension];
+                for (int j = 0; j < dimension; j++) {
+                    x[j] = centres[c][j] + 0.8f * (float) random.nextGaussian();
+                }
+                final var decision = engine.route("w" + i, null, x, i);
+                engine.learn("w" + i, null, x, "c" + c, decision, i);
+                calls += 2;
+            }
+        } catch (final RuntimeException e) {
+            LOG.warn("engine warm-up failed after {} calls: {}", calls, e.toString());
+            return;
+        }
+        LOG.info("engine warmed up: {} calls in {} ms", calls, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Starts tracer with the configured featurizer (embedding.model), which it closes on {@link #close()}. */

@@ -10,6 +10,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.concurrent.TimeoutException;
 
 /** Creates tracer's input and output topics where they are missing. */
 public final class TracerTopics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TracerTopics.class);
 
     private TracerTopics() {
     }
@@ -44,6 +48,35 @@ public final class TracerTopics {
                 TopicConfig.CLEANUP_POLICY_COMPACT)));
         config.ingestOtlpTopic().ifPresent(otlp -> out.add(new NewTopic(otlp, partitions, rf)));
         return out;
+    }
+
+    /**
+     * The larger partition count of the requests and responses topics as the cluster has them, else
+     * topics.partitions: the count of the by-task topic, so that a record keyed by its task is routed in the stream
+     * task that read it. It is also the count Kafka Streams' interactive queries hash a task's key over (the most
+     * partitions of the router's source topics), and the count the repartition topic of older versions got.
+     * Where the two topics differ, records of the smaller one whose task hashes elsewhere cross the by-task topic.
+     */
+    public static int routerPartitions(final Admin admin, final TracerConfig config) {
+        final TracerConfig.Topics t = config.topics();
+        try {
+            final var described = admin.describeTopics(List.of(t.requests(), t.responses())).allTopicNames().get(60, TimeUnit.SECONDS);
+            final int requests = described.get(t.requests()).partitions().size();
+            final int responses = described.get(t.responses()).partitions().size();
+            if (requests != responses) {
+                LOG.warn("{} has {} partitions and {} has {}: records of the smaller topic whose task hashes to a higher "
+                        + "partition cross the by-task topic (one more transaction)", t.requests(), requests,
+                        t.responses(), responses);
+            }
+            return Math.max(requests, responses);
+        } catch (final ExecutionException | TimeoutException e) {
+            LOG.warn("cannot describe {} ({}); the by-task topic gets topics.partitions={} partitions", t.requests(),
+                    e.getCause() == null ? e.toString() : e.getCause().toString(), config.topicPartitions());
+            return config.topicPartitions();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing " + t.requests(), e);
+        }
     }
 
     /** Creates the missing topics of {@link #definitions}; returns the names created. */

@@ -30,9 +30,10 @@ import java.util.Objects;
  * cluster, the tests on {@code TopologyTestDriver} and on an embedded broker.
  *
  * <pre>
- *  llm.requests  --+                                     +--&gt; tracer.decisions   (key request id)
- *                   +--[featurize]--[by-task repartition]--[task-router]--&gt; tracer.gate-events, tracer.gate-state (key task)
- *  llm.responses --+       |                                    +--&gt; tracer.task-stats  (key task)
+ *  llm.requests  --+                  (task's own partition)     +--&gt; tracer.decisions   (key request id)
+ *                   +--[featurize]--+--------------------------[task-router]--&gt; tracer.gate-events, tracer.gate-state (key task)
+ *  llm.responses --+       |        +--[by-task topic]--------^    +--&gt; tracer.task-stats  (key task)
+ *                          |           (any other partition)        |
  *                          +--&gt; tracer.dlq  (bad records, x-tracer-* headers)  &lt;--+
  * </pre>
  *
@@ -41,8 +42,10 @@ import java.util.Objects;
  *       requests and responses and writes them to the input topics.</li>
  *   <li>featurize (runs on every partition of the input topics, batches in its changelogged store
  *       {@code tracer-featurize-buffer}): {@link FeaturizeProcessor}.</li>
- *   <li>repartition by task: internal topic {@code <application.id>-tracer-by-task-repartition}, values in the
- *       internal binary format of {@link TraceRecord}.</li>
+ *   <li>by task ({@link TaskPartitions}): a trace read on the partition that owns its task goes straight to the
+ *       router of the same stream task (one transaction from request to decision); any other crosses the internal
+ *       topic {@code <application.id>-tracer-by-task-repartition} (values in the internal binary format of
+ *       {@link TraceRecord}), which the same sub-topology reads on the owner's partition. One sub-topology in all.</li>
  *   <li>task router (stateful, partitioned by task): {@link TaskRouter} with its changelogged stores
  *       {@code tracer-pending}, {@code tracer-learned}, {@code tracer-labels}, {@code tracer-engine-meta},
  *       {@code tracer-engine-snapshots}, {@code tracer-engine-journal}.</li>
@@ -101,9 +104,22 @@ public final class TracerTopology {
         return Serdes.serdeFrom(serializer, serde.deserializer());
     }
 
-    /** The topology with the given engine factory (tests of the router's plumbing use a double). */
+    /** The topology with the given engine factory (tests of the router's plumbing use a double), on topics.partitions. */
     public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
                                  final TracerCounters counters, final RouterEngine.Factory engines) {
+        return build(config, featurizer, serdes, counters, engines, config.topicPartitions());
+    }
+
+    /**
+     * The topology with the given engine factory and the partition count of the by-task topic, which should equal
+     * the input topics' (then every record keyed by its task is routed in the stream task that read it); any
+     * count is correct, a different one only sends more records through the by-task topic.
+     */
+    public static Topology build(final TracerConfig config, final Featurizer featurizer, final TopicSerdes serdes,
+                                 final TracerCounters counters, final RouterEngine.Factory engines, final int routerPartitions) {
+        if (routerPartitions < 1) {
+            throw new IllegalArgumentException("routerPartitions must be at least 1, got " + routerPartitions);
+        }
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(featurizer, "featurizer");
         Objects.requireNonNull(serdes, "serdes");
@@ -136,14 +152,22 @@ public final class TracerTopology {
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-inputs"))
                 .process(() -> new FeaturizeProcessor(topics.requests(), serdes, featurizer, config.maxInputChars(),
                         config.featurizeBatchMaxTexts(), config.featurizeBatchMaxWaitMs(), config.tasksAllowed(), outage,
-                        counters),
+                        config.commitOnPartialBatch(), counters),
                         Named.as("featurize"), FeaturizeProcessor.BUFFER_STORE);
 
-        final KStream<String, Emitted> routed = featurized
+        // one sub-topology: a trace read on its task's partition goes to the router of the same stream task (one
+        // transaction per decision); any other crosses the by-task topic to its owner, read by this same sub-topology
+        final KStream<String, TraceRecord> traces = featurized
                 .filter((k, v) -> v instanceof TraceRecord, Named.as("traces"))
-                .mapValues(v -> (TraceRecord) v, Named.as("as-trace"))
+                .mapValues(v -> (TraceRecord) v, Named.as("as-trace"));
+        final KStream<String, TraceRecord> arrived = traces
+                .process(() -> new TaskPartitions.Filter(routerPartitions, false), Named.as("traces-elsewhere"))
                 .repartition(Repartitioned.<String, TraceRecord>as(REPARTITION_NAME)
-                        .withKeySerde(Serdes.String()).withValueSerde(TraceRecord.serde()))
+                        .withKeySerde(Serdes.String()).withValueSerde(TraceRecord.serde())
+                        .withNumberOfPartitions(routerPartitions).withStreamPartitioner(TaskPartitions.partitioner()));
+        final KStream<String, Emitted> routed = traces
+                .process(() -> new TaskPartitions.Filter(routerPartitions, true), Named.as("traces-here"))
+                .merge(arrived, Named.as("traces-to-route"))
                 .process(() -> new TaskRouter(config, engines, counters), Named.as(ROUTER_NAME), TaskRouter.STORES);
 
         featurized.filter((k, v) -> v instanceof DeadLetter, Named.as("featurize-dead-letters"))

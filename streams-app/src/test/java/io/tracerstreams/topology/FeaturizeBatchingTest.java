@@ -118,7 +118,7 @@ class FeaturizeBatchingTest {
         final TracerCounters counters = new TracerCounters();
         final FeaturizeProcessor p = new FeaturizeProcessor(REQUESTS, serdes, featurizer, config.maxInputChars(), maxTexts, 5,
                 config.tasksAllowed(), new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
-                config.schemaRegistryOutageWaitMaxMs(), counters), counters);
+                config.schemaRegistryOutageWaitMaxMs(), counters), true, counters);
         p.init(context);
         return p;
     }
@@ -163,6 +163,7 @@ class FeaturizeBatchingTest {
         feed(context, p, REQUESTS, 5, request("r5", "other", "hi"));
 
         assertThat(callSizes).as("one featurizer call for the batch's three texts").containsExactly(3);
+        assertThat(context.committed()).as("a full batch leaves commits to commit.interval.ms").isFalse();
         final List<CapturedForward<? extends String, ? extends Emitted>> out = context.forwarded();
         assertThat(out).hasSize(6);
         assertThat(out).extracting(FeaturizeBatchingTest::header).containsExactly("t-0", "t-1", "t-2", "t-3", "t-4", "t-5");
@@ -223,9 +224,11 @@ class FeaturizeBatchingTest {
         final MockProcessorContext.CapturedPunctuator punctuator = context.scheduledPunctuators().get(0);
         assertThat(punctuator.getInterval().toMillis()).isEqualTo(5);
 
+        assertThat(context.committed()).isFalse();
         punctuator.getPunctuator().punctuate(0L);
 
         assertThat(context.forwarded()).extracting(FeaturizeBatchingTest::header).containsExactly("t-0", "t-1");
+        assertThat(context.committed()).as("a partial batch asks for a commit once routed").isTrue();
         assertThat(punctuator.cancelled()).as("no punctuation while nothing is held").isTrue();
         assertThat(store.approximateNumEntries()).isZero();
         feed(context, p, REQUESTS, 2, request("r2", "t", "three"));

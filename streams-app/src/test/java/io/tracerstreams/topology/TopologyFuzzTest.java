@@ -348,6 +348,58 @@ class TopologyFuzzTest {
         }
     }
 
+    /**
+     * A record larger than the producer's max.request.size (1 MiB by default) must not be written to any topic: not
+     * held in the featurize buffer's changelog, not copied into the repartition topic or the DLQ. (On a real broker the
+     * failed send killed the stream thread on that record after every restart: {@code tracer bench fuzz} found it.)
+     */
+    @Test
+    void shouldWriteNoRecordLargerThanTheProducerLimitWhateverTheInput() {
+        try (TopologyHarness h = new TopologyHarness(TopologyHarness.settings(stateDir))) {
+            final Fuzzer f = new Fuzzer(h, 3L);
+            for (int i = 0; i < 20; i++) {
+                f.valid();
+            }
+            f.bad(Bad.HUGE_INPUT);
+            final byte[] noise = new byte[2 * 1024 * 1024];
+            f.random.nextBytes(noise);
+            noise[0] = 7;
+            final Sent undecodable = f.pipe(h.config.topics().requests(), "fuzz-a", noise);
+            final Sent hugeResponse = f.pipe(h.config.topics().responses(), "fuzz-a",
+                    f.response("never-requested", "fuzz-a", "intent_0", "y".repeat(3 * 1024 * 1024)));
+            for (int i = 0; i < 20; i++) {
+                f.valid();
+            }
+            for (final var kv : h.decisions.readKeyValuesToList()) {
+                f.record(kv.value);
+            }
+            final Map<Long, String> deadByOffset = new HashMap<>();
+            for (final TestRecord<byte[], byte[]> r : h.dlq.readRecordsToList()) { // read first: a topic's records are read once
+                assertThat(r.value()).isNull();
+                if (header(r, DeadLetter.REASON).equals(DeadLetterReason.UNDECODABLE.code())) {
+                    assertThat(header(r, DeadLetter.DETAIL)).contains("is not copied");
+                }
+                deadByOffset.put(Long.parseLong(header(r, DeadLetter.SOURCE_OFFSET)), header(r, DeadLetter.SOURCE_TOPIC));
+            }
+            final List<String> tooLarge = new ArrayList<>();
+            for (final String topic : h.driver.producedTopicNames()) {
+                final var out = h.driver.createOutputTopic(topic, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+                for (final TestRecord<byte[], byte[]> r : out.readRecordsToList()) {
+                    if (r.value() != null && r.value().length > 1024 * 1024) {
+                        tooLarge.add(topic + ": " + r.value().length + " bytes");
+                    }
+                }
+            }
+            assertThat(tooLarge).as("records above the producer's 1 MiB default").isEmpty();
+            final String id = f.invalidRequestIds.keySet().iterator().next();
+            assertThat(f.decisionOf.get(id).getReason()).isEqualTo(Reason.INVALID_INPUT);
+            assertThat(f.validRequests).allSatisfy(v -> assertThat(f.decisions.get(v)).isEqualTo(1));
+            assertThat(deadByOffset).containsEntry(undecodable.offset(), undecodable.topic())
+                    .containsEntry(hugeResponse.offset(), hugeResponse.topic()).hasSize(2);
+        }
+    }
+
     @Test
     void shouldAnswerARequestWhoseInputIsNotValidUtf8AsInvalidInput() {
         try (TopologyHarness h = new TopologyHarness(TopologyHarness.settings(stateDir))) {

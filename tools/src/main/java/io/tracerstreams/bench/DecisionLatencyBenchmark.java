@@ -47,11 +47,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * and both decision paths are measured. Requests sent in the first {@code --warmup-seconds} (2) are not counted.
  *
  * <p>Every setting is the application's default ({@link TracerConfig}) unless given: {@code --seconds 60
- * --rate 100 --model M --commit-interval-ms N --poll-ms N --partitions N --threads N --guarantee G
+ * --rate 100 --model M --commit-interval-ms N --commit-on-partial-batch B --poll-ms N --partitions N --threads N --guarantee G
  * --featurize-batch-max-texts N --featurize-batch-max-wait-ms N --window N --min-accepted N --alpha A}, and
  * {@code --json} prints only {@code {"rate":..,"sent":..,"decided":..,"p50_ms":..,"p90_ms":..,"p99_ms":..,"max_ms":..}}
- * on stdout (the settings and the timeline go to stderr). Requests are keyed by request id so that
- * featurizing, the expensive stage, runs on every partition; the router sees them repartitioned by task.
+ * on stdout (the settings and the timeline go to stderr). Requests and responses are keyed by their task, as
+ * every tracer producer keys them, so each is featurized and routed in one stream task and one transaction.
  */
 public final class DecisionLatencyBenchmark {
 
@@ -67,6 +67,7 @@ public final class DecisionLatencyBenchmark {
     static final Map<String, String> CONFIG_OPTIONS = Map.ofEntries(
             Map.entry("model", TracerConfig.EMBEDDING_MODEL_CONFIG),
             Map.entry("commit-interval-ms", TracerConfig.COMMIT_INTERVAL_MS_CONFIG),
+            Map.entry("commit-on-partial-batch", TracerConfig.COMMIT_ON_PARTIAL_BATCH_CONFIG),
             Map.entry("poll-ms", TracerConfig.POLL_MS_CONFIG),
             Map.entry("partitions", TracerConfig.TOPICS_PARTITIONS_CONFIG),
             Map.entry("threads", TracerConfig.NUM_STREAM_THREADS_CONFIG),
@@ -138,6 +139,7 @@ public final class DecisionLatencyBenchmark {
     static String settings(final TracerConfig config, final Featurizer featurizer) {
         final StringBuilder sb = new StringBuilder("featurizer ").append(featurizer.id());
         for (final String key : List.of(TracerConfig.PROCESSING_GUARANTEE_CONFIG, TracerConfig.COMMIT_INTERVAL_MS_CONFIG,
+                TracerConfig.COMMIT_ON_PARTIAL_BATCH_CONFIG,
                 TracerConfig.POLL_MS_CONFIG, TracerConfig.TOPICS_PARTITIONS_CONFIG, TracerConfig.NUM_STREAM_THREADS_CONFIG,
                 TracerConfig.ALPHA_CONFIG, TracerConfig.WINDOW_SIZE_CONFIG, TracerConfig.MIN_ACCEPTED_CONFIG)) {
             sb.append(", ").append(key).append('=').append(config.values().get(key));
@@ -228,9 +230,8 @@ public final class DecisionLatencyBenchmark {
                 final String id = "r-" + i;
                 truth.put(id, ex.label());
                 sentAt.put(id, System.nanoTime());
-                // keyed by request id, so that one task's requests are featurized on every partition in parallel
-                // (the router repartitions them by task)
-                requests.send(new ProducerRecord<>(topics.requests(), id, LlmRequest.newBuilder().setRequestId(id)
+                // keyed by task, as the design asks: featurized and routed in one stream task and one transaction
+                requests.send(new ProducerRecord<>(topics.requests(), "bench", LlmRequest.newBuilder().setRequestId(id)
                         .setTask("bench").setInput(ex.text()).setTimestamp(Instant.now()).build()));
             }
             requests.flush();
@@ -272,15 +273,15 @@ public final class DecisionLatencyBenchmark {
         return sorted[i] / 1000.0;
     }
 
-    /** {@code --name value} pairs; {@code --json} takes no value. */
+    /** {@code --name value} pairs; {@code --json} and {@code --processes} take no value. */
     static Map<String, String> parse(final String[] args) {
         final Map<String, String> out = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("expected --name value pairs, got " + String.join(" ", args));
             }
-            if (args[i].equals("--json")) {
-                out.put("json", "true");
+            if (args[i].equals("--json") || args[i].equals("--processes")) {
+                out.put(args[i].substring(2), "true");
                 continue;
             }
             if (i + 1 >= args.length) {

@@ -3,7 +3,10 @@
  */
 package io.tracerstreams.bench;
 
+import io.tracerstreams.bench.chaos.ChildProcess;
+import io.tracerstreams.bench.chaos.Classpaths;
 import io.tracerstreams.broker.EmbeddedKafka;
+import io.tracerstreams.broker.RegistryServer;
 import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.featurize.Featurizers;
@@ -47,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Sustained end-to-end throughput against the featurizer's own limit, in one run on the same texts.
@@ -54,7 +58,8 @@ import java.util.Set;
  * <ol>
  *   <li>Raw rate: the configured model, without the embedding cache, embeds the N request texts in length-sorted
  *       batches of 32 in this process (after a warm-up), texts per second.</li>
- *   <li>End to end: on an embedded KRaft broker, N requests over {@code --tasks} tasks (keyed by request id) are
+ *   <li>End to end: on an embedded KRaft broker, N requests over {@code --tasks} tasks (keyed by task, as every tracer producer keys them; the task names
+ *       chosen to spread round-robin over the partitions) are
  *       produced before tracer starts; then {@code --instances} tracer instances (each its own Kafka Streams
  *       client, featurizer and state directory, in this JVM) with the application's defaults (exactly_once_v2)
  *       work the backlog while a simulated LLM answers every deferred or audited request with its true label.
@@ -64,7 +69,11 @@ import java.util.Set;
  *       the rate.)</li>
  * </ol>
  *
- * <p>Arguments (all optional): {@code --requests 4000 --instances 1 --tasks 4 --data FILE} (JSON lines with text
+ * <p>With {@code --processes}, each instance is a {@code tracer run} process instead (its own JVM, as
+ * {@code bench chaos} starts them, with a schema registry served from this JVM), timed from every process
+ * printing that it runs: the scale-out figure across processes.
+ *
+ * <p>Arguments (all optional): {@code --requests 4000 --instances 1 --processes --tasks 4 --data FILE} (JSON lines with text
  * and label; default Banking77's train split under {@code ../shared/data} when present, else synthetic intents),
  * the configuration options of {@link DecisionLatencyBenchmark} ({@code --partitions N --model M
  * --commit-interval-ms N --featurize-batch-max-texts N ...}), and {@code --json}, which prints only
@@ -74,6 +83,7 @@ public final class ThroughputBenchmark {
 
     private static final Path DEFAULT_DATA = Path.of("..", "shared", "data", "banking77", "train.jsonl.gz");
     private static final int RAW_BATCH = 32;
+    private static final Pattern RUNNING = Pattern.compile("tracer: running");
 
     private ThroughputBenchmark() {
     }
@@ -96,6 +106,7 @@ public final class ThroughputBenchmark {
     public static Result run(final String[] args) throws Exception {
         final Map<String, String> opts = DecisionLatencyBenchmark.parse(args);
         final boolean json = opts.containsKey("json");
+        final boolean processes = opts.containsKey("processes");
         final PrintStream out = json ? System.err : System.out;
         final int requests = Integer.parseInt(opts.getOrDefault("requests", "4000"));
         final int instances = Integer.parseInt(opts.getOrDefault("instances", "1"));
@@ -103,10 +114,12 @@ public final class ThroughputBenchmark {
         final Path data = Path.of(opts.getOrDefault("data", DEFAULT_DATA.toString()));
         final List<LabelledText> texts = texts(data, requests, out);
         final List<Path> stateDirs = new ArrayList<>();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             RegistryServer registry = processes ? RegistryServer.start(0, null) : null) {
             final Map<String, Object> m = new HashMap<>();
             m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://throughput-bench");
+            // separate processes need a registry they can all reach; in one JVM a mock:// scope serves
+            m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, processes ? registry.url() : "mock://throughput-bench");
             m.put(TracerConfig.APPLICATION_ID_CONFIG, "throughput-bench");
             for (final Map.Entry<String, String> e : opts.entrySet()) {
                 final String key = DecisionLatencyBenchmark.CONFIG_OPTIONS.get(e.getKey());
@@ -114,9 +127,9 @@ public final class ThroughputBenchmark {
                     m.put(key, e.getValue());
                 } else if (e.getKey().startsWith("featurize-")) {
                     m.put(e.getKey().replace('-', '.'), e.getValue());
-                } else if (!List.of("json", "requests", "instances", "tasks", "data").contains(e.getKey())) {
+                } else if (!List.of("json", "processes", "requests", "instances", "tasks", "data").contains(e.getKey())) {
                     throw new IllegalArgumentException("unknown option --" + e.getKey() + "; expected --requests, --instances, "
-                            + "--tasks, --data, --json, --featurize-*, --" + String.join(", --",
+                            + "--processes, --tasks, --data, --json, --featurize-*, --" + String.join(", --",
                             new java.util.TreeSet<>(DecisionLatencyBenchmark.CONFIG_OPTIONS.keySet())));
                 }
             }
@@ -132,13 +145,20 @@ public final class ThroughputBenchmark {
             final double raw;
             // uncached: the warm-up texts are embedded again in the timed loop, and a cache would answer them
             try (Featurizer featurizer = Featurizers.open(config.embeddingModel(), null, 0)) {
-                out.printf(Locale.ROOT, "throughput: %d requests over %d tasks, %d instance(s); settings (application defaults "
-                        + "unless given): %s%n", requests, tasks, instances, DecisionLatencyBenchmark.settings(config, featurizer));
+                out.printf(Locale.ROOT, "throughput: %d requests over %d tasks, %d instance(s) %s; settings (application "
+                        + "defaults unless given): %s%n", requests, tasks, instances, processes
+                        ? "as separate `tracer run` processes" : "in this JVM", DecisionLatencyBenchmark.settings(config, featurizer));
                 raw = rawRate(featurizer, texts);
             }
             out.printf(Locale.ROOT, "raw featurizer rate (length-sorted batches of %d, one process): %.1f texts/s%n", RAW_BATCH, raw);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
                 TracerTopics.ensure(admin, config);
+            }
+            if (processes) {
+                try (TopicSerdes serdes = TopicSerdes.fromConfig(config)) {
+                    produce(config, serdes, texts, tasks);
+                    return inProcesses(configs, serdes, texts, raw, json, out);
+                }
             }
             try (TopicSerdes serdes = TopicSerdes.fromConfig(config)) {
                 produce(config, serdes, texts, tasks);
@@ -153,7 +173,8 @@ public final class ThroughputBenchmark {
                         }
                     }
                     final long running = System.nanoTime();
-                    final double[] window = consume(config, serdes, texts, apps, out);
+                    final double[] window = consume(config, serdes, texts,
+                            () -> apps.stream().map(a -> a.state().toString()).toList().toString(), out);
                     final double seconds = (window[1] - running) / 1e9;
                     final Result result = new Result(requests, instances, seconds, window[0] / seconds, raw);
                     out.printf(Locale.ROOT, "end to end: %d decisions in %.2f s from every instance RUNNING to the last "
@@ -173,6 +194,54 @@ public final class ThroughputBenchmark {
             }
         } finally {
             stateDirs.forEach(d -> FileUtils.deleteQuietly(d.toFile()));
+        }
+    }
+
+    /**
+     * The end-to-end phase with each instance a {@code tracer run} process (its own JVM, featurizer and state
+     * directory, as bench chaos starts them), timed from every process printing that it runs.
+     */
+    private static Result inProcesses(final List<TracerConfig> configs, final TopicSerdes serdes, final List<LabelledText> texts,
+                                      final double raw, final boolean json, final PrintStream out) throws Exception {
+        final Path work = Files.createTempDirectory("tracer-bench-throughput-processes-");
+        final List<ChildProcess> children = new ArrayList<>();
+        try {
+            final String classpath = Classpaths.streamsApp(System.getProperty("java.class.path"));
+            for (int i = 0; i < configs.size(); i++) {
+                final Path properties = work.resolve("instance-" + i + ".properties");
+                final java.util.Properties p = new java.util.Properties();
+                configs.get(i).originals().forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+                try (var w = Files.newBufferedWriter(properties)) {
+                    p.store(w, "tracer bench throughput --processes");
+                }
+                final ChildProcess child = new ChildProcess("instance-" + i, classpath, List.of("-XX:+UseParallelGC"),
+                        "io.tracerstreams.cli.TracerAppCli", List.of("run", "--config", properties.toString()),
+                        work.resolve("instance-" + i + ".log"));
+                children.add(child);
+                child.start();
+            }
+            for (final ChildProcess child : children) {
+                child.await(RUNNING, Duration.ofMinutes(5));
+            }
+            out.printf(Locale.ROOT, "%d tracer run processes running (pids %s; logs in %s)%n", children.size(),
+                    children.stream().map(c -> Long.toString(c.pid())).toList(), work);
+            final long running = System.nanoTime();
+            final double[] window = consume(configs.get(0), serdes, texts,
+                    () -> children.stream().map(c -> c.name() + (c.isAlive() ? " alive" : " ended")).toList().toString(), out);
+            final double seconds = (window[1] - running) / 1e9;
+            final Result result = new Result(texts.size(), configs.size(), seconds, window[0] / seconds, raw);
+            out.printf(Locale.ROOT, "end to end: %d decisions in %.2f s from every process running to the last decision "
+                    + "(first decision after %.2f s): %.1f decisions/s; ratio to the raw rate %.3f%n",
+                    (long) window[0], seconds, (window[2] - running) / 1e9, result.decisionsPerS(), result.ratio());
+            if (json) {
+                System.out.println(result.toJson());
+            }
+            return result;
+        } finally {
+            for (final ChildProcess child : children) {
+                child.terminate(Duration.ofSeconds(30));
+            }
+            FileUtils.deleteQuietly(work.toFile());
         }
     }
 
@@ -212,14 +281,34 @@ public final class ThroughputBenchmark {
         return sorted.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * {@code count} task names spread round-robin over the partitions (task j on partition j mod partitions, by
+     * Kafka's default partitioner), so that every partition, and with several instances every instance, gets its
+     * share of the work: names like {@code task-0 .. task-3} happen to hash to 2 of 4 partitions.
+     */
+    static List<String> spreadTasks(final int count, final int partitions) {
+        final List<String> names = new ArrayList<>(count);
+        int k = 0;
+        for (int j = 0; j < count; j++) {
+            while (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                    ("task-" + k).getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions != j % partitions) {
+                k++;
+            }
+            names.add("task-" + k++);
+        }
+        return names;
+    }
+
     private static void produce(final TracerConfig config, final TopicSerdes serdes, final List<LabelledText> texts, final int tasks) {
+        final List<String> names = spreadTasks(tasks, config.topicPartitions());
         try (KafkaProducer<String, LlmRequest> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), serdes.request().serializer())) {
             for (int i = 0; i < texts.size(); i++) {
                 final String id = "r-" + i;
-                producer.send(new ProducerRecord<>(config.topics().requests(), id, LlmRequest.newBuilder().setRequestId(id)
-                        .setTask("task-" + (i % tasks)).setInput(texts.get(i).text()).setTimestamp(Instant.now()).build()));
+                final String task = names.get(i % tasks);
+                producer.send(new ProducerRecord<>(config.topics().requests(), task, LlmRequest.newBuilder().setRequestId(id)
+                        .setTask(task).setInput(texts.get(i).text()).setTimestamp(Instant.now()).build()));
             }
             producer.flush();
         }
@@ -227,7 +316,7 @@ public final class ThroughputBenchmark {
 
     /** Reads decisions until every request has one, answering deferred and audited ones; {decisions, last, first} (nanoTime). */
     private static double[] consume(final TracerConfig config, final TopicSerdes serdes, final List<LabelledText> texts,
-                                    final List<TracerApp> apps, final PrintStream out) {
+                                    final java.util.function.Supplier<String> instances, final PrintStream out) {
         final int n = texts.size();
         final Set<String> decided = new HashSet<>();
         long first = 0;
@@ -271,8 +360,7 @@ public final class ThroughputBenchmark {
                     }
                 }
                 if (System.nanoTime() - lastProgress > Duration.ofSeconds(5).toNanos()) {
-                    out.printf(Locale.ROOT, "... %d of %d decided; instances %s%n", decided.size(), n,
-                            apps.stream().map(a -> a.state().toString()).toList());
+                    out.printf(Locale.ROOT, "... %d of %d decided; instances %s%n", decided.size(), n, instances.get());
                     lastProgress = System.nanoTime();
                 }
             }

@@ -161,6 +161,10 @@ public final class DemoRunner {
         final String registryUrl = "mock://tracer-demo-" + Long.toHexString(System.nanoTime());
         final Path stateDir = stateDir();
         final long started = System.nanoTime();
+        // the timings count from the JVM's start: what a user waits after typing the command (its build check aside)
+        final long origin = started - java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+        long runningAt = 0;
+        long trafficAt = 0;
         final List<AutoCloseable> resources = new ArrayList<>();
         String stopReason = "limit";
         RequestGenerator generator = null;
@@ -177,6 +181,7 @@ public final class DemoRunner {
             if (!app.awaitRunning(Duration.ofSeconds(90))) {
                 throw new IllegalStateException("tracer did not reach RUNNING within 90 s (state " + app.state() + ")");
             }
+            runningAt = System.nanoTime();
 
             if (options.port() >= 0) {
                 view = LiveView.start(state, options.host(), options.port(), 250);
@@ -210,6 +215,7 @@ public final class DemoRunner {
                     options.limit() == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d", options.limit()),
                     options.rate(), traffic.tasks(), options.alpha(), options.epsilon(),
                     options.teacherNoise() > 0 ? ", teacher noise " + options.teacherNoise() : ""));
+            trafficAt = System.nanoTime();
             generatorThread.start();
 
             final ProgressDisplay progress = options.progress()
@@ -240,7 +246,7 @@ public final class DemoRunner {
             drain(generator, score, llm, progress, started);
             writeReports(monitor.reports());
             final DemoSummary summary = new DemoSummary(score.results(), generator.sent(), seconds(started), stopReason,
-                    view == null ? null : view.uri().toString());
+                    view == null ? null : view.uri().toString(), timings(origin, runningAt, trafficAt, score));
             if (monitor.undecodable() > 0 || score.ignored() > 0) {
                 LOG.warn("demo monitor: {} undecodable records, {} decisions not from the demo's traffic",
                         monitor.undecodable(), score.ignored());
@@ -262,6 +268,18 @@ public final class DemoRunner {
             MockSchemaRegistryClient.dropScope(MockSchemaRegistryClient.scopeOf(registryUrl));
             deleteRecursively(stateDir);
         }
+    }
+
+    /** The timings of a run, in seconds from {@code origin} ({@link System#nanoTime()}); null where 0 (not reached). */
+    static DemoSummary.Timings timings(final long origin, final long runningAt, final long trafficAt, final DemoScore score) {
+        final Map<String, Double> open = new LinkedHashMap<>();
+        score.gateOpenNanos().forEach((task, at) -> open.put(task, since(origin, at)));
+        return new DemoSummary.Timings(since(origin, runningAt), since(origin, trafficAt), since(origin, score.firstDecisionNanos()),
+                open);
+    }
+
+    private static Double since(final long origin, final long at) {
+        return at == 0 ? null : (at - origin) / 1e9;
     }
 
     /** Waits (bounded) until every request sent has its decision, the LLM has answered, and stats caught up. */

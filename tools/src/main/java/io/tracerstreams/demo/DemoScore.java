@@ -30,6 +30,7 @@ public final class DemoScore {
     private final Map<String, PerTask> tasks = new LinkedHashMap<>();
     private final Set<String> seen = new HashSet<>();
     private long foreign;
+    private long firstDecisionNanos;
 
     /** A score over the given traffic; its tasks appear in the summary even before their first decision. */
     public DemoScore(final DemoTraffic traffic) {
@@ -45,6 +46,9 @@ public final class DemoScore {
         if (r == null || !seen.add(d.getRequestId())) {
             foreign++;
             return;
+        }
+        if (firstDecisionNanos == 0) {
+            firstDecisionNanos = System.nanoTime();
         }
         final PerTask t = tasks.computeIfAbsent(r.task(), k -> new PerTask());
         if (d.getDecision() == Decision.HANDLED) {
@@ -68,8 +72,23 @@ public final class DemoScore {
             t.flips++;
         }
         if (e.getState() == GateState.OPEN) {
+            if (!t.opened) {
+                t.openedAtNanos = System.nanoTime();
+            }
             t.opened = true;
         }
+    }
+
+    /** When the first decision of this traffic was read ({@link System#nanoTime()}), or 0 before. */
+    public synchronized long firstDecisionNanos() {
+        return firstDecisionNanos;
+    }
+
+    /** Per task in the traffic's order: when its first OPEN gate event was read ({@link System#nanoTime()}), or 0 before. */
+    public synchronized Map<String, Long> gateOpenNanos() {
+        final Map<String, Long> out = new LinkedHashMap<>();
+        tasks.forEach((task, t) -> out.put(task, t.openedAtNanos));
+        return out;
     }
 
     /** Decisions scored so far, over all tasks. */
@@ -97,6 +116,7 @@ public final class DemoScore {
         private long audited;
         private long flips;
         private boolean opened;
+        private long openedAtNanos;
 
         DemoSummary.TaskResult result(final String task) {
             final long[] all = count(0);

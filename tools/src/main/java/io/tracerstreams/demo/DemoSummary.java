@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a demo run measured, per task, and how it ended.
@@ -18,13 +20,41 @@ import java.util.Locale;
  * @param seconds    wall-clock length of the run
  * @param stopReason why it stopped: {@code limit}, {@code duration} or {@code interrupted}
  * @param liveViewUrl the live view's address, or null
+ * @param timings    where a user waits (time to the first decision, to each gate's first opening)
  */
-public record DemoSummary(List<TaskResult> tasks, long requests, double seconds, String stopReason, String liveViewUrl) {
+public record DemoSummary(List<TaskResult> tasks, long requests, double seconds, String stopReason, String liveViewUrl,
+                          Timings timings) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public DemoSummary {
         tasks = List.copyOf(tasks);
+        timings = timings == null ? Timings.NONE : timings;
+    }
+
+    /** A summary without timings. */
+    public DemoSummary(final List<TaskResult> tasks, final long requests, final double seconds, final String stopReason,
+                       final String liveViewUrl) {
+        this(tasks, requests, seconds, stopReason, liveViewUrl, Timings.NONE);
+    }
+
+    /**
+     * Where a user waits, in seconds from the start of the demo (broker start, model load and tracer's start
+     * included), measured inside the demo; null where it did not happen.
+     *
+     * @param tracerRunning when tracer reached RUNNING
+     * @param firstRequest  when the first request was sent
+     * @param firstDecision when the first decision was read (read_committed)
+     * @param gateOpen      per task, when its first OPEN gate event was read (null: never)
+     */
+    public record Timings(Double tracerRunning, Double firstRequest, Double firstDecision, Map<String, Double> gateOpen) {
+
+        /** No timings (a summary built elsewhere than in a demo run). */
+        public static final Timings NONE = new Timings(null, null, null, Map.of());
+
+        public Timings {
+            gateOpen = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(gateOpen));
+        }
     }
 
     /**
@@ -62,7 +92,8 @@ public record DemoSummary(List<TaskResult> tasks, long requests, double seconds,
     /**
      * The summary as one JSON object: {@code {"tasks":[{"task","llm_calls_saved","requests","llm_calls",
      * "llm_calls_avoided","coverage","realised_agreement","gate_opened","gate_flips",...}],"requests","seconds",
-     * "stop_reason","live_view"}}; {@code llm_calls_saved} = 1 - llm_calls / requests is a fraction,
+     * "stop_reason","live_view","timings":{"tracer_running_s",
+     * "first_request_s","first_decision_s","gate_open_s":{task: seconds or null}}}}; {@code llm_calls_saved} = 1 - llm_calls / requests is a fraction,
      * {@code llm_calls_avoided} = requests - llm_calls a count.
      */
     public String toJson() {
@@ -89,6 +120,12 @@ public record DemoSummary(List<TaskResult> tasks, long requests, double seconds,
         root.put("seconds", Math.round(seconds * 10) / 10.0);
         root.put("stop_reason", stopReason);
         root.put("live_view", liveViewUrl);
+        final ObjectNode time = root.putObject("timings");
+        time.put("tracer_running_s", round2(timings.tracerRunning()));
+        time.put("first_request_s", round2(timings.firstRequest()));
+        time.put("first_decision_s", round2(timings.firstDecision()));
+        final ObjectNode open = time.putObject("gate_open_s");
+        timings.gateOpen().forEach((task, s) -> open.put(task, round2(s)));
         return root.toString();
     }
 
@@ -106,11 +143,27 @@ public record DemoSummary(List<TaskResult> tasks, long requests, double seconds,
                     pct(t.coverageLast20()), pct(t.agreementLast20()), t.gateOpened() ? "opened" : "closed",
                     t.gateFlips()));
         }
+        if (timings.tracerRunning() != null) {
+            final StringBuilder open = new StringBuilder();
+            timings.gateOpen().forEach((task, s) -> open.append(open.length() == 0 ? "" : ", ").append(task).append(' ')
+                    .append(s == null ? "never" : String.format(Locale.ROOT, "%.1f s", s)));
+            out.append(String.format(Locale.ROOT, "seconds from the start: tracer running %s, first request %s, first decision "
+                    + "%s; gate first open: %s%n", secs(timings.tracerRunning()), secs(timings.firstRequest()),
+                    secs(timings.firstDecision()), open));
+        }
         out.append("calls saved = 1 - LLM calls / requests (LLM calls = deferred + audited requests); coverage = "
                 + "handled / requests\n(audited requests count as handled but still cost an LLM call); agreement = "
                 + "share of handled requests whose\nlabel equals the LLM's; -last = the same over the last 20% of each "
                 + "task's requests.\n");
         return out.toString();
+    }
+
+    private static Double round2(final Double x) {
+        return x == null ? null : Math.round(x * 100) / 100.0;
+    }
+
+    private static String secs(final Double x) {
+        return x == null ? "-" : String.format(Locale.ROOT, "%.1f s", x);
     }
 
     private static String pct(final Double x) {

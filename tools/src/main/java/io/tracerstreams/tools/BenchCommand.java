@@ -12,6 +12,7 @@ import io.tracerstreams.bench.ReplaySuiteBenchmark;
 import io.tracerstreams.bench.RouteHttpBenchmark;
 import io.tracerstreams.bench.ThroughputBenchmark;
 import io.tracerstreams.bench.chaos.ChaosBenchmark;
+import io.tracerstreams.bench.chaos.FuzzBenchmark;
 import io.tracerstreams.bench.chaos.SoakBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
                 + "rate), learners (accuracy and cost of each surrogate), gate (cost and closed-loop simulations), chaos (the "
                 + "fault suite: SIGKILLs and rebalances of tracer run processes, checked by a read_committed verifier; chaos "
                 + "--help), soak (a million traces through a broker and a tracer run process: heap after GC, state and changelog "
-                + "bytes, lag; soak --help).")
+                + "bytes, lag; soak --help), fuzz (10,000 bad records of every kind against a broker and a tracer run process; "
+                + "fuzz --help).")
 public final class BenchCommand implements Callable<Integer> {
 
     static final Map<String, Consumer<String[]>> BENCHMARKS = new LinkedHashMap<>();
@@ -67,6 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
         BENCHMARKS.put("gate", GateBenchmark::run);
         BENCHMARKS.put("chaos", ChaosBenchmark::run);
         BENCHMARKS.put("soak", SoakBenchmark::run);
+        BENCHMARKS.put("fuzz", FuzzBenchmark::run);
     }
 
     @Parameters(index = "0", paramLabel = "NAME", description = "One of: ${COMPLETION-CANDIDATES}",

@@ -108,6 +108,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--window", description = "Agreement window size N (default ${DEFAULT-VALUE}).", defaultValue = "2000")
     int window;
 
+    @Option(names = "--per-label-thresholds", description = "One gate threshold on per-label recalibrated scores "
+            + "(gate.thresholds=per-label): strong labels handled from a lower score, weak ones from a higher one or not at all.")
+    boolean perLabelThresholds;
+
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
@@ -159,11 +163,19 @@ public final class ReplayCommand implements Callable<Integer> {
         final Progress progress = new Progress(quiet);
         final List<Replay.Row> trainSet;
         final List<Replay.Row> testSet;
+        final long embedStart = System.nanoTime();
+        long cacheHits = -1;
+        long cacheMisses = -1;
         try (Featurizer f = Featurizers.open(featurizer, "hashing".equals(featurizer) ? null
                 : cacheDir == null ? CachingFeaturizer.defaultDirectory() : cacheDir)) {
             trainSet = embed(f, trainRows, progress, "embed train");
             testSet = embed(f, testRows, progress, "embed test");
+            if (f instanceof CachingFeaturizer cache) {
+                cacheHits = cache.hitCount();
+                cacheMisses = cache.missCount();
+            }
         }
+        final long replayStart = System.nanoTime();
         final Replay.Options options = new Replay.Options(base, delay, teacherNoise, trainMode, curveBlock, 1_000, hashTexts,
                 shiftLabels, shiftAt);
         final List<ReplayResult> results = new ArrayList<>();
@@ -182,14 +194,19 @@ public final class ReplayCommand implements Callable<Integer> {
                 progress.done(label);
             }
         }
+        final long replayEnd = System.nanoTime();
+        final Timing timing = new Timing(java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3,
+                (replayStart - embedStart) / 1e9, trainSet.size() + testSet.size(), cacheHits, cacheMisses,
+                (replayEnd - replayStart) / 1e9);
         if (curve != null) {
             writeCurve(results);
         }
         writeReports(results);
         if (json) {
-            System.out.println(toJson(results, phase()));
+            System.out.println(toJson(results, phase(), timing));
         } else {
             printTable(results);
+            System.out.println(timing.toText());
         }
         return 0;
     }
@@ -198,7 +215,7 @@ public final class ReplayCommand implements Callable<Integer> {
         final TaskConfig d = TaskConfig.DEFAULTS;
         return new TaskConfig(alphas.get(0), d.delta(), epsilon, verifyRate, window, d.minAccepted(), d.minCoverage(), d.labelCap(),
                 learners == null || learners.isEmpty() ? d.learners() : learners, d.frontierAlphas(), d.costPerCall(),
-                seeds.get(0));
+                seeds.get(0), perLabelThresholds);
     }
 
     private static List<Replay.Row> embed(final Featurizer f, final List<LabelledText> rows, final Progress progress,
@@ -276,6 +293,39 @@ public final class ReplayCommand implements Callable<Integer> {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "";
     }
 
+    /**
+     * Where the time of a run went, measured inside the command.
+     *
+     * @param wallSeconds   from the JVM's start to the end of the last replay (the command's wall time, its build check
+     *                      and the writing of outputs aside)
+     * @param embedSeconds  embedding the rows (through the embedding cache unless the hashing featurizer)
+     * @param embedded      rows embedded
+     * @param cacheHits     rows the embedding cache answered (-1: no cache)
+     * @param cacheMisses   rows the model embedded (-1: no cache)
+     * @param replaySeconds the replays themselves (every alpha and seed)
+     */
+    record Timing(double wallSeconds, double embedSeconds, long embedded, long cacheHits, long cacheMisses,
+                  double replaySeconds) {
+
+        String toText() {
+            return String.format(Locale.ROOT, "wall time %.1f s from the JVM's start: embedding %,d rows %.1f s (%s), "
+                    + "replay %.1f s", wallSeconds, embedded, embedSeconds, cacheHits < 0 ? "no cache"
+                    : String.format(Locale.ROOT, "cache: %,d hits, %,d embedded by the model", cacheHits, cacheMisses),
+                    replaySeconds);
+        }
+
+        void putInto(final ObjectNode root) {
+            final ObjectNode t = root.putObject("timings");
+            t.put("wall_s", Math.round(wallSeconds * 100) / 100.0);
+            t.put("embed_s", Math.round(embedSeconds * 100) / 100.0);
+            t.put("embedded", embedded);
+            t.put("cache_hits", cacheHits);
+            t.put("cache_misses", cacheMisses);
+            t.put("replay_s", Math.round(replaySeconds * 100) / 100.0);
+        }
+    }
+
+
     /** What the reported phase is: the test split, a validation split of train, or the train split itself. */
     private String phase() {
         return validationFraction != null ? "validation" : test != null ? "test" : "train";
@@ -286,6 +336,11 @@ public final class ReplayCommand implements Callable<Integer> {
      * ({@code test}, {@code validation} or {@code train}).
      */
     static String toJson(final List<ReplayResult> results, final String phase) {
+        return toJson(results, phase, null);
+    }
+
+    /** As {@link #toJson(List, String)}, with where the time went (left out when null). */
+    static String toJson(final List<ReplayResult> results, final String phase, final Timing timing) {
         final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
         final ObjectNode root = mapper.createObjectNode();
         root.put("phase", phase);
@@ -315,6 +370,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 final ObjectNode rotation = shift.putObject("rotation");
                 r.shift().rotation().forEach(rotation::put);
             }
+        }
+        if (timing != null) {
+            timing.putInto(root);
         }
         try {
             return mapper.writeValueAsString(root);

@@ -47,6 +47,24 @@ class DemoSummaryTest {
     }
 
     @Test
+    void shouldPrintWhereAUserWaitsInTextAndJson() throws Exception {
+        final java.util.Map<String, Double> open = new java.util.LinkedHashMap<>();
+        open.put("support-intents", 41.234);
+        open.put("ticket-priority", null);
+        final DemoSummary timed = new DemoSummary(SUMMARY.tasks(), 4_000, 101.26, "limit", null,
+                new DemoSummary.Timings(9.5, 9.6, 10.004, open));
+        final JsonNode t = new ObjectMapper().readTree(timed.toJson()).get("timings");
+        assertThat(t.get("tracer_running_s").asDouble()).isEqualTo(9.5);
+        assertThat(t.get("first_decision_s").asDouble()).isEqualTo(10.0);
+        assertThat(t.get("gate_open_s").get("support-intents").asDouble()).isEqualTo(41.23);
+        assertThat(t.get("gate_open_s").get("ticket-priority").isNull()).isTrue();
+        assertThat(timed.toText()).contains("first decision 10.0 s").contains("support-intents 41.2 s")
+                .contains("ticket-priority never");
+        assertThat(SUMMARY.toText()).doesNotContain("first decision");
+        assertThat(new ObjectMapper().readTree(SUMMARY.toJson()).get("timings").get("first_decision_s").isNull()).isTrue();
+    }
+
+    @Test
     void shouldPrintOneRowPerTask() {
         final String text = SUMMARY.toText();
         assertThat(text).contains("4,000 requests").contains("stopped: limit");

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * one log file that outlives restarts. {@link #kill()} is {@link Process#destroyForcibly()}: SIGKILL on Linux, no
  * shutdown hook runs. {@link #terminate()} is SIGTERM: the shutdown hooks close the application cleanly.
  */
-final class ChildProcess {
+public final class ChildProcess {
 
     private final String name;
     private final List<String> command;
@@ -30,7 +30,7 @@ final class ChildProcess {
     private Process process;
     private long logOffset;
 
-    ChildProcess(final String name, final String classpath, final List<String> jvmOptions, final String mainClass,
+    public ChildProcess(final String name, final String classpath, final List<String> jvmOptions, final String mainClass,
                  final List<String> args, final Path log) {
         this.name = name;
         this.classpath = classpath;
@@ -43,7 +43,7 @@ final class ChildProcess {
         this.command = List.copyOf(c);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
@@ -52,7 +52,7 @@ final class ChildProcess {
     }
 
     /** Starts the process (again); output lines from now on are searched by {@link #await}. */
-    synchronized void start() {
+    public synchronized void start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is running");
         }
@@ -72,11 +72,11 @@ final class ChildProcess {
         }
     }
 
-    synchronized boolean isAlive() {
+    public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
-    synchronized long pid() {
+    public synchronized long pid() {
         return process == null ? -1 : process.pid();
     }
 
@@ -95,7 +95,7 @@ final class ChildProcess {
     }
 
     /** SIGTERM, waits up to the timeout for a clean exit, then SIGKILL; whether it exited by itself. */
-    boolean terminate(final Duration timeout) throws InterruptedException {
+    public boolean terminate(final Duration timeout) throws InterruptedException {
         final Process p;
         synchronized (this) {
             p = process;
@@ -115,7 +115,7 @@ final class ChildProcess {
      * Waits until a line printed since the last start matches the pattern; its first group (or the whole match).
      * Fails when the process ends first or the timeout passes, with the tail of the log.
      */
-    String await(final Pattern pattern, final Duration timeout) throws InterruptedException {
+    public String await(final Pattern pattern, final Duration timeout) throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             final Optional<String> found = find(pattern);
@@ -146,7 +146,7 @@ final class ChildProcess {
         return read(0).lines().filter(l -> l.contains(text)).count();
     }
 
-    String tail() {
+    public String tail() {
         final String all = read(0);
         final List<String> lines = all.lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /** Where the production classpath ({@code tracer run}'s: streams-app and what it depends on) is, when it can be found. */
-final class Classpaths {
+public final class Classpaths {
 
     private Classpaths() {
     }
@@ -20,7 +20,7 @@ final class Classpaths {
      * {@code runtime-classpath.txt}), found from the tools jar on {@code toolsClasspath}; {@code toolsClasspath} itself
      * (a superset: tools depends on streams-app) when the build layout is not there, e.g. under Maven's test runner.
      */
-    static String streamsApp(final String toolsClasspath) {
+    public static String streamsApp(final String toolsClasspath) {
         for (final String entry : toolsClasspath.split(File.pathSeparator)) {
             final Path p = Path.of(entry).toAbsolutePath();
             final Path name = p.getFileName();
