@@ -45,9 +45,10 @@ import java.util.List;
  * at_least_once a crash may repeat records, which the router deduplicates by request id. An in-memory buffer
  * without the changelog would lose its records whenever a commit falls between their read and their flush.
  *
- * <p>A batch flushed by its wait (the stage keeps up with its input) requests a commit right after its records are
- * routed ({@code commit.on.partial.batch}): their decisions then become visible at once instead of at the next
- * commit interval. Full batches (a backlog) leave the commit rate to {@code commit.interval.ms}.
+ * <p>A batch flushed by its wait, on time (the stage keeps up with its input: the thread idled in poll), requests a
+ * commit right after its records are routed ({@code commit.on.partial.batch}): their decisions then become visible
+ * at once instead of at the next commit interval. Full batches, and flushes that come late because the thread was
+ * busy with other work (a backlog), leave the commit rate to {@code commit.interval.ms}.
  *
  * <p><b>Records too large to hold.</b> A record whose value exceeds {@value #HOLD_MAX_BYTES} bytes is not held: a
  * changelog, repartition or DLQ record that large would exceed the producer's {@code max.request.size} (1 MiB by
@@ -79,6 +80,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private final List<String> allowedTasks;
     private final RegistryOutageRetry registryRetry;
     private final boolean commitOnPartialBatch;
+    private final long commitSlackMs;
     private final TracerCounters counters;
     private ProcessorContext<String, Emitted> context;
     private KeyValueStore<Long, byte[]> buffer;
@@ -89,12 +91,15 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     /**
      * @param allowedTasks  tasks.allowed: inputs of other tasks are not embedded (the router answers or dead-letters them)
      * @param registryRetry waits out a registry outage while decoding instead of dead-lettering
-     * @param commitOnPartialBatch request a commit after a batch flushed by its wait (commit.on.partial.batch)
+     * @param commitOnPartialBatch request a commit after a batch flushed by its wait on time (commit.on.partial.batch)
+     * @param pollMs        poll.ms: how late the flush of an idle thread may come and still count as on time (plus the wait)
      */
     FeaturizeProcessor(final String requestsTopic, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
                        final int maxTexts, final long maxWaitMs, final List<String> allowedTasks,
-                       final RegistryOutageRetry registryRetry, final boolean commitOnPartialBatch, final TracerCounters counters) {
+                       final RegistryOutageRetry registryRetry, final boolean commitOnPartialBatch, final long pollMs,
+                       final TracerCounters counters) {
         this.commitOnPartialBatch = commitOnPartialBatch;
+        this.commitSlackMs = pollMs + maxWaitMs;
         this.requestsTopic = requestsTopic;
         this.allowedTasks = List.copyOf(allowedTasks);
         this.registryRetry = registryRetry;
@@ -146,10 +151,13 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     }
 
     private void schedule() {
+        final long dueAt = context.currentSystemTimeMs() + maxWait.toMillis();
         scheduled = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> {
             flush();
-            if (commitOnPartialBatch) {
-                // the stage keeps up: make what was just routed visible now rather than at the next commit interval
+            // on time (at most poll.ms + the wait late): the thread idled, the stage keeps up, so make what was just
+            // routed visible now rather than at the next commit interval; late: the thread was busy (a backlog),
+            // and commits stay at commit.interval.ms
+            if (commitOnPartialBatch && now - dueAt <= commitSlackMs) {
                 context.commit();
             }
         });

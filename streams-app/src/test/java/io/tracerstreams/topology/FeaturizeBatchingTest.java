@@ -104,6 +104,7 @@ class FeaturizeBatchingTest {
 
     private MockProcessorContext<String, Emitted> context(final KeyValueStore<Long, byte[]> store) {
         final MockProcessorContext<String, Emitted> context = new MockProcessorContext<>(props());
+        context.setCurrentSystemTimeMs(1_000_000L);
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         return context;
@@ -118,7 +119,7 @@ class FeaturizeBatchingTest {
         final TracerCounters counters = new TracerCounters();
         final FeaturizeProcessor p = new FeaturizeProcessor(REQUESTS, serdes, featurizer, config.maxInputChars(), maxTexts, 5,
                 config.tasksAllowed(), new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
-                config.schemaRegistryOutageWaitMaxMs(), counters), true, counters);
+                config.schemaRegistryOutageWaitMaxMs(), counters), true, 10, counters);
         p.init(context);
         return p;
     }
@@ -225,15 +226,21 @@ class FeaturizeBatchingTest {
         assertThat(punctuator.getInterval().toMillis()).isEqualTo(5);
 
         assertThat(context.committed()).isFalse();
-        punctuator.getPunctuator().punctuate(0L);
+        punctuator.getPunctuator().punctuate(context.currentSystemTimeMs() + 5);
 
         assertThat(context.forwarded()).extracting(FeaturizeBatchingTest::header).containsExactly("t-0", "t-1");
-        assertThat(context.committed()).as("a partial batch asks for a commit once routed").isTrue();
+        assertThat(context.committed()).as("a partial batch flushed on time asks for a commit once routed").isTrue();
         assertThat(punctuator.cancelled()).as("no punctuation while nothing is held").isTrue();
         assertThat(store.approximateNumEntries()).isZero();
         feed(context, p, REQUESTS, 2, request("r2", "t", "three"));
         assertThat(context.scheduledPunctuators()).hasSize(2);
         assertThat(context.scheduledPunctuators().get(1).cancelled()).isFalse();
+
+        context.resetCommit();
+        context.scheduledPunctuators().get(1).getPunctuator().punctuate(context.currentSystemTimeMs() + 5 + 10 + 5 + 1);
+        assertThat(context.forwarded()).extracting(FeaturizeBatchingTest::header).contains("t-2");
+        assertThat(context.committed()).as("a flush that comes late (a busy thread: a backlog) leaves commits to "
+                + "commit.interval.ms").isFalse();
     }
 
     @Test
@@ -248,6 +255,7 @@ class FeaturizeBatchingTest {
 
         // the processor is gone (a crash, or the task moved); its store is what the changelog restores
         final MockProcessorContext<String, Emitted> second = new MockProcessorContext<>(props());
+        second.setCurrentSystemTimeMs(1_000_000L);
         second.addStateStore(store);
         final FeaturizeProcessor restored = processor(second, 32);
         assertThat(second.scheduledPunctuators()).as("held records are flushed on the wall clock").hasSize(1);
