@@ -65,8 +65,11 @@
     right.appendChild(el('ol', 'flips'));
     right.appendChild(el('h3', null, 'Decisions by reason'));
     right.appendChild(el('div', 'bars reasons'));
-    right.appendChild(el('h3', null, 'Coverage frontier (now)'));
+    right.appendChild(el('h3', null, 'Coverage frontier: what a gate opening now could serve'));
     right.appendChild(el('div', 'bars frontier'));
+    right.appendChild(el('p', 'muted frontier-note', 'Each bar is the threshold the opening rule finds on the current '
+      + 'window at that alpha. An open gate keeps its threshold until live evidence refutes alpha (it closes on the '
+      + 'upper bound, opens on the lower one), so it may serve more than the bar at its own alpha.'));
     grid.appendChild(left);
     grid.appendChild(right);
     sec.appendChild(grid);
@@ -166,7 +169,9 @@
     var totalReasons = reasons.reduce(function (a, e) { return a + e[1]; }, 0);
     bars(sec.querySelector('.reasons'), reasons, totalReasons, { CONFIDENT: true, AUDIT: true });
     bars(sec.querySelector('.frontier'), (t.frontier || []).map(function (p) {
-      return ['alpha ' + p.alpha.toFixed(2), p.coverage, pct(p.coverage)];
+      var served = t.gate === 'OPEN' && t.alpha !== null && Math.abs(p.alpha - t.alpha) < 1e-9;
+      return ['alpha ' + p.alpha.toFixed(2), p.coverage,
+        pct(p.coverage) + (served ? ' (gate serves ' + pct(s.coverage) + ')' : '')];
     }), 1);
 
     var tbody = sec.querySelector('table.decisions tbody');

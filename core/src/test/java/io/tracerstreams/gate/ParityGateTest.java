@@ -259,4 +259,52 @@ class ParityGateTest {
                 Double.NaN, 0, 1, 0, Double.NaN, 0, 0, "", 1);
         assertThat(closed.toGateEvent("t", 0.9, null, null, 0, 0).getThreshold()).isNull();
     }
+
+    /**
+     * The two coverages tell one story (the live page shows both): at an opening the served threshold is the
+     * frontier's t* at alpha, so the served coverage equals the frontier's; while open the served threshold follows
+     * t* down but not up, so the served coverage is at least the frontier's whenever the frontier reaches
+     * minCoverage. Checked after every outcome of an open gate with epsilon audits of weight 1/p.
+     */
+    @Test
+    void shouldServeAtLeastTheFrontierCoverageAtItsAlphaAndExactlyItAtOpening() {
+        final GateSimulation.Scenario sc = GateScenarios.bankingLike();
+        int openings = 0;
+        int checked = 0;
+        for (int r = 0; r < 5; r++) {
+            final ParityGate gate = new ParityGate(CONFIG);
+            final GateStatistics stats = gate.statistics();
+            final AgreementWindow window = new AgreementWindow(CONFIG);
+            final SplittableRandom rnd = new SplittableRandom(600 + r);
+            for (int k = 0; k < 20_000; k++) {
+                final double s = sc.quantile().applyAsDouble(rnd.nextDouble());
+                final boolean agreed = rnd.nextDouble() < sc.agreement().applyAsDouble(s);
+                if (gate.accepts(s)) {
+                    final double p = gate.auditProbability();
+                    if (rnd.nextDouble() >= p) {
+                        continue;
+                    }
+                    window.add(s, agreed, 1.0 / p);
+                } else {
+                    window.add(s, agreed, 1.0);
+                }
+                final Optional<GateTransition> t = gate.evaluate(window);
+                if (!gate.isOpen()) {
+                    continue;
+                }
+                final GateStatistics.FrontierEntry frontier = stats.frontier(window, List.of(CONFIG.alpha())).get(0);
+                final double served = stats.estimate(window, gate.thresholdIndex(), false).coverage();
+                if (t.isPresent() && t.get().to() == GateState.OPEN && t.get().from() == GateState.CLOSED) {
+                    openings++;
+                    assertThat(served).isEqualTo(frontier.coverage());
+                    assertThat(gate.threshold()).isEqualTo(frontier.threshold());
+                } else if (frontier.coverage() >= CONFIG.minCoverage()) {
+                    checked++;
+                    assertThat(served).isGreaterThanOrEqualTo(frontier.coverage());
+                }
+            }
+        }
+        assertThat(openings).isPositive();
+        assertThat(checked).isGreaterThan(5_000);
+    }
 }

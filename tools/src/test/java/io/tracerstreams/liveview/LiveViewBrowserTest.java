@@ -40,6 +40,15 @@ class LiveViewBrowserTest {
             assertThat(chromium.eval("String(typeof Chart)")).as("Chart.js served from the webjar").isEqualTo("function");
             assertThat(chromium.eval("document.querySelector('[data-task=\"support-intents\"] .gate-badge').textContent"))
                     .isEqualTo("OPEN");
+            // one story: the frontier says what it is, and at the served alpha it shows what the open gate serves
+            assertThat(section(dom, "support-intents")).contains("what a gate opening now could serve")
+                    .contains("until live evidence refutes alpha");
+            assertThat(chromium.eval("Array.from(document.querySelectorAll('[data-task=\"support-intents\"] .frontier .bar'))"
+                    + ".map(function (b) { return b.textContent; }).join('|')"))
+                    .contains("alpha 0.80").containsPattern("alpha 0\\.9060\\.0% \\(gate serves \\d+\\.\\d%\\)")
+                    .doesNotContain("alpha 0.8090.0% (gate serves");
+            assertThat(chromium.eval("Array.from(document.querySelectorAll('[data-task=\"ticket-priority\"] .frontier .bar'))"
+                    + ".map(function (b) { return b.textContent; }).join('|')")).doesNotContain("gate serves");
         }
     }
 
