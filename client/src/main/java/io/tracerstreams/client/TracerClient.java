@@ -95,6 +95,8 @@ public final class TracerClient implements AutoCloseable {
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> positioned = new CompletableFuture<>();
     private final ScheduledExecutorService timer;
+    /** Sends the calls made before the consumer's position was fixed: a send can block (max.block.ms), the timer must not. */
+    private final java.util.concurrent.ExecutorService sender;
     private final Thread pollThread;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
@@ -138,6 +140,7 @@ public final class TracerClient implements AutoCloseable {
                 new Percentile(name("latency-p99", "99th percentile of call-to-decision latency in ms"), 99)));
         metrics.addMetric(name("in-flight", "calls without a decision yet"), (Measurable) (c, now) -> pending.size());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tracer-client-timer-" + config.clientId()));
+        this.sender = Executors.newSingleThreadExecutor(r -> daemon(r, "tracer-client-sender-" + config.clientId()));
         this.pollThread = daemon(this::pollLoop, "tracer-client-decisions-" + config.clientId());
         pollThread.start();
     }
@@ -189,7 +192,7 @@ public final class TracerClient implements AutoCloseable {
             if (positioned.isDone()) {
                 send(call, request);
             } else {
-                positioned.thenRunAsync(() -> send(call, request), timer);
+                positioned.thenRunAsync(() -> send(call, request), sender);
             }
         } catch (final RejectedExecutionException e) {
             expire(call, "the client closed before the request was sent"); // close() raced with this call
@@ -307,6 +310,7 @@ public final class TracerClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         timer.shutdownNow();
+        sender.shutdownNow();
         producer.close(Duration.ofSeconds(10));
         if (pollThread.isAlive()) {
             LOG.warn("the decision consumer thread of {} did not stop; closing its consumer from here", config.clientId());

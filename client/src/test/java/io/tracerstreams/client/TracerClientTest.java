@@ -217,6 +217,35 @@ class TracerClientTest {
     }
 
     @Test
+    void shouldTimeOutOnTimeWhileAHeldRequestsSendBlocks() throws Exception {
+        // a send that blocks (max.block.ms: metadata of a broker that went away) must not hold up other calls' timeouts
+        final MockProducer<String, byte[]> blocking = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    final ProducerRecord<String, byte[]> record, final org.apache.kafka.clients.producer.Callback callback) {
+                try {
+                    Thread.sleep(6_000);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.send(record, callback);
+            }
+        };
+        consumer.failPartitionsFor.set(1_000_000);
+        client = new TracerClient(config().build(), blocking, consumer);
+        client.route("intents", "held, then sent slowly", Duration.ofSeconds(30));
+        final long t0 = System.nanoTime();
+        final CompletableFuture<Decision> other = client.route("intents", "held too", Duration.ofMillis(1_500));
+        final CompletableFuture<Long> doneAtMs = other.thenApply(d -> (System.nanoTime() - t0) / 1_000_000);
+        Thread.sleep(100);
+        consumer.updatePartitions(DECISIONS, List.of(partition(0)));
+        consumer.updateEndOffsets(Map.of(P0, 0L));
+        consumer.failPartitionsFor.set(0); // positioned: the first held request's send starts and blocks for 6 s
+        assertThat(other.get(20, TimeUnit.SECONDS).reason()).isEqualTo(Reason.TIMEOUT);
+        assertThat(doneAtMs.get()).as("ms until the 1.5 s call timed out (a blocked timer would take 6 s)").isLessThan(4_500L);
+    }
+
+    @Test
     void shouldAnswerDeferredAndAuditedDecisionsAndRefuseHandledOnes() throws Exception {
         start(config().build());
         final LlmRequest request = LlmRequest.newBuilder().setRequestId("r1").setTask("intents").setInput("card stolen")

@@ -77,6 +77,7 @@ public final class ParityGate implements Serializable {
     private boolean everClosed;
     private boolean held;
     private boolean verifying;
+    private boolean plainVerification; // verifying at t* (a verification the change detector started)
     private long flips;
     private double lastDriftBefore = Double.NaN;
     private double lastDriftAfter = Double.NaN;
@@ -150,7 +151,85 @@ public final class ParityGate implements Serializable {
      * t* up as well as down. The engine sets it after every trace.
      */
     public void setVerifying(final boolean verifying) {
+        setVerifying(verifying, verifying);
+    }
+
+    /**
+     * As {@link #setVerifying(boolean)}; with {@code stricter} the gate serves the verification threshold t_v
+     * ({@link #verificationIndex}) while verifying, else t* (the engine passes false while a verification started
+     * by the change detector runs).
+     */
+    public void setVerifying(final boolean verifying, final boolean stricter) {
+        final boolean starts = verifying && stricter && !(this.verifying && !this.plainVerification);
         this.verifying = verifying;
+        this.plainVerification = verifying && !stricter;
+        if (starts && state == GateState.OPEN && lastWindow != null) {
+            final int deployable = stats.deployableIndex(lastWindow, config.alpha());
+            if (deployable >= 0) {
+                servedIndex = Math.max(servedIndex, verificationIndex(lastWindow, deployable));
+            }
+        }
+    }
+
+    /**
+     * The verification levels: alpha_v = alpha + m (1 - alpha) for each m here (at alpha 0.90: 0.93, 0.95, 0.97,
+     * 0.985). Fixed in advance, never fitted to outcomes; the ladder was checked on validation data (a split of
+     * the Banking77 train set, {@code tracer replay --validation-fraction 0.2}, and CLINC150's val split), see
+     * docs/BENCHMARKS.md.
+     */
+    static final double[] VERIFICATION_MARGINS = {0.3, 0.5, 0.7, 0.85};
+
+    /**
+     * The threshold served while a verification runs (t_v): of t* and the deployable thresholds at the stricter
+     * levels alpha_v = alpha + m (1 - alpha), m in {@link #VERIFICATION_MARGINS} (the same fixed-sequence search,
+     * lower bound at the opening level; never below t*, coverage at least minCoverage), the one where the
+     * sequential test is expected to end soonest in requests: fewest log(1/delta) / (KL(alpha_v || alpha)
+     * Coverage(t)) requests, with alpha_v, the level the window's lower bound guarantees there, as the planning
+     * agreement. t* itself (planning agreement = its lower bound) wins only when no stricter level is supported.
+     *
+     * <p>Why: the sequential test ({@link SequentialAgreementCheck}) tests the handled traffic actually served. At
+     * t* its agreement is close to alpha (t* is by construction the lowest threshold the window supports), and a
+     * level-delta test of 0.926 against 0.90 needs about 730 audited outcomes, every one an LLM call. Served at
+     * t_v, where the window says agreement is clearly above alpha, the same test confirms in about
+     * log(1/delta) / KL(p || alpha) outcomes (about 80 at p = 0.97 against 0.90). The requests between t* and t_v
+     * are deferred meanwhile: their LLM answers arrive anyway, at no extra cost, and put live outcomes of that
+     * band (weight 1) into the window and the change detector. Once the test confirms, the engine ends the
+     * verification and the gate moves down to t* by the usual rule.
+     *
+     * <p>What this verifies: that live handled traffic at t_v agrees at alpha or better (anytime-valid, at
+     * delta). The agreement of the band [t*, t_v) served afterwards rests on the window's lower bound, which by
+     * then holds the band's live outcomes of the verification beside the backfill; the upper-bound, drift and
+     * change-detector rules keep watching it at epsilon.
+     *
+     * @param window     the served learner's window
+     * @param deployable t*, the deployable index at alpha (>= 0)
+     */
+    int verificationIndex(final AgreementWindow window, final int deployable) {
+        final double alpha = config.alpha();
+        int best = deployable;
+        double bestCost = Double.POSITIVE_INFINITY;
+        int previous = deployable;
+        for (final double m : VERIFICATION_MARGINS) {
+            final double level = alpha + m * (1.0 - alpha);
+            final int strict = stats.deployableIndex(window, level);
+            if (strict < 0) {
+                break; // a stricter level cannot be supported where this one is not
+            }
+            if (strict <= previous && strict <= deployable) {
+                continue;
+            }
+            previous = strict;
+            final double coverage = stats.estimate(window, strict, false).coverage();
+            if (coverage < config.minCoverage()) {
+                break;
+            }
+            final double cost = 1.0 / (GateStatistics.bernoulliKl(level, alpha) * coverage);
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = Math.max(strict, deployable);
+            }
+        }
+        return best;
     }
 
     /** Open/close flips so far (threshold changes and learner switches that keep it open are not flips). */
@@ -203,8 +282,8 @@ public final class ParityGate implements Serializable {
             }
             final GateStatistics.Estimate full = stats.estimate(servedWindow, deployable);
             state = GateState.OPEN;
-            servedIndex = deployable;
-            servedCoverage = e.coverage();
+            servedIndex = verifying && !plainVerification ? verificationIndex(servedWindow, deployable) : deployable;
+            servedCoverage = stats.estimate(servedWindow, servedIndex, false).coverage();
             adwin = new ADWIN(config.driftDelta());
             flips++;
             return Optional.of(transition(GateState.CLOSED, GateReason.LOWER_BOUND_CROSSED, full, String.format(Locale.ROOT,
@@ -220,7 +299,12 @@ public final class ParityGate implements Serializable {
                     "ADWIN (delta %.4f) cut the accepted stream: agreement %.4f before, %.4f after, at threshold %.3f",
                     config.driftDelta(), lastDriftBefore, lastDriftAfter, full.threshold())));
         }
-        if (deployable >= 0 && (deployable < servedIndex || (verifying && deployable > servedIndex))
+        if (verifying && deployable >= 0) {
+            final int target = plainVerification ? deployable : verificationIndex(servedWindow, deployable);
+            if (target != servedIndex && stats.estimate(servedWindow, target, false).coverage() >= config.minCoverage()) {
+                servedIndex = target;
+            }
+        } else if (deployable >= 0 && deployable < servedIndex
                 && stats.estimate(servedWindow, deployable, false).coverage() >= config.minCoverage()) {
             servedIndex = deployable;
         }

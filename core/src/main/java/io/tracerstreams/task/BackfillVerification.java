@@ -20,8 +20,11 @@ import java.io.Serializable;
  *   <li>REFUTED: the engine closes the gate at once (reason LIVE_AGREEMENT_REFUTED) and drops the window
  *   contents from before the verification began ({@link #tracesSinceStart()}): live traffic showed them
  *   stale;</li>
- *   <li>N/2 live traces since the start without a verdict: verification ends (the worst case, the old fixed
- *   budget).</li>
+ *   <li>N/2 audited outcomes without a verdict, or N live traces since the start (by then the window holds live
+ *   outcomes only: deferred ones at weight 1 and audited ones): verification ends (the worst case). The count is
+ *   of audited outcomes, not of live traces, because the gate serves a stricter threshold while verifying
+ *   ({@code ParityGate#verificationIndex}): most live traces are then deferred ones, and a count of those
+ *   could end a verification that audited only a few handled requests.</li>
  * </ul>
  * A verification starts
  * <ol>
@@ -58,6 +61,7 @@ final class BackfillVerification implements Serializable {
     private boolean backfillSettled;          // the current backfill episode was verified
     private SequentialAgreementCheck test;     // non-null while a verification runs
     private SequentialAgreementCheck last;     // the test of the last verification that ended
+    private boolean onAlarm;                   // the running verification was started by the change detector
     private long liveSinceStart;
     private long tracesSinceStart;
     private long verifications;
@@ -139,7 +143,9 @@ final class BackfillVerification implements Serializable {
             if (auditedAgreed != null ? detector().observeAudit(alpha, auditedAgreed) : detector().observe(score, agreed)) {
                 if (test == null) {
                     start(detector().tracesSinceChange());
+                    onAlarm = true;
                 } else {
+                    onAlarm = true;
                     tracesSinceStart = Math.max(tracesSinceStart, detector().tracesSinceChange());
                 }
             }
@@ -166,13 +172,24 @@ final class BackfillVerification implements Serializable {
             end();
             return Verdict.CONFIRMED;
         }
-        if (2L * liveSinceStart >= liveRing.length) {
-            end();
+        if (2L * test.samples() >= liveRing.length || liveSinceStart >= liveRing.length) {
+            end(); // the worst case: N/2 audited outcomes without a verdict, or a window wholly refilled by live traces
         }
         return Verdict.OPEN;
     }
 
+    /**
+     * Whether the gate may serve its stricter verification threshold now: while a verification of a backfill or of
+     * an opening runs, not one the change detector started (an alarm says the window may no longer describe the
+     * traffic, so a threshold chosen on it is no cheaper question; the test then runs at t*, where the traffic of
+     * the served threshold shows a change soonest).
+     */
+    boolean stricterThreshold() {
+        return active() && !onAlarm;
+    }
+
     private void start(final long lookback) {
+        onAlarm = false;
         test = new SequentialAgreementCheck(alpha, delta);
         liveSinceStart = 0;
         tracesSinceStart = lookback;

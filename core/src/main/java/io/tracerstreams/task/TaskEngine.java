@@ -281,7 +281,7 @@ public final class TaskEngine {
         final Boolean auditedAgreed = origin == TraceOrigin.AUDITED ? llmLabel.equals(routed.getLabel()) : null;
         final SequentialAgreementCheck.Verdict verdict = verification.onTrace(origin != TraceOrigin.BACKFILL,
                 auditedAgreed, gate.isOpen(), served.score(), served.agreed());
-        gate.setVerifying(verification.active());
+        gate.setVerifying(verification.active(), verification.stricterThreshold());
         counters.onTrace(origin);
         final List<GateEvent> events = new ArrayList<>(1);
         if (verdict == SequentialAgreementCheck.Verdict.REFUTED) {
@@ -301,7 +301,7 @@ public final class TaskEngine {
             events.add(event(t, timestampMs));
             if (t.from() == GateState.CLOSED && t.to() == GateState.OPEN) {
                 verification.onGateOpened();
-                gate.setVerifying(true);
+                gate.setVerifying(true, true);
             }
         });
         if (counters.traces() % SurrogateZoo.SELECTION_EVERY == 0) {

@@ -42,17 +42,30 @@ class BackfillVerificationTest {
     }
 
     @Test
-    void shouldVerifyAWindowOfBackfillForAtMostHalfAWindowOfLiveTracesWithoutEvidence() {
+    void shouldVerifyAWindowOfBackfillUntilAWindowOfLiveTracesWithoutEvidence() {
         final BackfillVerification v = verification(N, 0.8);
         feed(v, N, false);
         assertThat(v.active()).isTrue();
         assertThat(v.auditProbability(0.05)).isEqualTo(0.8);
         assertThat(v.auditProbability(0.9)).isEqualTo(0.9);
-        feed(v, N / 2 - 1, true);
+        // deferred live traces (no audits): the window is wholly live after N of them
+        feed(v, N - 1, true);
         assertThat(v.active()).isTrue();
         feed(v, 1, true);
         assertThat(v.active()).isFalse();
         assertThat(v.auditProbability(0.05)).isEqualTo(0.05);
+    }
+
+    @Test
+    void shouldEndAVerificationWithoutAVerdictAfterHalfAWindowOfAudits() {
+        final BackfillVerification v = verification(N, 1.0);
+        feed(v, N, false);
+        // agreement exactly alpha: no verdict either way within N/2 = 50 audits
+        assertThat(audits(v, N / 2 - 1, 10)).isEqualTo(Verdict.OPEN);
+        assertThat(v.active()).isTrue();
+        assertThat(audits(v, 1, 10)).isEqualTo(Verdict.OPEN);
+        assertThat(v.active()).isFalse();
+        assertThat(v.counts()).containsExactly(1L, 0L, 0L);
     }
 
     @Test
@@ -107,10 +120,10 @@ class BackfillVerificationTest {
     void shouldVerifyAfreshOnceTheWindowRestsOnBackfillAlone() {
         final BackfillVerification v = verification(N, 1.0);
         feed(v, N, false);
-        feed(v, N / 2, true);
+        feed(v, N, true);
         assertThat(v.active()).isFalse();
         feed(v, N - 1, false);
-        assertThat(v.active()).isFalse(); // one live trace still in the window: N/2 live outcomes verified it
+        assertThat(v.active()).isFalse(); // one live trace still in the window: N live outcomes verified it
         feed(v, 1, false);
         assertThat(v.active()).isTrue();
     }

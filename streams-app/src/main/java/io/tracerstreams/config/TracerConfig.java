@@ -197,12 +197,11 @@ public final class TracerConfig extends AbstractConfig {
             + "default 100 ms adds up to 100 ms to a decision; 10 ms keeps an idle thread responsive at negligible CPU.";
 
     public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
-    private static final String COMMIT_INTERVAL_MS_DOC = "How often a stream task commits. Under exactly_once_v2 a decision "
-            + "is visible to read_committed consumers only after the commit of its transaction, so this bounds the added "
-            + "latency. 100 ms (Kafka's default under EOS): with MiniLM featurizing at 100 requests/s on 2 cores, 20 ms "
-            + "spent so much time in transaction commits that the stream fell behind (p50 3.5 s), 100 ms kept up (p50 "
-            + "0.2 s, docs/BENCHMARKS.md). Lower it (10-20 ms) where featurizing is cheap or cores are plentiful: a "
-            + "trivial topology measured 19 ms p50 end-to-end at 10 ms.";
+    private static final String COMMIT_INTERVAL_MS_DOC = "How often a stream task commits when it has a backlog. Under "
+            + "exactly_once_v2 a decision is visible to read_committed consumers only after the commit of its "
+            + "transaction. While the featurize stage keeps up, commit.on.partial.batch commits right after each batch is "
+            + "routed, so this interval matters under load: 100 ms (Kafka's default under EOS) spends little of a "
+            + "backlog's time in commits.";
 
     // ---------------------------------------------------------------- featurizing and input limits
     public static final String EMBEDDING_MODEL_CONFIG = "embedding.model";
@@ -248,8 +247,10 @@ public final class TracerConfig extends AbstractConfig {
             + "ended (fewer than featurize.batch.max.texts held: the stage keeps up with its input), request a commit "
             + "(ProcessorContext.commit) as soon as those records are routed, instead of waiting for commit.interval.ms: "
             + "under light load a decision becomes visible to read_committed consumers milliseconds after it is made. "
-            + "Under load batches fill up, and commit.interval.ms alone sets how often transactions commit. false (the "
-            + "default): commit.interval.ms only.";
+            + "Under load batches fill up, and commit.interval.ms alone sets how often transactions commit. false: "
+            + "commit.interval.ms only. In one run of bench latency (hashing featurizer, 20 requests/s, heavily loaded "
+            + "machine) the median latency once the start-up backlog drained was 29-34 ms with it, 118 ms without "
+            + "(commit.interval.ms 100), 35-40 ms with commit.interval.ms 20 (docs/BENCHMARKS.md).";
 
     // ---------------------------------------------------------------- state
     public static final String STATS_INTERVAL_MS_CONFIG = "stats.interval.ms";
@@ -882,7 +883,7 @@ public final class TracerConfig extends AbstractConfig {
                         FEATURIZE_BATCH_MAX_TEXTS_DOC)
                 .define(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(1, 10_000), Importance.MEDIUM,
                         FEATURIZE_BATCH_MAX_WAIT_MS_DOC)
-                .define(COMMIT_ON_PARTIAL_BATCH_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, COMMIT_ON_PARTIAL_BATCH_DOC)
+                .define(COMMIT_ON_PARTIAL_BATCH_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, COMMIT_ON_PARTIAL_BATCH_DOC)
                 .define(STATS_INTERVAL_MS_CONFIG, Type.LONG, 10_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
                         STATS_INTERVAL_MS_DOC)
                 .define(REPORTS_INTERVAL_MS_CONFIG, Type.LONG, 60_000L, Range.between(100, 86_400_000), Importance.MEDIUM,

@@ -87,7 +87,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       refuse, INVALID_INPUT for an empty input or one longer than {@code max.input.chars}); DEFERRED, TIMEOUT when
  *       no committed decision arrived within the call's timeout (the broker slow or unreachable, the registry down),
  *       with {@code "from_tracer": false}. Every call completes within its timeout plus the time to write the
- *       answer.</li>
+ *       answer; a forwarded one within its timeout plus {@value #FORWARD_SLACK_MS} ms when the owner does not answer
+ *       (it answers TIMEOUT at the timeout itself).</li>
  *   <li>400 for a body that is not the JSON described (the message names the field), 405 for a method other than
  *       POST, 413 for a body larger than {@code route.http.max.body.bytes}, 503 while the endpoint closes.</li>
  * </ul>
@@ -104,6 +105,8 @@ public final class RouteHttpServer implements AutoCloseable {
     public static final String TIMEOUT_HEADER = "X-Tracer-Timeout-Ms";
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteHttpServer.class);
+    /** How long past the call's timeout a forwarded call waits for the owner's answer (the owner answers TIMEOUT at it). */
+    static final long FORWARD_SLACK_MS = 2_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Kafka client settings the endpoint's producer and consumer may take from {@code kafka.*}. */
     private static final Set<String> MANAGED = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
@@ -140,7 +143,7 @@ public final class RouteHttpServer implements AutoCloseable {
         final AtomicInteger n = new AtomicInteger();
         this.handlers = Executors.newFixedThreadPool(settings.threads(), r -> daemon(r, "tracer-route-http-" + n.incrementAndGet()));
         this.responders = Executors.newCachedThreadPool(r -> daemon(r, "tracer-route-answer-" + n.incrementAndGet()));
-        this.forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).executor(responders)
+        this.forwarder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(responders)
                 .version(HttpClient.Version.HTTP_1_1).build();
         server.setExecutor(handlers);
         server.createContext(PATH, this::handle);
@@ -327,7 +330,7 @@ public final class RouteHttpServer implements AutoCloseable {
                          final long start, final long timeoutMs) {
         forwarded.incrementAndGet();
         final HttpRequest call = HttpRequest.newBuilder(URI.create("http://" + owner + PATH))
-                .timeout(Duration.ofMillis(timeoutMs + 1_000))
+                .timeout(Duration.ofMillis(timeoutMs + FORWARD_SLACK_MS))
                 .header("Content-Type", "application/json")
                 .header(FORWARDED_HEADER, advertised)
                 .header(TIMEOUT_HEADER, Long.toString(timeoutMs))

@@ -81,9 +81,10 @@ public final class TracerApp implements AutoCloseable {
                     LOG.info("created topics {}", created);
                 }
             }
-            routerPartitions = TracerTopics.requestPartitions(admin, config);
+            routerPartitions = TracerTopics.routerPartitions(admin, config);
         }
         warmUp(featurizer);
+        warmUpEngine(config, featurizer.dimension());
         this.topology = TracerTopology.build(config, featurizer, serdes, counters,
                 RouterEngine.taskEngines(config.reportsHashTexts(), config.embeddingModel()), routerPartitions);
         final Properties props = config.toStreamsProperties();
@@ -142,6 +143,43 @@ public final class TracerApp implements AutoCloseable {
             return;
         }
         LOG.info("featurizer {} warmed up: {} calls in {} ms", featurizer.id(), calls, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Runs a scratch engine with the default task settings over synthetic traces (route, then learn, as live traffic
+     * does) before the instance joins its group, so that the JIT has compiled the learning and routing paths
+     * before the first real request: the first seconds of a start otherwise run them interpreted while requests
+     * queue. Nothing of it is kept.
+     */
+    private static void warmUpEngine(final TracerConfig config, final int dimension) {
+        final long t0 = System.nanoTime();
+        final java.util.Random random = new java.util.Random(20261202L);
+        final int classes = 12;
+        final float[][] centres = new float[classes][dimension];
+        for (final float[] c : centres) {
+            for (int j = 0; j < dimension; j++) {
+                c[j] = (float) random.nextGaussian();
+            }
+        }
+        int calls = 0;
+        try {
+            final io.tracerstreams.task.TaskEngine engine = io.tracerstreams.task.TaskEngine.create("tracer-warm-up",
+                    config.taskConfig("tracer-warm-up"));
+            for (int i = 0; i < 1_500; i++) {
+                final int c = i % classes;
+                final float[] x = new float[dimension];
+                for (int j = 0; j < dimension; j++) {
+                    x[j] = centres[c][j] + 0.8f * (float) random.nextGaussian();
+                }
+                final var decision = engine.route("w" + i, null, x, i);
+                engine.learn("w" + i, null, x, "c" + c, decision, i);
+                calls += 2;
+            }
+        } catch (final RuntimeException e) {
+            LOG.warn("engine warm-up failed after {} calls: {}", calls, e.toString());
+            return;
+        }
+        LOG.info("engine warmed up: {} calls in {} ms", calls, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Starts tracer with the configured featurizer (embedding.model), which it closes on {@link #close()}. */

@@ -51,22 +51,24 @@ public final class TracerTopics {
     }
 
     /**
-     * The partition count of the requests topic as the cluster has it, else topics.partitions: the count of the
-     * by-task topic, so that a request keyed by its task is routed in the stream task that read it. Where the
-     * responses topic has another count, responses are still learned (through the by-task topic).
+     * The larger partition count of the requests and responses topics as the cluster has them, else
+     * topics.partitions: the count of the by-task topic, so that a record keyed by its task is routed in the stream
+     * task that read it. It is also the count Kafka Streams' interactive queries hash a task's key over (the most
+     * partitions of the router's source topics), and the count the repartition topic of older versions got.
+     * Where the two topics differ, records of the smaller one whose task hashes elsewhere cross the by-task topic.
      */
-    public static int requestPartitions(final Admin admin, final TracerConfig config) {
+    public static int routerPartitions(final Admin admin, final TracerConfig config) {
         final TracerConfig.Topics t = config.topics();
         try {
             final var described = admin.describeTopics(List.of(t.requests(), t.responses())).allTopicNames().get(60, TimeUnit.SECONDS);
             final int requests = described.get(t.requests()).partitions().size();
             final int responses = described.get(t.responses()).partitions().size();
             if (requests != responses) {
-                LOG.warn("{} has {} partitions and {} has {}: responses on another partition than their task's requests "
-                        + "cross the by-task topic (one more transaction before they are learned)", t.requests(), requests,
+                LOG.warn("{} has {} partitions and {} has {}: records of the smaller topic whose task hashes to a higher "
+                        + "partition cross the by-task topic (one more transaction)", t.requests(), requests,
                         t.responses(), responses);
             }
-            return requests;
+            return Math.max(requests, responses);
         } catch (final ExecutionException | TimeoutException e) {
             LOG.warn("cannot describe {} ({}); the by-task topic gets topics.partitions={} partitions", t.requests(),
                     e.getCause() == null ? e.toString() : e.getCause().toString(), config.topicPartitions());

@@ -30,9 +30,10 @@ import java.util.Objects;
  * cluster, the tests on {@code TopologyTestDriver} and on an embedded broker.
  *
  * <pre>
- *  llm.requests  --+                                     +--&gt; tracer.decisions   (key request id)
- *                   +--[featurize]--[by-task repartition]--[task-router]--&gt; tracer.gate-events, tracer.gate-state (key task)
- *  llm.responses --+       |                                    +--&gt; tracer.task-stats  (key task)
+ *  llm.requests  --+                  (task's own partition)     +--&gt; tracer.decisions   (key request id)
+ *                   +--[featurize]--+--------------------------[task-router]--&gt; tracer.gate-events, tracer.gate-state (key task)
+ *  llm.responses --+       |        +--[by-task topic]--------^    +--&gt; tracer.task-stats  (key task)
+ *                          |           (any other partition)        |
  *                          +--&gt; tracer.dlq  (bad records, x-tracer-* headers)  &lt;--+
  * </pre>
  *
@@ -41,8 +42,10 @@ import java.util.Objects;
  *       requests and responses and writes them to the input topics.</li>
  *   <li>featurize (runs on every partition of the input topics, batches in its changelogged store
  *       {@code tracer-featurize-buffer}): {@link FeaturizeProcessor}.</li>
- *   <li>repartition by task: internal topic {@code <application.id>-tracer-by-task-repartition}, values in the
- *       internal binary format of {@link TraceRecord}.</li>
+ *   <li>by task ({@link TaskPartitions}): a trace read on the partition that owns its task goes straight to the
+ *       router of the same stream task (one transaction from request to decision); any other crosses the internal
+ *       topic {@code <application.id>-tracer-by-task-repartition} (values in the internal binary format of
+ *       {@link TraceRecord}), which the same sub-topology reads on the owner's partition. One sub-topology in all.</li>
  *   <li>task router (stateful, partitioned by task): {@link TaskRouter} with its changelogged stores
  *       {@code tracer-pending}, {@code tracer-learned}, {@code tracer-labels}, {@code tracer-engine-meta},
  *       {@code tracer-engine-snapshots}, {@code tracer-engine-journal}.</li>

@@ -58,7 +58,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>Raw rate: the configured model, without the embedding cache, embeds the N request texts in length-sorted
  *       batches of 32 in this process (after a warm-up), texts per second.</li>
- *   <li>End to end: on an embedded KRaft broker, N requests over {@code --tasks} tasks (keyed by task, as every tracer producer keys them) are
+ *   <li>End to end: on an embedded KRaft broker, N requests over {@code --tasks} tasks (keyed by task, as every tracer producer keys them; the task names
+ *       chosen to spread round-robin over the partitions) are
  *       produced before tracer starts; then {@code --instances} tracer instances (each its own Kafka Streams
  *       client, featurizer and state directory, in this JVM) with the application's defaults (exactly_once_v2)
  *       work the backlog while a simulated LLM answers every deferred or audited request with its true label.
@@ -280,13 +281,32 @@ public final class ThroughputBenchmark {
         return sorted.size() / ((System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * {@code count} task names spread round-robin over the partitions (task j on partition j mod partitions, by
+     * Kafka's default partitioner), so that every partition, and with several instances every instance, gets its
+     * share of the work: names like {@code task-0 .. task-3} happen to hash to 2 of 4 partitions.
+     */
+    static List<String> spreadTasks(final int count, final int partitions) {
+        final List<String> names = new ArrayList<>(count);
+        int k = 0;
+        for (int j = 0; j < count; j++) {
+            while (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                    ("task-" + k).getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions != j % partitions) {
+                k++;
+            }
+            names.add("task-" + k++);
+        }
+        return names;
+    }
+
     private static void produce(final TracerConfig config, final TopicSerdes serdes, final List<LabelledText> texts, final int tasks) {
+        final List<String> names = spreadTasks(tasks, config.topicPartitions());
         try (KafkaProducer<String, LlmRequest> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), serdes.request().serializer())) {
             for (int i = 0; i < texts.size(); i++) {
                 final String id = "r-" + i;
-                final String task = "task-" + (i % tasks);
+                final String task = names.get(i % tasks);
                 producer.send(new ProducerRecord<>(config.topics().requests(), task, LlmRequest.newBuilder().setRequestId(id)
                         .setTask(task).setInput(texts.get(i).text()).setTimestamp(Instant.now()).build()));
             }

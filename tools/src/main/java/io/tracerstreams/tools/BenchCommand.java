@@ -9,8 +9,10 @@ import io.tracerstreams.bench.DecisionLatencyBenchmark;
 import io.tracerstreams.bench.EmbeddingBenchmark;
 import io.tracerstreams.bench.LearnerBenchmark;
 import io.tracerstreams.bench.ReplaySuiteBenchmark;
+import io.tracerstreams.bench.RouteHttpBenchmark;
 import io.tracerstreams.bench.ThroughputBenchmark;
 import io.tracerstreams.bench.chaos.ChaosBenchmark;
+import io.tracerstreams.bench.chaos.FuzzBenchmark;
 import io.tracerstreams.bench.chaos.SoakBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -28,11 +30,12 @@ import java.util.function.Consumer;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Runs a benchmark: replay (the Banking77/CLINC150/SNLI table), engine (per-trace cost and "
                 + "memory of the learning core), embedding (featurizer throughput), latency (request to decision on the "
-                + "embedded broker, exactly-once), throughput (sustained decisions/s end to end against the featurizer's raw "
+                + "embedded broker, exactly-once), route (the synchronous POST /v1/route call at a fixed rate, model time included), throughput (sustained decisions/s end to end against the featurizer's raw "
                 + "rate), learners (accuracy and cost of each surrogate), gate (cost and closed-loop simulations), chaos (the "
                 + "fault suite: SIGKILLs and rebalances of tracer run processes, checked by a read_committed verifier; chaos "
                 + "--help), soak (a million traces through a broker and a tracer run process: heap after GC, state and changelog "
-                + "bytes, lag; soak --help).")
+                + "bytes, lag; soak --help), fuzz (10,000 bad records of every kind against a broker and a tracer run process; "
+                + "fuzz --help).")
 public final class BenchCommand implements Callable<Integer> {
 
     static final Map<String, Consumer<String[]>> BENCHMARKS = new LinkedHashMap<>();
@@ -48,6 +51,13 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalStateException("latency benchmark failed: " + e, e);
             }
         });
+        BENCHMARKS.put("route", args -> {
+            try {
+                RouteHttpBenchmark.run(args);
+            } catch (final Exception e) {
+                throw new IllegalStateException("route benchmark failed: " + e, e);
+            }
+        });
         BENCHMARKS.put("throughput", args -> {
             try {
                 ThroughputBenchmark.run(args);
@@ -59,6 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
         BENCHMARKS.put("gate", GateBenchmark::run);
         BENCHMARKS.put("chaos", ChaosBenchmark::run);
         BENCHMARKS.put("soak", SoakBenchmark::run);
+        BENCHMARKS.put("fuzz", FuzzBenchmark::run);
     }
 
     @Parameters(index = "0", paramLabel = "NAME", description = "One of: ${COMPLETION-CANDIDATES}",
