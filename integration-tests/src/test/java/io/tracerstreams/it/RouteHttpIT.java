@@ -198,14 +198,41 @@ class RouteHttpIT {
                 assertThat(post(server, "{\"task\": \"intents\", input: x}").statusCode()).isEqualTo(400);
                 assertThat(post(server, call(TASK, "y".repeat(5_000))).statusCode()).isEqualTo(413);
 
+                // the README's curl command, run as shown (port and task replaced), where curl is installed
+                final JsonNode fromCurl = runReadmeCurl(server.port());
+                if (fromCurl != null) {
+                    assertThat(fromCurl.get("from_tracer").asBoolean()).as("curl's answer: %s", fromCurl).isTrue();
+                    assertThat(committed(seen, fromCurl.get("request_id").asText()).getDecision().name())
+                            .isEqualTo(fromCurl.get("decision").asText());
+                    calls++;
+                }
+
                 // routed once: one decision per request id on the topic, nothing left behind
                 Thread.sleep(1_000);
                 assertThat(seen.values()).allSatisfy(list -> assertThat(list).hasSize(1));
                 assertThat(seen).hasSizeGreaterThanOrEqualTo(calls + 3);
+                assertThat(server.counts().get("calls")).isEqualTo(calls + 3 + 2);
                 assertThat(server.counts().get("timeouts")).isZero();
                 assertThat(server.counts().get("refused")).isEqualTo(2L);
             }
         }
+    }
+
+    /** Runs the README's curl snippet against {@code port} for {@value #TASK}; null (with a note) without curl. */
+    private static JsonNode runReadmeCurl(final int port) throws Exception {
+        final String snippet = ReadmeSnippets.snippet("route-curl");
+        assertThat(snippet).contains("http://127.0.0.1:8088" + RouteHttpServer.PATH).contains("support-intents");
+        assertThat(ReadmeSnippets.snippet("route-run")).contains("--set " + TracerConfig.ROUTE_HTTP_PORT_CONFIG + "=8088");
+        final boolean curl = new ProcessBuilder("bash", "-c", "command -v curl").start().waitFor() == 0;
+        if (!curl) {
+            System.out.println("RouteHttpIT: curl is not installed; the README's curl command was not run");
+            return null;
+        }
+        final Process p = new ProcessBuilder("bash", "-c", snippet.replace("127.0.0.1:8088", "127.0.0.1:" + port)
+                .replace("support-intents", TASK)).redirectErrorStream(true).start();
+        final String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("curl exits 0: %s", output).isZero();
+        return JSON.readTree(output);
     }
 
     @Test
