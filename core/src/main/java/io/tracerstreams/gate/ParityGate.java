@@ -35,7 +35,9 @@ import java.util.Optional;
  *   utterances) would otherwise keep a threshold live traffic does not support, with an upper bound that
  *   cannot fall below alpha within thousands of requests.</li>
  *   <li>OPEN to CLOSED, checked in this order: ADWIN on the agree/disagree stream of new outcomes accepted at the
- *   served threshold cuts its window and the newer part agrees less ({@link GateReason#DRIFT_DETECTED}); the
+ *   served threshold cuts its window and the newer part agrees less, and below alpha
+ *   ({@link GateReason#DRIFT_DETECTED}: a cut that leaves the newer part at alpha or better, say 0.987 to 0.977
+ *   at alpha 0.85, is a change the promise survives; ADWIN keeps only the newer part and watches on); the
  *   Kish effective size of the accepted entries at the served threshold is below minAccepted
  *   ({@link GateReason#TOO_FEW_AUDITS}); the upper bound at the served threshold is below alpha
  *   ({@link GateReason#UPPER_BOUND_BELOW_ALPHA}); the coverage at the served threshold is below minCoverage / 2
@@ -293,7 +295,7 @@ public final class ParityGate implements Serializable {
         }
 
         // OPEN
-        if (drop) {
+        if (drop && lastDriftAfter < alpha) {
             final GateStatistics.Estimate full = stats.estimate(servedWindow, servedIndex);
             return Optional.of(close(GateReason.DRIFT_DETECTED, full, String.format(Locale.ROOT,
                     "ADWIN (delta %.4f) cut the accepted stream: agreement %.4f before, %.4f after, at threshold %.3f",

@@ -135,6 +135,21 @@ class ParityGateTest {
     }
 
     @Test
+    void shouldStayOpenOnADriftThatLeavesAgreementAboveAlpha() {
+        final GateConfig config = GateConfig.DEFAULTS.withAlpha(0.8);
+        for (int seed = 0; seed < 5; seed++) {
+            final AgreementWindow window = new AgreementWindow(config);
+            final SplittableRandom rnd = new SplittableRandom(seed);
+            final ParityGate gate = openGate(config, window, rnd);
+            // a long stable accepted stream, then a drop ADWIN sees (0.995 -> 0.93) that keeps agreement far above alpha
+            assertThat(feed(gate, window, rnd, 1_500, 0.6, 1.0, 0.995, 1.0)).isEmpty();
+            assertThat(feed(gate, window, rnd, 1_500, 0.6, 1.0, 0.93, 1.0))
+                    .extracting(GateTransition::reason).doesNotContain(GateReason.DRIFT_DETECTED);
+            assertThat(gate.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void shouldCloseWithTooFewAuditsWhenTheAcceptedSampleThins() {
         final AgreementWindow window = new AgreementWindow(CONFIG);
         final SplittableRandom rnd = new SplittableRandom(4);
