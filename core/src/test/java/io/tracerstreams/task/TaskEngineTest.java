@@ -93,6 +93,28 @@ class TaskEngineTest {
         assertThat(restored.stats(1).toString()).isEqualTo(original.stats(1).toString());
     }
 
+    @Test
+    void shouldDecideTheSameWhetherOrNotReportsAndStatsAreBuilt() {
+        final TaskConfig defaults = TaskConfig.DEFAULTS.withAlpha(0.9); // every default learner, the blend included
+        final TaskEngine quiet = TaskEngine.create("intents", defaults);
+        final TaskEngine reporting = TaskEngine.create("intents", defaults);
+        final SyntheticIntents streamA = new SyntheticIntents(8, 32, 0.4, 21);
+        final SyntheticIntents streamB = new SyntheticIntents(8, 32, 0.4, 21);
+        final List<RoutingDecision> a = new ArrayList<>();
+        final List<RoutingDecision> b = new ArrayList<>();
+        final List<GateEvent> eventsA = new ArrayList<>();
+        final List<GateEvent> eventsB = new ArrayList<>();
+        for (int block = 0; block < 30; block++) {
+            a.addAll(loop(quiet, streamA, block * 100, 100, eventsA));
+            b.addAll(loop(reporting, streamB, block * 100, 100, eventsB));
+            reporting.report(block); // reports and stats are reads: building them must not change what is decided
+            reporting.stats(block);
+        }
+        assertThat(eventsA).anySatisfy(e -> assertThat(e.getState()).isEqualTo(GateState.OPEN)); // reports of an open gate too
+        assertThat(b).isEqualTo(a);
+        assertThat(eventsB).isEqualTo(eventsA);
+    }
+
     /** Learns {@code n} backfilled traces (responses tracer never routed). */
     private static void backfill(final TaskEngine engine, final SyntheticIntents data, final int n) {
         for (int i = 0; i < n; i++) {
