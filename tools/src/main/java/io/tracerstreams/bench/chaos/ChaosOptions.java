@@ -3,7 +3,6 @@
  */
 package io.tracerstreams.bench.chaos;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -85,15 +84,7 @@ public final class ChaosOptions {
 
     /** Parses the arguments of {@code tracer bench chaos}; null when help or version was printed. */
     public static ChaosOptions parse(final String... args) {
-        final ChaosOptions o = new ChaosOptions();
-        final CommandLine cli = new CommandLine(o);
-        cli.parseArgs(args);
-        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
-            cli.usage(System.out);
-            return null;
-        }
-        o.validate();
-        return o;
+        return CliOptions.parse(new ChaosOptions(), args, ChaosOptions::validate);
     }
 
     void validate() {

@@ -15,16 +15,12 @@ import io.tracerstreams.schema.TaskStats;
 import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.topology.TopicSerdes;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,16 +115,7 @@ final class FuzzCorpus implements AutoCloseable {
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, HUGE + 2 * 1024 * 1024);
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        final List<TopicPartition> parts = new ArrayList<>();
-        for (final PartitionInfo pi : consumer.partitionsFor(topics.decisions(), Duration.ofSeconds(60))) {
-            parts.add(new TopicPartition(topics.decisions(), pi.partition()));
-        }
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
+        consumer = OutputReader.fromBeginning(config.bootstrapServers(), List.of(topics.decisions()), 500);
         llm = new Thread(this::answerLoop, "fuzz-llm");
         llm.setDaemon(true);
         llm.start();

@@ -3,7 +3,6 @@
  */
 package io.tracerstreams.bench.chaos;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,15 +44,7 @@ public final class FuzzOptions {
 
     /** Parses the arguments; null when help was printed. */
     public static FuzzOptions parse(final String... args) {
-        final FuzzOptions o = new FuzzOptions();
-        final CommandLine cli = new CommandLine(o);
-        cli.parseArgs(args);
-        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
-            cli.usage(System.out);
-            return null;
-        }
-        o.validate();
-        return o;
+        return CliOptions.parse(new FuzzOptions(), args, FuzzOptions::validate);
     }
 
     void validate() {

@@ -45,6 +45,29 @@ final class OutputReader {
     private OutputReader() {
     }
 
+    /**
+     * A read_committed consumer assigned to every partition of {@code topics} and positioned at their beginning: how
+     * the drivers and the verifier read tracer's outputs.
+     */
+    static KafkaConsumer<byte[], byte[]> fromBeginning(final String bootstrapServers, final List<String> topics,
+                                                       final int maxPollRecords) {
+        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final List<TopicPartition> parts = new ArrayList<>();
+        for (final String topic : topics) {
+            for (final PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(60))) {
+                parts.add(new TopicPartition(topic, pi.partition()));
+            }
+        }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        return consumer;
+    }
+
     static Outputs readAll(final TracerConfig config, final Duration timeout) {
         final TracerConfig.Topics t = config.topics();
         final List<String> decisions = new ArrayList<>();
@@ -53,19 +76,9 @@ final class OutputReader {
         final Map<String, GateEvent> events = new HashMap<>();
         final Map<String, GateEvent> state = new HashMap<>();
         try (TopicSerdes serdes = TopicSerdes.fromConfig(config);
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                     ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
-                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            final List<TopicPartition> parts = new ArrayList<>();
-            for (final String topic : List.of(t.decisions(), t.dlq(), t.taskStats(), t.gateEvents(), t.gateState())) {
-                for (final PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(60))) {
-                    parts.add(new TopicPartition(topic, pi.partition()));
-                }
-            }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+             KafkaConsumer<byte[], byte[]> consumer = fromBeginning(config.bootstrapServers(),
+                     List.of(t.decisions(), t.dlq(), t.taskStats(), t.gateEvents(), t.gateState()), 5_000)) {
+            final List<TopicPartition> parts = new ArrayList<>(consumer.assignment());
             final Map<TopicPartition, Long> end = consumer.endOffsets(parts); // read_committed: the last stable offsets
             final long deadline = System.nanoTime() + timeout.toNanos();
             while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {

@@ -13,16 +13,12 @@ import io.tracerstreams.schema.TaskStats;
 import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.topology.TopicSerdes;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -89,19 +84,7 @@ final class SoakDriver implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        final List<TopicPartition> parts = new ArrayList<>();
-        for (final String topic : List.of(topics.decisions(), topics.taskStats())) {
-            for (final PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(60))) {
-                parts.add(new TopicPartition(topic, pi.partition()));
-            }
-        }
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
+        consumer = OutputReader.fromBeginning(config.bootstrapServers(), List.of(topics.decisions(), topics.taskStats()), 5_000);
         llm = new Thread(this::answerLoop, "soak-llm");
         llm.setDaemon(true);
         llm.start();

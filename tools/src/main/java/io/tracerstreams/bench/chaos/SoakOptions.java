@@ -3,7 +3,6 @@
  */
 package io.tracerstreams.bench.chaos;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -75,15 +74,7 @@ public final class SoakOptions {
 
     /** Parses the arguments; null when help was printed. */
     public static SoakOptions parse(final String... args) {
-        final SoakOptions o = new SoakOptions();
-        final CommandLine cli = new CommandLine(o);
-        cli.parseArgs(args);
-        if (cli.isUsageHelpRequested() || cli.isVersionHelpRequested()) {
-            cli.usage(System.out);
-            return null;
-        }
-        o.validate();
-        return o;
+        return CliOptions.parse(new SoakOptions(), args, SoakOptions::validate);
     }
 
     void validate() {
