@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.gate;
 
+import io.tracerstreams.schema.state.ChangeDetectorState;
+
 import java.io.Serializable;
 
 /**
@@ -38,7 +40,8 @@ import java.io.Serializable;
  * start of the excursion that ended in the alarm (the last time M was at most 1) estimates the change point:
  * {@link #tracesSinceChange()}.
  *
- * <p>Plain fields, serializable; not thread-safe.
+ * <p>Plain fields; state for snapshots by {@link #toState()} / {@link #fromState} (serializable only for snapshots
+ * of earlier formats); not thread-safe.
  */
 public final class ChangeDetector implements Serializable {
 
@@ -126,6 +129,37 @@ public final class ChangeDetector implements Serializable {
             return true;
         }
         return false;
+    }
+
+    private ChangeDetector(final ChangeDetectorState state) {
+        if (!(state.getLogAlarm() >= 0.0) || Double.isInfinite(state.getLogAlarm())) {
+            throw new IllegalArgumentException("change detector field 'log_alarm' must be finite and >= 0 (got "
+                    + state.getLogAlarm() + ")");
+        }
+        if (!(state.getMargin() >= 0.0 && state.getMargin() < 1.0)) {
+            throw new IllegalArgumentException("change detector field 'margin' must be in [0, 1) (got "
+                    + state.getMargin() + ")");
+        }
+        this.logAlarm = state.getLogAlarm();
+        this.margin = state.getMargin();
+        this.logM = state.getLogM();
+        this.tracesSinceChange = state.getTracesSinceChange();
+        this.alarms = state.getAlarms();
+    }
+
+    /** The detector's state, for a snapshot. */
+    public ChangeDetectorState toState() {
+        return ChangeDetectorState.newBuilder().setLogAlarm(logAlarm).setMargin(margin).setLogM(logM)
+                .setTracesSinceChange(tracesSinceChange).setAlarms(alarms).build();
+    }
+
+    /**
+     * The detector a snapshot holds.
+     *
+     * @throws IllegalArgumentException when the alarm level or margin is out of range
+     */
+    public static ChangeDetector fromState(final ChangeDetectorState state) {
+        return new ChangeDetector(state);
     }
 
     /** Counts a trace that carries no evidence (backfill) so that {@link #tracesSinceChange()} stays in traces. */

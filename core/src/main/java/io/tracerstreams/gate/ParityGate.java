@@ -5,8 +5,11 @@ package io.tracerstreams.gate;
 
 import io.tracerstreams.schema.GateReason;
 import io.tracerstreams.schema.GateState;
-import moa.classifiers.core.driftdetection.ADWIN;
+import io.tracerstreams.schema.state.GateConfigState;
+import io.tracerstreams.schema.state.ParityGateState;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
@@ -62,7 +65,10 @@ import java.util.Optional;
  * there is no separate "observe" call. When the engine changes the served learner it calls
  * {@link #switchServed}.
  *
- * <p>Serializable (ADWIN included) for snapshots; not thread-safe; deterministic.
+ * <p>State for snapshots: {@link #toState()} and {@link #fromState} (the served window is not part of it: it is the
+ * served surrogate's, and the restore wires it again). Serializable only so that snapshots of earlier formats,
+ * which held the gate's Java serialization with MOA's ADWIN, still read ({@link #readObject}). Not thread-safe;
+ * deterministic.
  */
 public final class ParityGate implements Serializable {
 
@@ -72,7 +78,9 @@ public final class ParityGate implements Serializable {
     private GateStatistics stats;
     private GateState state = GateState.CLOSED;
     private int servedIndex = -1;
-    private ADWIN adwin;
+    private Adwin drift;         // ADWIN on the accepted stream while OPEN
+    @SuppressWarnings("unused")
+    private Object adwin;        // MOA's ADWIN in snapshots of earlier formats only: see readObject
     private long lastSeen = -1L;
     private long outcomes;
     private long closedAtOutcome;
@@ -286,7 +294,7 @@ public final class ParityGate implements Serializable {
             state = GateState.OPEN;
             servedIndex = verifying && !plainVerification ? verificationIndex(servedWindow, deployable) : deployable;
             servedCoverage = stats.estimate(servedWindow, servedIndex, false).coverage();
-            adwin = new ADWIN(config.driftDelta());
+            drift = new Adwin(config.driftDelta());
             flips++;
             return Optional.of(transition(GateState.CLOSED, GateReason.LOWER_BOUND_CROSSED, full, String.format(Locale.ROOT,
                     "lower bound %.4f >= alpha %.3f at threshold %.3f (agreement %.4f, n_eff %.1f, coverage %.3f >= %.3f)",
@@ -370,7 +378,7 @@ public final class ParityGate implements Serializable {
             if (e.coverage() >= config.minCoverage() && e.effectiveSize() >= config.minAccepted()) {
                 servedIndex = deployable;
                 servedCoverage = e.coverage();
-                adwin = new ADWIN(config.driftDelta());
+                drift = new Adwin(config.driftDelta());
                 final GateStatistics.Estimate full = stats.estimate(servedWindow, deployable);
                 return transition(GateState.OPEN, GateReason.CONFIG_CHANGED, full, String.format(Locale.ROOT,
                         "%s; deployable under the new settings at threshold %.3f (lower bound %.4f >= alpha %.3f, coverage %.3f)",
@@ -436,7 +444,7 @@ public final class ParityGate implements Serializable {
             if (e.coverage() >= config.minCoverage()) {
                 servedIndex = deployable;
                 servedCoverage = e.coverage();
-                adwin = new ADWIN(config.driftDelta());
+                drift = new Adwin(config.driftDelta());
                 return Optional.of(transition(GateState.OPEN, GateReason.LEARNER_SWITCHED, e, String.format(Locale.ROOT,
                         "%s; new learner deployable at threshold %.3f (lower bound %.4f, coverage %.3f)",
                         why, e.threshold(), e.lower(), e.coverage())));
@@ -462,20 +470,118 @@ public final class ParityGate implements Serializable {
                 dep == null ? 0.0 : dep.coverage(), outcomes, held);
     }
 
+    /** The gate's state, for a snapshot (without the served window: see {@link #fromState}). */
+    public ParityGateState toState() {
+        return ParityGateState.newBuilder()
+                .setConfig(configState(config))
+                .setState(state.name())
+                .setServedIndex(servedIndex)
+                .setAdwin(drift == null ? null : drift.toState())
+                .setLastSeen(lastSeen)
+                .setOutcomes(outcomes)
+                .setClosedAtOutcome(closedAtOutcome)
+                .setEverClosed(everClosed)
+                .setHeld(held)
+                .setVerifying(verifying)
+                .setPlainVerification(plainVerification)
+                .setFlips(flips)
+                .setLastDriftBefore(lastDriftBefore)
+                .setLastDriftAfter(lastDriftAfter)
+                .setServedCoverage(servedCoverage)
+                .setHasWindow(lastWindow != null)
+                .build();
+    }
+
+    /**
+     * The gate a snapshot holds, deciding on {@code servedWindow} from now on.
+     *
+     * @param state        the gate's state ({@link #toState()})
+     * @param servedWindow the served surrogate's agreement window as restored (the one the gate last evaluated);
+     *                     may be null only when the gate never evaluated a window
+     * @throws IllegalArgumentException when the state does not validate (settings, an unknown state or search name,
+     *                                  an OPEN gate without a served threshold or ADWIN, a window of another size)
+     */
+    public static ParityGate fromState(final ParityGateState state, final AgreementWindow servedWindow) {
+        Objects.requireNonNull(state, "state");
+        final ParityGate g = new ParityGate(config(state.getConfig()));
+        g.state = GateState.valueOf(state.getState());
+        g.servedIndex = state.getServedIndex();
+        g.drift = state.getAdwin() == null ? null : Adwin.fromState(state.getAdwin());
+        if (g.state == GateState.OPEN && (g.drift == null || g.servedIndex < 0 || g.servedIndex >= g.config.gridSize())) {
+            throw new IllegalArgumentException("gate state is OPEN without a served threshold on the grid or ADWIN "
+                    + "(served index " + g.servedIndex + ")");
+        }
+        g.lastSeen = state.getLastSeen();
+        g.outcomes = state.getOutcomes();
+        g.closedAtOutcome = state.getClosedAtOutcome();
+        g.everClosed = state.getEverClosed();
+        g.held = state.getHeld();
+        g.verifying = state.getVerifying();
+        g.plainVerification = state.getPlainVerification();
+        g.flips = state.getFlips();
+        g.lastDriftBefore = state.getLastDriftBefore();
+        g.lastDriftAfter = state.getLastDriftAfter();
+        g.servedCoverage = state.getServedCoverage();
+        if (state.getHasWindow()) {
+            if (servedWindow == null) {
+                throw new IllegalArgumentException("gate state refers to a served window, and none was restored");
+            }
+            if (servedWindow.capacity() != g.config.windowSize()) {
+                throw new IllegalArgumentException("gate state is for a window of " + g.config.windowSize()
+                        + " outcomes, the served window holds " + servedWindow.capacity());
+            }
+            g.lastWindow = servedWindow;
+        }
+        return g;
+    }
+
+    static GateConfigState configState(final GateConfig c) {
+        return GateConfigState.newBuilder().setAlpha(c.alpha()).setDelta(c.delta()).setWindowSize(c.windowSize())
+                .setMinAccepted(c.minAccepted()).setMinCoverage(c.minCoverage()).setEpsilon(c.epsilon())
+                .setGridSize(c.gridSize()).setCloseDelta(c.closeDelta()).setDriftDelta(c.driftDelta())
+                .setReopenDelay(c.reopenDelay()).setMinWindow(c.minWindow()).setSearch(c.search().name()).build();
+    }
+
+    static GateConfig config(final GateConfigState s) {
+        return new GateConfig(s.getAlpha(), s.getDelta(), s.getWindowSize(), s.getMinAccepted(), s.getMinCoverage(),
+                s.getEpsilon(), s.getGridSize(), s.getCloseDelta(), s.getDriftDelta(), s.getReopenDelay(),
+                s.getMinWindow(), ThresholdSearch.valueOf(s.getSearch()));
+    }
+
+    /**
+     * Java serialization of an earlier snapshot format: its gate held MOA's ADWIN (field {@code adwin}), whose window
+     * is copied into {@link Adwin} here ({@link Adwin#fromMoa}); a MOA of other fields restarts ADWIN, as a learner
+     * switch does.
+     */
+    private void readObject(final ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (adwin != null) {
+            try {
+                drift = Adwin.fromMoa(adwin);
+            } catch (final IllegalArgumentException e) {
+                drift = new Adwin(config.driftDelta());
+            }
+            adwin = null;
+        }
+        if (state == GateState.OPEN && drift == null) {
+            drift = new Adwin(config.driftDelta());
+        }
+    }
+
     private boolean feedAdwin(final boolean agreed) {
         final double x = agreed ? 1.0 : 0.0;
-        final int widthBefore = adwin.getWidth();
-        final double totalBefore = adwin.getTotal();
-        if (!adwin.setInput(x)) {
+        final int widthBefore = drift.width();
+        final double totalBefore = drift.total();
+        if (!drift.add(x)) {
             return false;
         }
-        final int widthAfter = adwin.getWidth();
+        final int widthAfter = drift.width();
         final int removed = widthBefore + 1 - widthAfter;
         if (removed <= 0 || widthAfter <= 0) {
             return false;
         }
-        final double before = (totalBefore + x - adwin.getTotal()) / removed;
-        final double after = adwin.getTotal() / widthAfter;
+        final double before = (totalBefore + x - drift.total()) / removed;
+        final double after = drift.total() / widthAfter;
         if (after < before) {
             lastDriftBefore = before;
             lastDriftAfter = after;
@@ -488,7 +594,7 @@ public final class ParityGate implements Serializable {
         state = GateState.CLOSED;
         servedIndex = -1;
         servedCoverage = Double.NaN;
-        adwin = null;
+        drift = null;
         everClosed = true;
         closedAtOutcome = outcomes;
         flips++;

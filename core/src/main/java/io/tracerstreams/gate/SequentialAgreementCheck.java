@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.gate;
 
+import io.tracerstreams.schema.state.SequentialCheckState;
+
 import java.io.Serializable;
 
 /**
@@ -30,8 +32,8 @@ import java.io.Serializable;
  *
  * <p>Input: outcomes that are a fair sample of the traffic whose agreement is promised (audited handled
  * requests: each handled request is audited by a coin independent of its outcome, so the audited outcomes are
- * draws from the handled traffic of their time, whatever the audit probability). Plain fields, serializable;
- * not thread-safe.
+ * draws from the handled traffic of their time, whatever the audit probability). Plain fields; state for snapshots
+ * by {@link #toState()} / {@link #fromState} (serializable only for snapshots of earlier formats); not thread-safe.
  */
 public final class SequentialAgreementCheck implements Serializable {
 
@@ -128,6 +130,43 @@ public final class SequentialAgreementCheck implements Serializable {
     /** The alpha tested against. */
     public double alpha() {
         return alpha;
+    }
+
+    private SequentialAgreementCheck(final SequentialCheckState state) {
+        if (!(state.getAlpha() > 0.0 && state.getAlpha() < 1.0)) {
+            throw new IllegalArgumentException("sequential test field 'alpha' must be in (0, 1) (got "
+                    + state.getAlpha() + ")");
+        }
+        if (!(state.getLogThreshold() > 0.0) || Double.isInfinite(state.getLogThreshold())) {
+            throw new IllegalArgumentException("sequential test field 'log_threshold' must be finite and > 0 (got "
+                    + state.getLogThreshold() + ")");
+        }
+        if (state.getSamples() < 0 || state.getAgreements() < 0 || state.getAgreements() > state.getSamples()) {
+            throw new IllegalArgumentException("sequential test has " + state.getAgreements() + " agreements of "
+                    + state.getSamples() + " samples");
+        }
+        this.alpha = state.getAlpha();
+        this.logThreshold = state.getLogThreshold();
+        this.logUp = state.getLogUp();
+        this.logDown = state.getLogDown();
+        this.n = state.getSamples();
+        this.agreements = state.getAgreements();
+        this.verdict = Verdict.valueOf(state.getVerdict());
+    }
+
+    /** The test's state, for a snapshot. */
+    public SequentialCheckState toState() {
+        return SequentialCheckState.newBuilder().setAlpha(alpha).setLogThreshold(logThreshold).setLogUp(logUp)
+                .setLogDown(logDown).setSamples(n).setAgreements(agreements).setVerdict(verdict.name()).build();
+    }
+
+    /**
+     * The test a snapshot holds.
+     *
+     * @throws IllegalArgumentException when alpha, the threshold, the counts or the verdict are invalid
+     */
+    public static SequentialAgreementCheck fromState(final SequentialCheckState state) {
+        return new SequentialAgreementCheck(state);
     }
 
     private static double clamp(final double bet, final double max) {

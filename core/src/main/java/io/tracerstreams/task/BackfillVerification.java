@@ -6,8 +6,10 @@ package io.tracerstreams.task;
 import io.tracerstreams.gate.ChangeDetector;
 import io.tracerstreams.gate.SequentialAgreementCheck;
 import io.tracerstreams.gate.SequentialAgreementCheck.Verdict;
+import io.tracerstreams.schema.state.VerificationState;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 
 /**
  * Verification of the served gate on live traffic, ended by evidence, not by a count. While a verification
@@ -40,7 +42,8 @@ import java.io.Serializable;
  * </ol>
  *
  * <p>State: one bit per window position (whether that trace was routed by tracer), the running test and the
- * detector, a few counters. Not thread-safe.
+ * detector, a few counters; for snapshots {@link #toState()} / {@link #fromState} (serializable only for snapshots
+ * of earlier formats). Not thread-safe.
  */
 final class BackfillVerification implements Serializable {
 
@@ -236,6 +239,79 @@ final class BackfillVerification implements Serializable {
     /** Whether this verification has a ring of {@code windowSize} positions. */
     boolean hasWindow(final int windowSize) {
         return liveRing.length == windowSize;
+    }
+
+    /** The verification's state, for a snapshot. */
+    VerificationState toState() {
+        final byte[] bits = new byte[(liveRing.length + 7) / 8];
+        for (int i = 0; i < liveRing.length; i++) {
+            if (liveRing[i]) {
+                bits[i / 8] |= (byte) (1 << (i % 8));
+            }
+        }
+        return VerificationState.newBuilder()
+                .setWindowSize(liveRing.length)
+                .setLiveRing(ByteBuffer.wrap(bits))
+                .setVerificationAuditProbability(verificationAuditProbability)
+                .setAlpha(alpha)
+                .setDelta(delta)
+                .setDetector(detector().toState())
+                .setLiveInRing(liveInRing)
+                .setTraces(traces)
+                .setBackfillSettled(backfillSettled)
+                .setTest(test == null ? null : test.toState())
+                .setLast(last == null ? null : last.toState())
+                .setOnAlarm(onAlarm)
+                .setLiveSinceStart(liveSinceStart)
+                .setTracesSinceStart(tracesSinceStart)
+                .setVerifications(verifications)
+                .setConfirmed(confirmed)
+                .setRefuted(refuted)
+                .build();
+    }
+
+    /**
+     * The verification a snapshot holds.
+     *
+     * @throws IllegalArgumentException when the state is inconsistent (a ring of another length than its window, a
+     *                                  live count that does not match the ring, an invalid test or detector)
+     */
+    static BackfillVerification fromState(final VerificationState state) {
+        final int n = state.getWindowSize();
+        if (n < 1) {
+            throw new IllegalArgumentException("verification field 'window_size' must be at least 1 (got " + n + ")");
+        }
+        final ByteBuffer buffer = state.getLiveRing().duplicate();
+        final byte[] bits = new byte[buffer.remaining()];
+        buffer.get(bits);
+        if (bits.length != (n + 7) / 8) {
+            throw new IllegalArgumentException("verification field 'live_ring' holds " + bits.length + " bytes, a window of "
+                    + n + " needs " + (n + 7) / 8);
+        }
+        final BackfillVerification v = new BackfillVerification(n, state.getVerificationAuditProbability(),
+                state.getAlpha(), state.getDelta());
+        int live = 0;
+        for (int i = 0; i < n; i++) {
+            v.liveRing[i] = (bits[i / 8] & (1 << (i % 8))) != 0;
+            live += v.liveRing[i] ? 1 : 0;
+        }
+        if (live != state.getLiveInRing()) {
+            throw new IllegalArgumentException("verification field 'live_in_ring' is " + state.getLiveInRing()
+                    + ", the ring holds " + live + " live positions");
+        }
+        v.detector = ChangeDetector.fromState(state.getDetector());
+        v.liveInRing = live;
+        v.traces = state.getTraces();
+        v.backfillSettled = state.getBackfillSettled();
+        v.test = state.getTest() == null ? null : SequentialAgreementCheck.fromState(state.getTest());
+        v.last = state.getLast() == null ? null : SequentialAgreementCheck.fromState(state.getLast());
+        v.onAlarm = state.getOnAlarm();
+        v.liveSinceStart = state.getLiveSinceStart();
+        v.tracesSinceStart = state.getTracesSinceStart();
+        v.verifications = state.getVerifications();
+        v.confirmed = state.getConfirmed();
+        v.refuted = state.getRefuted();
+        return v;
     }
 
     /**

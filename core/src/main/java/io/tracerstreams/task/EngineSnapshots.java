@@ -8,7 +8,9 @@ import io.tracerstreams.learning.OodGuard;
 import io.tracerstreams.report.ReportBuilder;
 import io.tracerstreams.schema.state.EngineSnapshot;
 import io.tracerstreams.schema.state.JavaSerializedPart;
+import io.tracerstreams.schema.state.ParityGateState;
 import io.tracerstreams.schema.state.TaskSettingsState;
+import io.tracerstreams.schema.state.VerificationState;
 
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
@@ -85,10 +87,10 @@ final class EngineSnapshots {
                 .setWrittenBy(version())
                 .setSettings(settings(state.config(), embeddingModel))
                 .setCounters(state.counters().toState())
-                .setVerification(JavaParts.write(state.verification()))
+                .setVerification(state.verification().toState())
                 .setZoo(JavaParts.write(state.zoo()))
                 .setOod(JavaParts.write(state.ood()))
-                .setGate(JavaParts.write(state.gate()))
+                .setGate(state.gate().toState())
                 .setReport(JavaParts.write(state.report()))
                 .build();
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
@@ -146,13 +148,29 @@ final class EngineSnapshots {
         final List<String> unreadable = new ArrayList<>();
         final SurrogateZoo zoo = part("zoo", s.getZoo(), p -> JavaParts.read(p, SurrogateZoo.class), unreadable);
         final OodGuard ood = part("ood", s.getOod(), p -> JavaParts.read(p, OodGuard.class), unreadable);
-        final ParityGate gate = part("gate", s.getGate(), p -> JavaParts.read(p, ParityGate.class), unreadable);
+        final ParityGate gate = part("gate", s.getGate(), p -> gate(p, zoo), unreadable);
         final ReportBuilder report = part("report", s.getReport(), p -> JavaParts.read(p, ReportBuilder.class), unreadable);
         final TaskCounters counters = part("counters", s.getCounters(), TaskCounters::fromState, unreadable);
         final BackfillVerification verification = part("verification", s.getVerification(),
-                p -> JavaParts.read(p, BackfillVerification.class), unreadable);
+                EngineSnapshots::verification, unreadable);
         return new Parts(s.getTask(), config, s.getSettings().getEmbeddingModel(), zoo, ood, gate, report, counters,
                 verification, List.copyOf(unreadable), FORMAT);
+    }
+
+    /** The gate part: its own record, or (snapshots written before it had one) its Java serialization. */
+    private static ParityGate gate(final Object part, final SurrogateZoo zoo) {
+        if (part instanceof ParityGateState state) {
+            return ParityGate.fromState(state, zoo == null ? null : zoo.servedWindow());
+        }
+        return JavaParts.read((JavaSerializedPart) part, ParityGate.class);
+    }
+
+    /** The verification part: its own record, or (snapshots written before it had one) its Java serialization. */
+    private static BackfillVerification verification(final Object part) {
+        if (part instanceof VerificationState state) {
+            return BackfillVerification.fromState(state);
+        }
+        return JavaParts.read((JavaSerializedPart) part, BackfillVerification.class);
     }
 
     private static <P, T> T part(final String name, final P part, final Function<P, T> read, final List<String> unreadable) {
