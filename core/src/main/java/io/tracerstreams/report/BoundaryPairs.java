@@ -5,6 +5,8 @@ package io.tracerstreams.report;
 
 import io.tracerstreams.schema.ReportBoundaryPair;
 import io.tracerstreams.schema.ReportSlice;
+import io.tracerstreams.schema.state.ReportCandidatesState;
+import io.tracerstreams.schema.state.ReportState;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
@@ -13,6 +15,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Boundary pairs: per label, the handled request that scored lowest at or above the label's bar next to the
@@ -89,6 +92,31 @@ final class BoundaryPairs implements Serializable {
         for (final KeptExample e : deferred) {
             onDeferred(label, e);
         }
+    }
+
+    /** Stores each label's candidates, oldest first, by index in {@code table}. */
+    void toState(final ReportState.Builder out, final ExampleTable table) {
+        final Map<String, ReportCandidatesState> states = new TreeMap<>();
+        for (final Map.Entry<String, Candidates> e : labels.entrySet()) {
+            states.put(e.getKey(), ReportCandidatesState.newBuilder().setHandled(table.indexesOf(e.getValue().handled))
+                    .setDeferred(table.indexesOf(e.getValue().deferred)).build());
+        }
+        out.setBoundaryCandidates(states);
+    }
+
+    /**
+     * The candidates a state holds ({@link #toState}).
+     *
+     * @throws IllegalArgumentException naming the field that refers to no example
+     */
+    static BoundaryPairs fromState(final ReportState in, final ReportConfig config, final ExampleTable table) {
+        final BoundaryPairs pairs = new BoundaryPairs(config);
+        for (final Map.Entry<String, ReportCandidatesState> e : in.getBoundaryCandidates().entrySet()) {
+            final String field = "boundary_candidates[" + e.getKey() + "]";
+            pairs.restore(e.getKey(), table.at(e.getValue().getHandled(), field + ".handled"),
+                    table.at(e.getValue().getDeferred(), field + ".deferred"));
+        }
+        return pairs;
     }
 
     /** Candidates kept, handled and deferred, over all labels. */

@@ -5,6 +5,7 @@ package io.tracerstreams.report;
 
 import io.tracerstreams.schema.ReportCost;
 import io.tracerstreams.schema.TaskStats;
+import io.tracerstreams.schema.state.ReportCostState;
 
 import java.io.Serializable;
 
@@ -33,13 +34,19 @@ final class CostEstimate implements Serializable {
     /** An estimate restored: handled and audited requests so far, and the decayed requests, handled and audited. */
     CostEstimate(final ReportConfig config, final long handled, final long audited, final DecayedSum recentRequests,
                  final DecayedSum recentHandled, final DecayedSum recentAudited) {
+        this(config, 0, handled, audited, new DecayedSum[] {recentRequests, recentHandled, recentAudited});
+    }
+
+    private CostEstimate(final ReportConfig config, final long requests, final long handled, final long audited,
+                         final DecayedSum[] recent) {
         this.price = config.pricePerCall();
         this.currency = config.currency();
+        this.requests = requests;
         this.handled = handled;
         this.audited = audited;
-        this.recentRequests = recentRequests;
-        this.recentHandled = recentHandled;
-        this.recentAudited = recentAudited;
+        this.recentRequests = recent[0];
+        this.recentHandled = recent[1];
+        this.recentAudited = recent[2];
     }
 
     /** One request, the {@code now}-th. */
@@ -87,5 +94,27 @@ final class CostEstimate implements Serializable {
                 .setCostPer1000Without(1000.0 * price)
                 .setCostPer1000With((1000.0 - savedPer1000) * price)
                 .build();
+    }
+
+    /** The counts as stored. */
+    ReportCostState toState() {
+        return ReportCostState.newBuilder().setRequests(requests).setHandled(handled).setAudited(audited)
+                .setRecentRequests(recentRequests.toState()).setRecentHandled(recentHandled.toState())
+                .setRecentAudited(recentAudited.toState()).build();
+    }
+
+    /**
+     * An estimate as stored ({@link #toState()}).
+     *
+     * @throws IllegalArgumentException when the counts do not validate
+     */
+    static CostEstimate fromState(final ReportCostState s, final ReportConfig config) {
+        if (s.getRequests() < 0 || s.getHandled() < 0 || s.getAudited() < 0 || s.getAudited() > s.getHandled()) {
+            throw new IllegalArgumentException("report state 'cost' has bad counts (requests " + s.getRequests()
+                    + ", handled " + s.getHandled() + ", audited " + s.getAudited() + ")");
+        }
+        return new CostEstimate(config, s.getRequests(), s.getHandled(), s.getAudited(), new DecayedSum[] {
+            DecayedSum.fromState(s.getRecentRequests()), DecayedSum.fromState(s.getRecentHandled()),
+            DecayedSum.fromState(s.getRecentAudited())});
     }
 }

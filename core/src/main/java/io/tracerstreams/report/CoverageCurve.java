@@ -5,6 +5,8 @@ package io.tracerstreams.report;
 
 import io.tracerstreams.schema.GateState;
 import io.tracerstreams.schema.ReportCurvePoint;
+import io.tracerstreams.schema.state.ReportCurvePointState;
+import io.tracerstreams.schema.state.ReportCurveState;
 
 import java.io.Serializable;
 import java.time.Instant;
@@ -81,6 +83,34 @@ final class CoverageCurve implements Serializable {
         return out;
     }
 
+    /** The curve as stored. */
+    ReportCurveState toState() {
+        final List<ReportCurvePointState> states = new ArrayList<>(points.size());
+        for (final Point point : points) {
+            states.add(point.toState());
+        }
+        return ReportCurveState.newBuilder().setPoints(states).setOpen(open.toState()).setStride(stride)
+                .setHandled(handled).setTraces(traces).build();
+    }
+
+    /**
+     * A curve as stored ({@link #toState()}).
+     *
+     * @throws IllegalArgumentException naming the field that does not validate
+     */
+    static CoverageCurve fromState(final ReportCurveState s, final ReportConfig config) {
+        if (s.getStride() < 1 || s.getPoints().size() > config.curveMaxPoints()) {
+            throw new IllegalArgumentException("report state 'curve' has stride " + s.getStride() + " and "
+                    + s.getPoints().size() + " points (at most " + config.curveMaxPoints() + ")");
+        }
+        final List<Point> restored = new ArrayList<>(s.getPoints().size());
+        for (int i = 0; i < s.getPoints().size(); i++) {
+            restored.add(Point.fromState(s.getPoints().get(i), "curve.points[" + i + "]"));
+        }
+        return new CoverageCurve(config, restored, s.getStride(), Point.fromState(s.getOpen(), "curve.open"),
+                s.getHandled(), s.getTraces());
+    }
+
     /** Committed points held. */
     int retained() {
         return points.size();
@@ -153,6 +183,19 @@ final class CoverageCurve implements Serializable {
             m.accSum = accSum + later.accSum;
             m.accWeight = accWeight + later.accWeight;
             return m;
+        }
+
+        ReportCurvePointState toState() {
+            return ReportCurvePointState.newBuilder().setRequestsSeen(requestsSeen).setTraces(traces).setWindow(window)
+                    .setHandled(handled).setCumulativeHandled(cumulativeHandled).setAgreeSum(agreeSum)
+                    .setAgreeWeight(agreeWeight).setAccSum(accSum).setAccWeight(accWeight).setGateState(gate.name())
+                    .setThreshold(threshold).setTimestampMs(timestampMs).build();
+        }
+
+        static Point fromState(final ReportCurvePointState s, final String field) {
+            return new Point(s.getRequestsSeen(), s.getTraces(), s.getWindow(), s.getHandled(), s.getCumulativeHandled(),
+                    new double[] {s.getAgreeSum(), s.getAgreeWeight(), s.getAccSum(), s.getAccWeight()},
+                    ReportBuilder.gateState(s.getGateState(), field + ".gate_state"), s.getThreshold(), s.getTimestampMs());
         }
 
         ReportCurvePoint toAvro() {

@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.report;
 
+import io.tracerstreams.schema.state.ReportDecayedState;
+
 import java.io.Serializable;
 
 /**
@@ -43,5 +45,15 @@ final class DecayedSum implements Serializable {
     static double ratio(final DecayedSum numerator, final DecayedSum denominator, final long now, final double factor) {
         final double all = denominator.get(now, factor);
         return all > SMALL ? numerator.get(now, factor) / all : 0.0;
+    }
+
+    /** The sum as stored. */
+    ReportDecayedState toState() {
+        return ReportDecayedState.newBuilder().setValue(value).setAt(at).build();
+    }
+
+    /** A sum as stored ({@link #toState()}). */
+    static DecayedSum fromState(final ReportDecayedState state) {
+        return new DecayedSum(state.getValue(), state.getAt());
     }
 }

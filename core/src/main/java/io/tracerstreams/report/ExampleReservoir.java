@@ -3,10 +3,12 @@
  */
 package io.tracerstreams.report;
 
+import io.tracerstreams.schema.state.ReportReservoirState;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.function.DoubleSupplier;
 
 /**
  * A seeded reservoir (algorithm R) over one report interval; at each report the interval's sample is
@@ -35,8 +37,11 @@ final class ExampleReservoir implements Serializable {
         this.seen = seen;
     }
 
-    /** Offers an example; true when the reservoir kept it. A reservoir of capacity 0 draws nothing. */
-    boolean offer(final KeptExample example, final Random random) {
+    /**
+     * Offers an example; true when the reservoir kept it. {@code uniform} draws in [0, 1) (once per offer beyond
+     * the capacity); a reservoir of capacity 0 draws nothing.
+     */
+    boolean offer(final KeptExample example, final DoubleSupplier uniform) {
         if (capacity == 0) {
             return false;
         }
@@ -45,7 +50,7 @@ final class ExampleReservoir implements Serializable {
             items.add(example);
             return true;
         }
-        final long slot = (long) (random.nextDouble() * seen);
+        final long slot = (long) (uniform.getAsDouble() * seen);
         if (slot < capacity) {
             items.set((int) slot, example);
             return true;
@@ -68,5 +73,26 @@ final class ExampleReservoir implements Serializable {
 
     int retained() {
         return items.size() + published.size();
+    }
+
+    /** The reservoir as stored, its examples by index in {@code table}. */
+    ReportReservoirState toState(final ExampleTable table) {
+        return ReportReservoirState.newBuilder().setCapacity(capacity).setItems(table.indexesOf(items))
+                .setPublished(table.indexesOf(published)).setSeen(seen).build();
+    }
+
+    /**
+     * A reservoir as stored ({@link #toState}).
+     *
+     * @throws IllegalArgumentException naming {@code field} when the state does not validate
+     */
+    static ExampleReservoir fromState(final ReportReservoirState state, final ExampleTable table, final String field) {
+        if (state.getCapacity() < 0 || state.getItems().size() > state.getCapacity() || state.getSeen() < 0
+                || state.getSeen() < state.getItems().size()) {
+            throw new IllegalArgumentException("report state '" + field + "' holds " + state.getItems().size()
+                    + " items of capacity " + state.getCapacity() + " after " + state.getSeen() + " offers");
+        }
+        return new ExampleReservoir(state.getCapacity(), table.at(state.getItems(), field + ".items"),
+                table.at(state.getPublished(), field + ".published"), state.getSeen());
     }
 }

@@ -5,7 +5,12 @@ package io.tracerstreams.report;
 
 import io.tracerstreams.schema.ReportExample;
 import io.tracerstreams.schema.ReportSlice;
+import io.tracerstreams.schema.state.ReportReservoirState;
+import io.tracerstreams.schema.state.ReportState;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +24,8 @@ import java.util.TreeMap;
  * ({@link ReportConfig#examplesPerLabel()}) and of deferred requests per deferral reason
  * ({@link ReportConfig#examplesPerReason()}), sampled over each report interval. A report shows at most
  * {@link ReportConfig#maxReportExamples()} of each kind, taken round-robin across the labels (largest first)
- * and the reasons. Deterministic for a given seed and call sequence.
+ * and the reasons. Deterministic for a given seed and call sequence: the draws are {@link ReservoirDraws}
+ * ({@link Random}'s sequence for the seed), whose state a snapshot stores.
  */
 final class ExampleSamples implements Serializable {
 
@@ -28,33 +34,75 @@ final class ExampleSamples implements Serializable {
     private final int perLabel;
     private final int perReason;
     private final int maxShown;
-    private final Random random;
+    private final ReservoirDraws draws;
     private final Map<String, ExampleReservoir> handled = new HashMap<>();
     private final Map<String, ExampleReservoir> deferred = new TreeMap<>();
 
     ExampleSamples(final ReportConfig config) {
-        this(config, new Random(config.seed()), Map.of(), Map.of());
+        this(config, ReservoirDraws.seeded(config.seed()), Map.of(), Map.of());
     }
 
-    /** Samples restored: the random draws' state, the reservoirs per label and per deferral reason. */
-    ExampleSamples(final ReportConfig config, final Random random, final Map<String, ExampleReservoir> handled,
+    /** Samples restored: the draws, the reservoirs per label and per deferral reason. */
+    ExampleSamples(final ReportConfig config, final ReservoirDraws draws, final Map<String, ExampleReservoir> handled,
                    final Map<String, ExampleReservoir> deferred) {
-        this.perLabel = config.examplesPerLabel();
-        this.perReason = config.examplesPerReason();
-        this.maxShown = config.maxReportExamples();
-        this.random = random;
+        this(config.examplesPerLabel(), config.examplesPerReason(), config.maxReportExamples(), draws, handled,
+                deferred);
+    }
+
+    private ExampleSamples(final int perLabel, final int perReason, final int maxShown, final ReservoirDraws draws,
+                           final Map<String, ExampleReservoir> handled, final Map<String, ExampleReservoir> deferred) {
+        this.perLabel = perLabel;
+        this.perReason = perReason;
+        this.maxShown = maxShown;
+        this.draws = draws;
         this.handled.putAll(handled);
         this.deferred.putAll(deferred);
     }
 
+    /** Stores the draws' state and the reservoirs, their examples by index in {@code table}. */
+    void toState(final ReportState.Builder out, final ExampleTable table) {
+        out.setDrawsState(draws.state());
+        out.setHandledSamples(reservoirStates(handled, table));
+        out.setDeferredSamples(reservoirStates(deferred, table));
+    }
+
+    /**
+     * The samples a state holds ({@link #toState}).
+     *
+     * @throws IllegalArgumentException naming the field that does not validate
+     */
+    static ExampleSamples fromState(final ReportState in, final ReportConfig config, final ExampleTable table) {
+        return new ExampleSamples(config, ReservoirDraws.ofState(in.getDrawsState()),
+                reservoirs(in.getHandledSamples(), table, "handled_samples"),
+                reservoirs(in.getDeferredSamples(), table, "deferred_samples"));
+    }
+
+    private static Map<String, ReportReservoirState> reservoirStates(final Map<String, ExampleReservoir> reservoirs,
+                                                                     final ExampleTable table) {
+        final Map<String, ReportReservoirState> out = new TreeMap<>();
+        for (final Map.Entry<String, ExampleReservoir> e : reservoirs.entrySet()) {
+            out.put(e.getKey(), e.getValue().toState(table));
+        }
+        return out;
+    }
+
+    private static Map<String, ExampleReservoir> reservoirs(final Map<String, ReportReservoirState> states,
+                                                            final ExampleTable table, final String field) {
+        final Map<String, ExampleReservoir> out = new TreeMap<>();
+        for (final Map.Entry<String, ReportReservoirState> e : states.entrySet()) {
+            out.put(e.getKey(), ExampleReservoir.fromState(e.getValue(), table, field + "[" + e.getKey() + "]"));
+        }
+        return out;
+    }
+
     /** Offers a handled request of a label. */
     void offerHandled(final String label, final KeptExample example) {
-        handled.computeIfAbsent(label, l -> new ExampleReservoir(perLabel)).offer(example, random);
+        handled.computeIfAbsent(label, l -> new ExampleReservoir(perLabel)).offer(example, draws);
     }
 
     /** Offers a deferred request; true when it was sampled (so its text is shown). */
     boolean offerDeferred(final String reason, final KeptExample example) {
-        return deferred.computeIfAbsent(reason, r -> new ExampleReservoir(perReason)).offer(example, random);
+        return deferred.computeIfAbsent(reason, r -> new ExampleReservoir(perReason)).offer(example, draws);
     }
 
     /** Closes the interval of the labels in {@code order} and returns their handled examples, round-robin. */
@@ -92,6 +140,35 @@ final class ExampleSamples implements Serializable {
             kept += reservoir.retained();
         }
         return kept;
+    }
+
+    /** Set while deserialising: the samples {@link #readResolve()} returns. */
+    private transient ExampleSamples resolved;
+
+    /**
+     * Reads this version's serial form, or the earlier one whose draws were a {@link Random} (field {@code random}),
+     * which continues as {@link ReservoirDraws} with the same sequence.
+     */
+    private void readObject(final ObjectInputStream in) throws IOException, ClassNotFoundException {
+        final ObjectInputStream.GetField fields = in.readFields();
+        ReservoirDraws read = (ReservoirDraws) fields.get("draws", null);
+        if (read == null && fields.getObjectStreamClass().getField("random") != null) {
+            final Random random = (Random) fields.get("random", null);
+            read = random == null ? null : ReservoirDraws.continuing(random);
+        }
+        @SuppressWarnings("unchecked")
+        final Map<String, ExampleReservoir> handledRead = (Map<String, ExampleReservoir>) fields.get("handled", null);
+        @SuppressWarnings("unchecked")
+        final Map<String, ExampleReservoir> deferredRead = (Map<String, ExampleReservoir>) fields.get("deferred", null);
+        if (read == null || handledRead == null || deferredRead == null) {
+            throw new InvalidObjectException("example samples without draws or reservoirs");
+        }
+        resolved = new ExampleSamples(fields.get("perLabel", 0), fields.get("perReason", 0), fields.get("maxShown", 0),
+                read, handledRead, deferredRead);
+    }
+
+    private Object readResolve() {
+        return resolved != null ? resolved : this;
     }
 
     /** The first of every group, then the second of every group, ... up to {@code max}. */

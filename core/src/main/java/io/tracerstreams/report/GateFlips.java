@@ -6,6 +6,7 @@ package io.tracerstreams.report;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.GateState;
 import io.tracerstreams.schema.ReportGateFlip;
+import io.tracerstreams.schema.state.ReportFlipState;
 
 import java.io.Serializable;
 import java.time.Instant;
@@ -48,6 +49,28 @@ final class GateFlips implements Serializable {
             out.add(flip.toAvro());
         }
         return out;
+    }
+
+    /** The events kept as stored, oldest first. */
+    List<ReportFlipState> toState() {
+        final List<ReportFlipState> out = new ArrayList<>(flips.size());
+        for (final Flip flip : flips) {
+            out.add(flip.toState());
+        }
+        return out;
+    }
+
+    /**
+     * The events a state holds ({@link #toState()}); beyond the cap, the most recent.
+     *
+     * @throws IllegalArgumentException naming the field that does not validate
+     */
+    static GateFlips fromState(final List<ReportFlipState> states, final ReportConfig config) {
+        final GateFlips restored = new GateFlips(config);
+        for (int i = Math.max(0, states.size() - config.maxGateFlips()); i < states.size(); i++) {
+            restored.restore(Flip.fromState(states.get(i), "gate_flips[" + i + "]"));
+        }
+        return restored;
     }
 
     int retained() {
@@ -98,6 +121,20 @@ final class GateFlips implements Serializable {
             this.lower = event.getAgreementLower();
             this.upper = event.getAgreementUpper();
             this.coverage = event.getCoverage();
+        }
+
+        ReportFlipState toState() {
+            return ReportFlipState.newBuilder().setTimestampMs(timestampMs).setRequestsSeen(requestsSeen)
+                    .setTracesSeen(tracesSeen).setState(state.name()).setPrevious(previous.name()).setReason(reason)
+                    .setDetail(detail).setThreshold(threshold).setLower(lower).setUpper(upper).setCoverage(coverage)
+                    .build();
+        }
+
+        static Flip fromState(final ReportFlipState s, final String field) {
+            return new Flip(s.getTimestampMs(), s.getRequestsSeen(), s.getTracesSeen(),
+                    ReportBuilder.gateState(s.getState(), field + ".state"),
+                    ReportBuilder.gateState(s.getPrevious(), field + ".previous"), s.getReason(), s.getDetail(),
+                    s.getThreshold(), new double[] {s.getLower(), s.getUpper(), s.getCoverage()});
         }
 
         ReportGateFlip toAvro() {

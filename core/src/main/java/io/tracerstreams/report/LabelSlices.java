@@ -4,10 +4,13 @@
 package io.tracerstreams.report;
 
 import io.tracerstreams.schema.ReportSlice;
+import io.tracerstreams.schema.state.ReportSliceState;
+import io.tracerstreams.schema.state.ReportState;
 
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -86,5 +89,37 @@ final class LabelSlices implements Serializable {
         for (final SliceState slice : slices.values()) {
             slice.remember(attributed, now, factor);
         }
+    }
+
+    /** Stores the slices, in creation order, and the traffic attributed to them. */
+    void toState(final ReportState.Builder out) {
+        final List<ReportSliceState> states = new ArrayList<>(slices.size());
+        for (final SliceState slice : slices.values()) {
+            states.add(slice.toState());
+        }
+        out.setLabelSlices(states);
+        out.setLabelsAttributed(attributed.toState());
+    }
+
+    /**
+     * The label slices a state holds ({@link #toState}).
+     *
+     * @throws IllegalArgumentException naming the field that does not validate
+     */
+    static LabelSlices fromState(final ReportState in, final ReportConfig config) {
+        final List<SliceState> restored = new ArrayList<>();
+        final Set<String> keys = new HashSet<>();
+        for (int i = 0; i < in.getLabelSlices().size(); i++) {
+            final SliceState slice = SliceState.fromState(in.getLabelSlices().get(i), "label_slices[" + i + "]");
+            if (!keys.add(slice.key)) {
+                throw new IllegalArgumentException("report state 'label_slices[" + i + "]' repeats label " + slice.key);
+            }
+            restored.add(slice);
+        }
+        if (restored.size() > config.maxLabels() + 1) {
+            throw new IllegalArgumentException("report state 'label_slices' holds " + restored.size()
+                    + " slices, more than max_labels " + config.maxLabels() + " and the pooled one");
+        }
+        return new LabelSlices(config, restored, DecayedSum.fromState(in.getLabelsAttributed()));
     }
 }

@@ -4,6 +4,8 @@
 package io.tracerstreams.report;
 
 import io.tracerstreams.schema.ReportSlice;
+import io.tracerstreams.schema.state.ReportSliceState;
+import io.tracerstreams.schema.state.ReportState;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -75,6 +77,34 @@ final class LengthSlices implements Serializable {
     void remember(final long now, final double factor) {
         for (final SliceState bucket : buckets) {
             bucket.remember(attributed, now, factor);
+        }
+    }
+
+    /** Stores the buckets, shortest first, and the traffic of all of them. */
+    void toState(final ReportState.Builder out) {
+        final List<ReportSliceState> states = new ArrayList<>(buckets.size());
+        for (final SliceState bucket : buckets) {
+            states.add(bucket.toState());
+        }
+        out.setLengthBuckets(states);
+        out.setLengthsAttributed(attributed.toState());
+    }
+
+    /**
+     * The length buckets a state holds ({@link #toState}).
+     *
+     * @throws IllegalArgumentException naming the field that does not validate (another number of buckets than
+     *                                  the config's)
+     */
+    static LengthSlices fromState(final ReportState in, final ReportConfig config) {
+        final List<SliceState> restored = new ArrayList<>();
+        for (int i = 0; i < in.getLengthBuckets().size(); i++) {
+            restored.add(SliceState.fromState(in.getLengthBuckets().get(i), "length_buckets[" + i + "]"));
+        }
+        try {
+            return new LengthSlices(config, restored, DecayedSum.fromState(in.getLengthsAttributed()));
+        } catch (final IllegalArgumentException e) {
+            throw new IllegalArgumentException("report state 'length_buckets': " + e.getMessage(), e);
         }
     }
 }

@@ -3,9 +3,13 @@
  */
 package io.tracerstreams.report;
 
+import io.tracerstreams.schema.state.ReportState;
+
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,5 +61,36 @@ final class PendingOutcomes implements Serializable {
 
     int retained() {
         return pending.size();
+    }
+
+    /** Stores the requests awaiting their answer, oldest first, by index in {@code table}, and the count dropped. */
+    void toState(final ReportState.Builder out, final ExampleTable table) {
+        final List<Integer> indexes = new ArrayList<>(pending.size());
+        for (final Map.Entry<String, KeptExample> e : pending.entrySet()) {
+            if (!e.getKey().equals(e.getValue().requestId)) {
+                throw new IllegalStateException("request " + e.getKey() + " awaits the answer of " + e.getValue().requestId);
+            }
+            indexes.add(table.indexOf(e.getValue()));
+        }
+        out.setPending(indexes);
+        out.setPendingDropped(dropped);
+    }
+
+    /**
+     * The requests a state holds ({@link #toState}), keyed again by their request ids.
+     *
+     * @throws IllegalArgumentException naming the field that does not validate
+     */
+    static PendingOutcomes fromState(final ReportState in, final ReportConfig config, final ExampleTable table) {
+        final LinkedHashMap<String, KeptExample> restored = new LinkedHashMap<>();
+        for (final KeptExample e : table.at(in.getPending(), "pending")) {
+            if (restored.put(e.requestId, e) != null) {
+                throw new IllegalArgumentException("report state 'pending' holds request " + e.requestId + " twice");
+            }
+        }
+        if (in.getPendingDropped() < 0) {
+            throw new IllegalArgumentException("report state 'pending_dropped' is negative (" + in.getPendingDropped() + ")");
+        }
+        return new PendingOutcomes(config, restored, in.getPendingDropped());
     }
 }

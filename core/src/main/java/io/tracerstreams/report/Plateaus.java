@@ -4,6 +4,8 @@
 package io.tracerstreams.report;
 
 import io.tracerstreams.schema.ReportPlateau;
+import io.tracerstreams.schema.state.ReportIntervalsState;
+import io.tracerstreams.schema.state.ReportState;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
@@ -13,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Plateau detection: labels whose handled rate stopped growing while below saturation. Counts the requests
@@ -150,6 +153,29 @@ final class Plateaus implements Serializable {
         return entries;
     }
 
+    /** Stores the task's and each label's intervals. */
+    void toState(final ReportState.Builder out) {
+        out.setPlateauTask(task.toState());
+        final Map<String, ReportIntervalsState> states = new TreeMap<>();
+        for (final Map.Entry<String, Intervals> e : labels.entrySet()) {
+            states.put(e.getKey(), e.getValue().toState());
+        }
+        out.setPlateauLabels(states);
+    }
+
+    /**
+     * The plateau histories a state holds ({@link #toState}).
+     *
+     * @throws IllegalArgumentException naming the field that does not validate
+     */
+    static Plateaus fromState(final ReportState in, final ReportConfig config) {
+        final Map<String, Intervals> restored = new HashMap<>();
+        for (final Map.Entry<String, ReportIntervalsState> e : in.getPlateauLabels().entrySet()) {
+            restored.put(e.getKey(), Intervals.fromState(e.getValue(), "plateau_labels[" + e.getKey() + "]"));
+        }
+        return new Plateaus(config, Intervals.fromState(in.getPlateauTask(), "plateau_task"), restored);
+    }
+
     /** Requests and handled requests while the gate was open: running totals and the last K intervals. */
     static final class Intervals implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -170,6 +196,31 @@ final class Plateaus implements Serializable {
             this.requestsAtClose = requestsAtClose;
             this.handledAtClose = handledAtClose;
             this.history.addAll(history);
+        }
+
+        ReportIntervalsState toState() {
+            final List<Long> requests = new ArrayList<>(history.size());
+            final List<Long> handled = new ArrayList<>(history.size());
+            for (final long[] interval : history) {
+                requests.add(interval[0]);
+                handled.add(interval[1]);
+            }
+            return ReportIntervalsState.newBuilder().setOpenRequests(openRequests).setOpenHandled(openHandled)
+                    .setRequestsAtClose(requestsAtClose).setHandledAtClose(handledAtClose).setHistoryRequests(requests)
+                    .setHistoryHandled(handled).build();
+        }
+
+        static Intervals fromState(final ReportIntervalsState s, final String field) {
+            if (s.getHistoryRequests().size() != s.getHistoryHandled().size()) {
+                throw new IllegalArgumentException("report state '" + field + "' has " + s.getHistoryRequests().size()
+                        + " intervals of requests and " + s.getHistoryHandled().size() + " of handled requests");
+            }
+            final List<long[]> history = new ArrayList<>(s.getHistoryRequests().size());
+            for (int i = 0; i < s.getHistoryRequests().size(); i++) {
+                history.add(new long[] {s.getHistoryRequests().get(i), s.getHistoryHandled().get(i)});
+            }
+            return new Intervals(s.getOpenRequests(), s.getOpenHandled(), s.getRequestsAtClose(), s.getHandledAtClose(),
+                    history);
         }
 
         void count(final boolean gateOpen, final boolean wasHandled) {

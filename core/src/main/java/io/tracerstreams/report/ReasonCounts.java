@@ -4,6 +4,7 @@
 package io.tracerstreams.report;
 
 import io.tracerstreams.schema.TaskStats;
+import io.tracerstreams.schema.state.ReportState;
 
 import java.io.Serializable;
 import java.util.Map;
@@ -59,5 +60,17 @@ final class ReasonCounts implements Serializable {
 
     static void increment(final Map<String, Long> counts, final String key) {
         counts.merge(key, 1L, Long::sum);
+    }
+
+    /** Stores the counts. */
+    void toState(final ReportState.Builder out) {
+        out.setDecisionsByReason(new TreeMap<>(decisions));
+        out.setDeferralsByReason(new TreeMap<>(deferrals));
+        out.setDeferralsSincePrevious(new TreeMap<>(deferralsSincePrevious));
+    }
+
+    /** The counts a state holds ({@link #toState}). */
+    static ReasonCounts fromState(final ReportState in) {
+        return new ReasonCounts(in.getDecisionsByReason(), in.getDeferralsByReason(), in.getDeferralsSincePrevious());
     }
 }

@@ -15,6 +15,7 @@ import io.tracerstreams.schema.ReportPlateau;
 import io.tracerstreams.schema.ReportSlice;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
+import io.tracerstreams.schema.state.ReportState;
 
 import java.io.IOException;
 import java.io.InvalidObjectException;
@@ -46,8 +47,10 @@ import java.util.TreeMap;
  * describe recent traffic.
  *
  * <p>Deterministic for a given config and call sequence (the example reservoirs are seeded).
- * {@link Serializable}, so it can live in a state store or a snapshot with the engine. Not thread-safe:
- * one owner at a time. Bad input never throws: it is ignored and counted in {@link #ignored()}.
+ * State for snapshots: {@link #toState()} and {@link #fromState} (an explicit Avro record; a restored builder goes on
+ * exactly as the original would, its reservoirs drawing the same sequence). {@link Serializable} only so that
+ * snapshots of earlier formats, which held the builder's Java serialization, still read ({@link #readObject}).
+ * Not thread-safe: one owner at a time. Bad input never throws: it is ignored and counted in {@link #ignored()}.
  */
 public final class ReportBuilder implements Serializable {
 
@@ -378,6 +381,83 @@ public final class ReportBuilder implements Serializable {
      */
     public record Retained(int labels, int boundaryCandidates, int sampledExamples, int pendingOutcomes,
                            int curvePoints, int gateFlips, int historyEntries) {
+    }
+
+    // ---------------------------------------------------------------------------------------------- state
+
+    /**
+     * The builder's state, for a snapshot: its settings (without the hash salt, a secret: see
+     * {@link ReportConfig#toState()}), its clock and every part; an example kept by several parts is stored once.
+     * Under {@link ReportConfig#hashTexts()} it holds no clear text.
+     */
+    public ReportState toState() {
+        final ExampleTable table = ExampleTable.forWriting(config);
+        final ReportState.Builder out = ReportState.newBuilder()
+                .setSettings(config.toState())
+                .setTick(tick)
+                .setGateEventsSeen(gateEventsSeen)
+                .setGateState(gateState.name())
+                .setThreshold(threshold)
+                .setModelVersion(modelVersion)
+                .setLastTimestampMs(lastTimestampMs)
+                .setSequence(sequence)
+                .setPreviousTimestampMs(previousTimestampMs)
+                .setCurve(coverageCurve.toState())
+                .setGateFlips(gateFlips.toState())
+                .setCost(cost.toState())
+                .setIgnored(new TreeMap<>(ignored));
+        labelSlices.toState(out);
+        lengthSlices.toState(out);
+        plateaus.toState(out);
+        reasons.toState(out);
+        pendingOutcomes.toState(out, table);
+        samples.toState(out, table);
+        boundaryPairs.toState(out, table);
+        return out.setExamples(table.states()).build();
+    }
+
+    /**
+     * The builder a state holds ({@link #toState()}), going on exactly as the one that wrote it.
+     *
+     * @param state  the stored state
+     * @param config the settings the state was written under, with the hash salt (which the state does not hold):
+     *               see {@link ReportConfig#fromState}
+     * @throws IllegalArgumentException when {@code config} is not the one the state was written under, or a part of
+     *                                  the state does not validate (the message names the field)
+     */
+    public static ReportBuilder fromState(final ReportState state, final ReportConfig config) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(config, "config");
+        final ReportConfig written = ReportConfig.fromState(state.getSettings(), config.hashSalt());
+        if (!written.equals(config)) {
+            throw new IllegalArgumentException("report state was written under other settings (" + written
+                    .withHashSalt("") + ") than " + config.withHashSalt(""));
+        }
+        final ExampleTable table = ExampleTable.restore(state.getExamples(), config);
+        final Map<String, Long> ignoredRead = new TreeMap<>(state.getIgnored());
+        final Parts parts = new Parts(LabelSlices.fromState(state, config), LengthSlices.fromState(state, config),
+                Plateaus.fromState(state, config), BoundaryPairs.fromState(state, config, table),
+                ExampleSamples.fromState(state, config, table), CoverageCurve.fromState(state.getCurve(), config),
+                GateFlips.fromState(state.getGateFlips(), config), CostEstimate.fromState(state.getCost(), config),
+                ReasonCounts.fromState(state), PendingOutcomes.fromState(state, config, table), ignoredRead);
+        if (state.getTick() < 0 || state.getSequence() < 0) {
+            throw new IllegalArgumentException("report state 'tick' or 'sequence' is negative (" + state.getTick()
+                    + ", " + state.getSequence() + ")");
+        }
+        final Clock clock = new Clock(state.getTick(), state.getGateEventsSeen(),
+                gateState(state.getGateState(), "gate_state"), state.getThreshold(),
+                state.getModelVersion(), state.getLastTimestampMs(), state.getSequence(),
+                state.getPreviousTimestampMs());
+        return new ReportBuilder(config, parts, clock);
+    }
+
+    /** A gate state by name; an unknown name is an error naming the field of the report's state. */
+    static GateState gateState(final String name, final String field) {
+        try {
+            return GateState.valueOf(name);
+        } catch (final IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("report state '" + field + "' is not a gate state (" + name + ")", e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- internals

@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.report;
 
+import io.tracerstreams.schema.state.ReportSettingsState;
+
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -160,6 +162,72 @@ public record ReportConfig(
                 maxReportExamples, maxBoundaryPairs, plateauReports, plateauMinGrowth, plateauMinRequests,
                 plateauSaturation, trendTolerance, halfLifeRequests, curveEvery, newCurveMaxPoints, newMaxPending,
                 maxGateFlips, lengthEdges, maxTextChars, pricePerCall, currency, hashTexts, hashSalt, seed);
+    }
+
+    /**
+     * The settings as a snapshot stores them: every field but the hash salt, a secret, which is stored only as its
+     * {@link #hashSaltFingerprint()}.
+     */
+    public ReportSettingsState toState() {
+        return ReportSettingsState.newBuilder()
+                .setMaxLabels(maxLabels)
+                .setExamplesPerLabel(examplesPerLabel)
+                .setExamplesPerReason(examplesPerReason)
+                .setBoundaryCandidates(boundaryCandidates)
+                .setMaxReportExamples(maxReportExamples)
+                .setMaxBoundaryPairs(maxBoundaryPairs)
+                .setPlateauReports(plateauReports)
+                .setPlateauMinGrowth(plateauMinGrowth)
+                .setPlateauMinRequests(plateauMinRequests)
+                .setPlateauSaturation(plateauSaturation)
+                .setTrendTolerance(trendTolerance)
+                .setHalfLifeRequests(halfLifeRequests)
+                .setCurveEvery(curveEvery)
+                .setCurveMaxPoints(curveMaxPoints)
+                .setMaxPending(maxPending)
+                .setMaxGateFlips(maxGateFlips)
+                .setLengthEdges(lengthEdges)
+                .setMaxTextChars(maxTextChars)
+                .setPricePerCall(pricePerCall)
+                .setCurrency(currency)
+                .setHashTexts(hashTexts)
+                .setHashSaltFingerprint(hashSaltFingerprint())
+                .setSeed(seed)
+                .build();
+    }
+
+    /**
+     * The settings a snapshot stores ({@link #toState()}), with the hash salt of now.
+     *
+     * @param state    the stored settings
+     * @param hashSalt the hash salt that applies now (the snapshot holds only its fingerprint)
+     * @throws IllegalArgumentException when a stored setting does not validate (naming the field), or texts are
+     *                                  hashed and the snapshot was written under another hash salt
+     */
+    public static ReportConfig fromState(final ReportSettingsState state, final String hashSalt) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(hashSalt, "hashSalt");
+        final ReportConfig config = new ReportConfig(state.getMaxLabels(), state.getExamplesPerLabel(),
+                state.getExamplesPerReason(), state.getBoundaryCandidates(), state.getMaxReportExamples(),
+                state.getMaxBoundaryPairs(), state.getPlateauReports(), state.getPlateauMinGrowth(),
+                state.getPlateauMinRequests(), state.getPlateauSaturation(), state.getTrendTolerance(),
+                state.getHalfLifeRequests(), state.getCurveEvery(), state.getCurveMaxPoints(), state.getMaxPending(),
+                state.getMaxGateFlips(), state.getLengthEdges(), state.getMaxTextChars(), state.getPricePerCall(),
+                state.getCurrency(), state.getHashTexts(), hashSalt, state.getSeed());
+        // the salt matters only to hashed texts
+        if (config.hashTexts() && !config.hashSaltFingerprint().equals(state.getHashSaltFingerprint())) {
+            throw new IllegalArgumentException("report config field 'hashSalt' is not the one the state was written "
+                    + "under (fingerprint " + state.getHashSaltFingerprint() + ")");
+        }
+        return config;
+    }
+
+    /**
+     * A fingerprint of the hash salt: the hash of a fixed text keyed by it ({@link TextHasher}), so a stored state
+     * can tell a changed salt without holding the salt.
+     */
+    public String hashSaltFingerprint() {
+        return TextHasher.hash("tracer report hash salt", hashSalt);
     }
 
     private static void check(final boolean ok, final String field, final Object value, final String rule) {

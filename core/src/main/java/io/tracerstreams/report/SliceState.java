@@ -5,6 +5,7 @@ package io.tracerstreams.report;
 
 import io.tracerstreams.schema.ReportSlice;
 import io.tracerstreams.schema.ReportTrend;
+import io.tracerstreams.schema.state.ReportSliceState;
 
 import java.io.Serializable;
 
@@ -128,5 +129,43 @@ final class SliceState implements Serializable {
     void remember(final DecayedSum total, final long now, final double factor) {
         previousHandledRate = handledRate(now, factor);
         previousShare = DecayedSum.ratio(recentRequests, total, now, factor);
+    }
+
+    /** The slice as stored. */
+    ReportSliceState toState() {
+        return ReportSliceState.newBuilder()
+                .setKey(key)
+                .setRequests(requests)
+                .setHandled(handled)
+                .setOutcomes(outcomes)
+                .setRecentRequests(recentRequests.toState())
+                .setRecentHandled(recentHandled.toState())
+                .setAgreeSum(agreeSum.toState())
+                .setAgreeWeight(agreeWeight.toState())
+                .setAccSum(accSum.toState())
+                .setAccWeight(accWeight.toState())
+                .setThreshold(threshold)
+                .setThresholdTick(thresholdTick)
+                .setPreviousHandledRate(previousHandledRate)
+                .setPreviousShare(previousShare)
+                .build();
+    }
+
+    /**
+     * A slice as stored ({@link #toState()}).
+     *
+     * @throws IllegalArgumentException naming {@code field} when its counts do not validate
+     */
+    static SliceState fromState(final ReportSliceState s, final String field) {
+        if (s.getKey() == null || s.getRequests() < 0 || s.getHandled() < 0 || s.getHandled() > s.getRequests()
+                || s.getOutcomes() < 0) {
+            throw new IllegalArgumentException("report state '" + field + "' has bad counts (requests "
+                    + s.getRequests() + ", handled " + s.getHandled() + ", outcomes " + s.getOutcomes() + ")");
+        }
+        return new SliceState(s.getKey(), s.getRequests(), s.getHandled(), s.getOutcomes(), new DecayedSum[] {
+            DecayedSum.fromState(s.getRecentRequests()), DecayedSum.fromState(s.getRecentHandled()),
+            DecayedSum.fromState(s.getAgreeSum()), DecayedSum.fromState(s.getAgreeWeight()),
+            DecayedSum.fromState(s.getAccSum()), DecayedSum.fromState(s.getAccWeight())}, s.getThreshold(),
+            s.getThresholdTick(), s.getPreviousHandledRate(), s.getPreviousShare());
     }
 }

@@ -51,7 +51,7 @@ final class EngineRestore {
         Objects.requireNonNull(snapshot, "snapshot");
         final EngineSnapshots.Parts parts;
         try {
-            parts = EngineSnapshots.read(snapshot);
+            parts = EngineSnapshots.read(snapshot, currentReport.hashSalt());
         } catch (final IllegalArgumentException e) {
             return reset(task, current, currentReport, embeddingModel, timestampMs, GateState.CLOSED,
                     GateReason.STATE_RESET, "the saved state cannot be read (" + e.getMessage() + ")", List.of());

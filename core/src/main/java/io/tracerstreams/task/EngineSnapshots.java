@@ -6,9 +6,11 @@ package io.tracerstreams.task;
 import io.tracerstreams.gate.ParityGate;
 import io.tracerstreams.learning.OodGuard;
 import io.tracerstreams.report.ReportBuilder;
+import io.tracerstreams.report.ReportConfig;
 import io.tracerstreams.schema.state.EngineSnapshot;
 import io.tracerstreams.schema.state.JavaSerializedPart;
 import io.tracerstreams.schema.state.ParityGateState;
+import io.tracerstreams.schema.state.ReportState;
 import io.tracerstreams.schema.state.TaskSettingsState;
 import io.tracerstreams.schema.state.VerificationState;
 
@@ -91,7 +93,7 @@ final class EngineSnapshots {
                 .setZoo(JavaParts.write(state.zoo()))
                 .setOod(JavaParts.write(state.ood()))
                 .setGate(state.gate().toState())
-                .setReport(JavaParts.write(state.report()))
+                .setReport(state.report().toState())
                 .build();
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
         bytes.writeBytes(HEADER);
@@ -111,8 +113,18 @@ final class EngineSnapshots {
      *                                  or its envelope (settings, task) cannot be read
      */
     static Parts read(final byte[] snapshot) {
+        return read(snapshot, "");
+    }
+
+    /**
+     * The parts a snapshot holds, its report restored with {@code reportHashSalt} (the report's state holds only a
+     * fingerprint of the salt, a secret: a report written under another salt is unreadable, and starts afresh).
+     *
+     * @throws IllegalArgumentException as {@link #read(byte[])}
+     */
+    static Parts read(final byte[] snapshot, final String reportHashSalt) {
         if (startsWith(snapshot, HEADER)) {
-            return readAvro(snapshot);
+            return readAvro(snapshot, reportHashSalt);
         }
         if (startsWith(snapshot, LEGACY_HEADER)) {
             return readLegacy(snapshot);
@@ -125,7 +137,7 @@ final class EngineSnapshots {
         throw new IllegalArgumentException("not a tracer engine snapshot (bad header, " + snapshot.length + " bytes)");
     }
 
-    private static Parts readAvro(final byte[] snapshot) {
+    private static Parts readAvro(final byte[] snapshot, final String reportHashSalt) {
         final EngineSnapshot s;
         try (DataFileStream<EngineSnapshot> in = new DataFileStream<>(new ByteArrayInputStream(snapshot, HEADER.length,
                 snapshot.length - HEADER.length), new SpecificDatumReader<>(EngineSnapshot.class))) {
@@ -149,7 +161,7 @@ final class EngineSnapshots {
         final SurrogateZoo zoo = part("zoo", s.getZoo(), p -> JavaParts.read(p, SurrogateZoo.class), unreadable);
         final OodGuard ood = part("ood", s.getOod(), p -> JavaParts.read(p, OodGuard.class), unreadable);
         final ParityGate gate = part("gate", s.getGate(), p -> gate(p, zoo), unreadable);
-        final ReportBuilder report = part("report", s.getReport(), p -> JavaParts.read(p, ReportBuilder.class), unreadable);
+        final ReportBuilder report = part("report", s.getReport(), p -> report(p, reportHashSalt), unreadable);
         final TaskCounters counters = part("counters", s.getCounters(), TaskCounters::fromState, unreadable);
         final BackfillVerification verification = part("verification", s.getVerification(),
                 EngineSnapshots::verification, unreadable);
@@ -171,6 +183,14 @@ final class EngineSnapshots {
             return BackfillVerification.fromState(state);
         }
         return JavaParts.read((JavaSerializedPart) part, BackfillVerification.class);
+    }
+
+    /** The report part: its own record, or (snapshots written before it had one) its Java serialization. */
+    private static ReportBuilder report(final Object part, final String hashSalt) {
+        if (part instanceof ReportState state) {
+            return ReportBuilder.fromState(state, ReportConfig.fromState(state.getSettings(), hashSalt));
+        }
+        return JavaParts.read((JavaSerializedPart) part, ReportBuilder.class);
     }
 
     private static <P, T> T part(final String name, final P part, final Function<P, T> read, final List<String> unreadable) {

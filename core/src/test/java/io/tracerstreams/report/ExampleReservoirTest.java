@@ -29,7 +29,7 @@ class ExampleReservoirTest {
         for (int run = 0; run < runs; run++) {
             final ExampleReservoir reservoir = new ExampleReservoir(capacity);
             for (final KeptExample e : examples) {
-                reservoir.offer(e, random);
+                reservoir.offer(e, random::nextDouble);
             }
             reservoir.rotate();
             assertThat(reservoir.published()).hasSize(capacity).doesNotHaveDuplicates();
@@ -47,13 +47,13 @@ class ExampleReservoirTest {
     void shouldPublishPerIntervalAndKeepTheLastSampleOverAnEmptyInterval() {
         final Random random = new Random(1);
         final ExampleReservoir reservoir = new ExampleReservoir(2);
-        assertThat(reservoir.offer(handled("a", "x", 0.9, 0.5), random)).isTrue();
+        assertThat(reservoir.offer(handled("a", "x", 0.9, 0.5), random::nextDouble)).isTrue();
         assertThat(reservoir.published()).isEmpty();
         reservoir.rotate();
         assertThat(reservoir.published()).extracting(e -> e.requestId).containsExactly("a");
         reservoir.rotate();
         assertThat(reservoir.published()).extracting(e -> e.requestId).containsExactly("a");
-        reservoir.offer(handled("b", "x", 0.9, 0.5), random);
+        reservoir.offer(handled("b", "x", 0.9, 0.5), random::nextDouble);
         assertThat(reservoir.retained()).isEqualTo(2);
         reservoir.rotate();
         assertThat(reservoir.published()).extracting(e -> e.requestId).containsExactly("b");
@@ -66,7 +66,7 @@ class ExampleReservoirTest {
         final Random twin = new Random(5);
         final ExampleReservoir reservoir = new ExampleReservoir(0);
         for (int i = 0; i < 10; i++) {
-            assertThat(reservoir.offer(handled("r" + i, "x", 0.9, 0.5), random)).isFalse();
+            assertThat(reservoir.offer(handled("r" + i, "x", 0.9, 0.5), random::nextDouble)).isFalse();
         }
         assertThat(reservoir.retained()).isZero();
         assertThat(random.nextLong()).isEqualTo(twin.nextLong());
