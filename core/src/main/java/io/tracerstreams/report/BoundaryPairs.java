@@ -97,7 +97,7 @@ final class BoundaryPairs implements Serializable {
     /** Stores each label's candidates, oldest first, by index in {@code table}. */
     void toState(final ReportState.Builder out, final ExampleTable table) {
         final Map<String, ReportCandidatesState> states = new TreeMap<>();
-        for (final Map.Entry<String, Candidates> e : labels.entrySet()) {
+        for (final Map.Entry<String, Candidates> e : new TreeMap<>(labels).entrySet()) { // indexes in key order
             states.put(e.getKey(), ReportCandidatesState.newBuilder().setHandled(table.indexesOf(e.getValue().handled))
                     .setDeferred(table.indexesOf(e.getValue().deferred)).build());
         }

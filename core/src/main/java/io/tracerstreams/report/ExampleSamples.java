@@ -80,7 +80,8 @@ final class ExampleSamples implements Serializable {
     private static Map<String, ReportReservoirState> reservoirStates(final Map<String, ExampleReservoir> reservoirs,
                                                                      final ExampleTable table) {
         final Map<String, ReportReservoirState> out = new TreeMap<>();
-        for (final Map.Entry<String, ExampleReservoir> e : reservoirs.entrySet()) {
+        // in key order, so that the examples' indexes do not depend on a hash map's iteration order
+        for (final Map.Entry<String, ExampleReservoir> e : new TreeMap<>(reservoirs).entrySet()) {
             out.put(e.getKey(), e.getValue().toState(table));
         }
         return out;

@@ -61,6 +61,26 @@ class ReportBuilderV1Test {
         assertThat(restored.config()).isEqualTo(ReportBuilderV1Fixture.CONFIG);
         assertThat(restored.reportsBuilt()).isEqualTo(ReportBuilderV1Fixture.SERIALISED_AT / ReportBuilderV1Fixture.EVERY);
         assertThat(restored.retained().pendingOutcomes()).isGreaterThan(100);
+        assertBuildsTheReleasesReports(feed, restored);
+    }
+
+    @Test
+    void shouldBuildTheReleasesReportsAfterItsBuilderWentThroughTheAvroState() throws Exception {
+        final ReportBuilderV1Fixture.Feed feed = new ReportBuilderV1Fixture.Feed();
+        final ReportBuilder scratch = new ReportBuilder(ReportBuilderV1Fixture.CONFIG);
+        while (feed.index() < ReportBuilderV1Fixture.SERIALISED_AT) {
+            feed.next(scratch);
+        }
+        final ReportBuilder read = (ReportBuilder) deserialise(gunzip("report-builder-v1.ser.gz"));
+        final ReportBuilder migrated = ReportBuilder.fromState(
+                ReportStateTest.decode(ReportStateTest.encode(read.toState())), ReportBuilderV1Fixture.CONFIG);
+        assertThat(migrated.retained()).isEqualTo(read.retained());
+        assertBuildsTheReleasesReports(feed, migrated);
+    }
+
+    /** Feeds the rest of the fixture's stream and compares the reports with those the release built. */
+    private static void assertBuildsTheReleasesReports(final ReportBuilderV1Fixture.Feed feed,
+                                                       final ReportBuilder restored) throws IOException {
         final List<BoundaryReport> reports = new ArrayList<>();
         while (feed.index() < ReportBuilderV1Fixture.TOTAL) {
             feed.next(restored);

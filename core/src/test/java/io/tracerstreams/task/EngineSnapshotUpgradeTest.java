@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.task;
 
+import io.tracerstreams.report.ReportConfig;
+import io.tracerstreams.report.TextHasher;
 import io.tracerstreams.schema.ConfigChange;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
@@ -11,6 +13,7 @@ import io.tracerstreams.schema.GateState;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.state.EngineSnapshot;
 import io.tracerstreams.schema.state.JavaSerializedPart;
+import io.tracerstreams.schema.state.ReportState;
 
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
@@ -110,6 +113,7 @@ class EngineSnapshotUpgradeTest {
         assertThat(decoded.getTask()).isEqualTo(LegacySnapshotFixture.TASK);
         assertThat(decoded.getSettings().getLearners()).isEqualTo(LegacySnapshotFixture.CONFIG.learners());
         assertThat(decoded.getCounters().getTraces()).isEqualTo(migrated.tracesLearned());
+        assertThat(decoded.getReport()).isInstanceOf(ReportState.class);
 
         final TaskEngine.Restored again = restoreUnder(avro, LegacySnapshotFixture.CONFIG);
         assertThat(again.format()).isEqualTo(4);
@@ -280,6 +284,23 @@ class EngineSnapshotUpgradeTest {
         });
         assertThat(restored.engine().gateOpen()).isTrue();
         assertThat(restored.engine().report(1).getCost().getPricePerCall()).isEqualTo(0.01);
+    }
+
+    @Test
+    void shouldStoreTheReportAsItsOwnRecordWithHashedTextsOnlyAndRestoreIt() throws IOException {
+        final TaskConfig config = LegacySnapshotFixture.CONFIG;
+        final ReportConfig hashed = config.reportConfig().withHashTexts(true);
+        final TaskEngine engine = TaskEngine.create("t", config, hashed, "");
+        LegacySnapshotFixture.loop(engine, LegacySnapshotFixture.warmUp(), 0, 3_000);
+        final byte[] snapshot = engine.snapshot();
+        final ReportState report = (ReportState) decode(snapshot).getReport();
+        assertThat(report.getSettings().getHashTexts()).isTrue();
+        assertThat(report.getExamples()).isNotEmpty().allSatisfy(e ->
+                assertThat(e.getText() == null || TextHasher.isHash(e.getText())).as(e.getText()).isTrue());
+        final TaskEngine.Restored restored = TaskEngine.restore(snapshot, "t", config, hashed, "", 1);
+        assertThat(restored.reset()).isNull();
+        assertThat(restored.events()).isEmpty();
+        assertThat(restored.engine().report(5)).isEqualTo(engine.report(5));
     }
 
     @Test
