@@ -301,6 +301,17 @@ class EngineSnapshotUpgradeTest {
         assertThat(restored.reset()).isNull();
         assertThat(restored.events()).isEmpty();
         assertThat(restored.engine().report(5)).isEqualTo(engine.report(5));
+
+        // under another salt the stored hashes no longer match new ones: the report alone starts afresh, and the
+        // message names the salt without showing either
+        final TaskEngine salted = TaskEngine.create("t", config, hashed.withHashSalt("first-secret-salt"), "");
+        LegacySnapshotFixture.loop(salted, LegacySnapshotFixture.warmUp(), 0, 1_000);
+        final TaskEngine.Restored resalted = TaskEngine.restore(salted.snapshot(), "t", config,
+                hashed.withHashSalt("second-secret-salt"), "", 1);
+        assertThat(resalted.reset()).contains("report starts afresh").contains("hashSalt")
+                .doesNotContain("first-secret-salt").doesNotContain("second-secret-salt");
+        assertThat(resalted.engine().tracesLearned()).isEqualTo(salted.tracesLearned());
+        assertThat(resalted.engine().report(5).getHandledExamples()).isEmpty();
     }
 
     @Test
