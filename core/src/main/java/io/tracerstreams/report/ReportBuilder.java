@@ -430,8 +430,8 @@ public final class ReportBuilder implements Serializable {
         Objects.requireNonNull(config, "config");
         final ReportConfig written = ReportConfig.fromState(state.getSettings(), config.hashSalt());
         if (!written.equals(config)) {
-            throw new IllegalArgumentException("report state was written under other settings (" + written
-                    .withHashSalt("") + ") than " + config.withHashSalt(""));
+            throw new IllegalArgumentException("report state was written under other settings (" + written + ") than "
+                    + config);
         }
         final ExampleTable table = ExampleTable.restore(state.getExamples(), config);
         final Map<String, Long> ignoredRead = new TreeMap<>(state.getIgnored());

@@ -230,6 +230,24 @@ public record ReportConfig(
         return TextHasher.hash("tracer report hash salt", hashSalt);
     }
 
+    /**
+     * Every field but the hash salt, a secret, shown only as set or not: this text goes into gate events (a changed
+     * report setting) and from there into reports and snapshots.
+     */
+    @Override
+    public String toString() {
+        return "ReportConfig[maxLabels=" + maxLabels + ", examplesPerLabel=" + examplesPerLabel + ", examplesPerReason="
+                + examplesPerReason + ", boundaryCandidates=" + boundaryCandidates + ", maxReportExamples="
+                + maxReportExamples + ", maxBoundaryPairs=" + maxBoundaryPairs + ", plateauReports=" + plateauReports
+                + ", plateauMinGrowth=" + plateauMinGrowth + ", plateauMinRequests=" + plateauMinRequests
+                + ", plateauSaturation=" + plateauSaturation + ", trendTolerance=" + trendTolerance
+                + ", halfLifeRequests=" + halfLifeRequests + ", curveEvery=" + curveEvery + ", curveMaxPoints="
+                + curveMaxPoints + ", maxPending=" + maxPending + ", maxGateFlips=" + maxGateFlips + ", lengthEdges="
+                + lengthEdges + ", maxTextChars=" + maxTextChars + ", pricePerCall=" + pricePerCall + ", currency="
+                + currency + ", hashTexts=" + hashTexts + ", hashSalt=" + (hashSalt.isEmpty() ? "(none)" : "(set)")
+                + ", seed=" + seed + "]";
+    }
+
     private static void check(final boolean ok, final String field, final Object value, final String rule) {
         if (!ok) {
             throw new IllegalArgumentException("report config field '" + field + "' " + rule + " (got " + value + ")");

@@ -335,6 +335,13 @@ class ReportBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pricePerCall");
     }
 
+    @Test
+    void shouldNeverShowTheHashSaltInTheConfigsText() {
+        final ReportConfig salted = ReportConfig.DEFAULTS.withHashTexts(true).withHashSalt("p3pper-secret");
+        assertThat(salted.toString()).doesNotContain("p3pper-secret").contains("hashSalt=(set)").contains("hashTexts=true");
+        assertThat(ReportConfig.DEFAULTS.toString()).contains("hashSalt=(none)").contains("maxLabels=500");
+    }
+
     static byte[] serialise(final Object o) throws IOException {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
