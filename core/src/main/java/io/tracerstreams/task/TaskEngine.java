@@ -164,6 +164,9 @@ public final class TaskEngine {
      * replays and tests; a running service restores with
      * {@link #restore(byte[], String, TaskConfig, ReportConfig, String, long)}).
      *
+     * A report whose texts were hashed under a salt does not restore this way: the snapshot holds only a fingerprint
+     * of the salt.
+     *
      * @throws IllegalArgumentException when the bytes are not a snapshot this version reads, or a part of it cannot
      *                                  be read
      */
