@@ -238,6 +238,13 @@ public final class PerLabelThresholds implements Serializable {
         }
         t.head = s.getHead();
         t.size = s.getSize();
+        for (int i = 0; i < t.size; i++) {
+            final int label = t.labels[(t.head + i) % n];
+            if (label < 0 || label >= t.names.size()) {
+                throw new IllegalArgumentException("snapshot field 'per_label.labels' holds label id " + label + ", not"
+                        + " one of the " + t.names.size() + " names");
+            }
+        }
         return t;
     }
 

@@ -207,12 +207,12 @@ public final class Acceptor implements Serializable {
     public static Acceptor fromState(final AcceptorState s) {
         final Acceptor a = new Acceptor(new Settings(s.getWindow(), s.getRefitEvery(), s.getRidge()));
         final int window = s.getWindow();
-        copy(States.doubles(s.getWeights()), a.weights, "weights");
-        copy(States.doubles(s.getRows()), a.rows, "rows");
+        copy(States.doubles(s.getWeights()), a.weights, "acceptor.weights");
+        copy(States.doubles(s.getRows()), a.rows, "acceptor.rows");
         final boolean[] outcomes = States.booleans(s.getOutcomes());
-        States.length(outcomes.length, window, "outcomes");
+        States.length(outcomes.length, window, "acceptor.outcomes");
         System.arraycopy(outcomes, 0, a.outcomes, 0, window);
-        copy(States.doubles(s.getOutcomeWeights()), a.outcomeWeights, "outcome_weights");
+        copy(States.doubles(s.getOutcomeWeights()), a.outcomeWeights, "acceptor.outcome_weights");
         if (s.getHeld() < 0 || s.getHeld() > window || s.getNext() < 0 || s.getNext() >= window) {
             throw new IllegalArgumentException("snapshot fields 'held' and 'next' must be in [0, " + window + "] and [0, "
                     + window + "), were " + s.getHeld() + " and " + s.getNext());

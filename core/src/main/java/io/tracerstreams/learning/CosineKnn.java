@@ -331,6 +331,12 @@ public final class CosineKnn extends EmbeddingClassifier {
                 .setClassMeans(States.floatRows(classMeans)).setClassCounts(States.ints(classCounts)).build();
     }
 
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        checkShape(dim, classSums.length, dimension, numSlots);
+        States.slots(rowSlots, stored, classSums.length, "row_slots");
+    }
+
     static CosineKnn fromState(final long seed, final CosineKnnState s) {
         final CosineKnn l = new CosineKnn(seed, new Settings(s.getWindow(), s.getK(), s.getBeta(), s.getCandidateClasses(),
                 s.getMaxPerClass()));

@@ -241,6 +241,12 @@ public final class DenseNaiveBayes extends EmbeddingClassifier {
                 .setSinceRefresh(sinceRefresh).build();
     }
 
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        checkShape(dim, counts.length, dimension, numSlots);
+        States.length(pooledM2.length, dim, "pooled_m2");
+    }
+
     static DenseNaiveBayes fromState(final long seed, final DenseNaiveBayesState s) {
         final DenseNaiveBayes l = new DenseNaiveBayes(seed, new Settings(s.getShrinkage(), s.getRefreshEvery()));
         l.dim = s.getDim();

@@ -217,6 +217,7 @@ public abstract class EmbeddingClassifier extends AbstractClassifier implements 
                     + " (dimension >= -1), were " + state.getDimension() + ", " + state.getSlots() + ", "
                     + state.getLearned() + ", " + state.getRejected());
         }
+        learner.checkShape(state.getDimension(), state.getSlots());
         learner.dimension = state.getDimension();
         learner.slots = state.getSlots();
         learner.learned = state.getLearned();
@@ -226,6 +227,24 @@ public abstract class EmbeddingClassifier extends AbstractClassifier implements 
 
     /** The model's state: the record of the learner's family, a branch of {@link LearnerState#getModel()}. */
     abstract Object modelState();
+
+    /**
+     * Checks a restored model against the learner's vector length and slot count (so that a corrupt snapshot fails
+     * at restore, not on a later request); nothing to check by default (MOA's models).
+     *
+     * @throws IllegalArgumentException naming the field when the model does not fit
+     */
+    void checkShape(final int dimension, final int numSlots) {
+    }
+
+    /** Checks a model's vector length and per-slot row count against the learner's. */
+    static void checkShape(final int modelDim, final int rows, final int dimension, final int numSlots) {
+        if (modelDim != Math.max(0, dimension)) {
+            throw new IllegalArgumentException("snapshot field 'dim' is " + modelDim + " for a learner of dimension "
+                    + dimension);
+        }
+        States.length(rows, numSlots, "slots of the model");
+    }
 
     // ---- hooks ------------------------------------------------------------------------------------
 

@@ -145,6 +145,11 @@ public final class NearestClassMean extends EmbeddingClassifier {
                 .build();
     }
 
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        checkShape(dim, sums.length, dimension, numSlots);
+    }
+
     static NearestClassMean fromState(final long seed, final NearestClassMeanState s) {
         final NearestClassMean l = new NearestClassMean(seed);
         l.dim = s.getDim();

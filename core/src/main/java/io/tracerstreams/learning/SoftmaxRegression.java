@@ -270,6 +270,12 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
                 .setBuffered(buffered).setOffered(offered).setRandom(random.state()).build();
     }
 
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        checkShape(dim, weights.length, dimension, numSlots);
+        States.slots(bufferSlots, buffered, weights.length, "buffer_slots");
+    }
+
     static SoftmaxRegression fromState(final long seed, final SoftmaxState s) {
         final SoftmaxRegression l = new SoftmaxRegression(seed, new Settings(s.getEta(), s.getG0(), s.getL2(),
                 s.getBufferSize(), s.getReplay(), s.getRecencyFloor()));

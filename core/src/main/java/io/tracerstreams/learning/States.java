@@ -120,6 +120,20 @@ final class States {
     }
 
     /**
+     * Checks that the first {@code n} entries of an array of slots are -1 (none) or below {@code numSlots}.
+     *
+     * @throws IllegalArgumentException naming the field when one is not
+     */
+    static void slots(final int[] slots, final int n, final int numSlots, final String field) {
+        for (int i = 0; slots != null && i < Math.min(n, slots.length); i++) {
+            if (slots[i] < -1 || slots[i] >= numSlots) {
+                throw new IllegalArgumentException("snapshot field '" + field + "[" + i + "]' is slot " + slots[i]
+                        + ", not one of the " + numSlots + " learned");
+            }
+        }
+    }
+
+    /**
      * @throws IllegalArgumentException naming the field when the length is not the expected one
      */
     static void length(final int actual, final int expected, final String field) {

@@ -177,7 +177,20 @@ public final class SupportMemory implements Serializable {
         }
         m.newestOfSlot = States.longs(s.getNewestOfSlot());
         m.added = s.getAdded();
+        sequences(m.newestOfSlot, m.added, "support.newest_of_slot");
+        if (m.previousOfSlot != null) {
+            sequences(m.previousOfSlot, m.added, "support.previous_of_slot");
+        }
         return m;
+    }
+
+    private static void sequences(final long[] seqs, final long added, final String field) {
+        for (int i = 0; i < seqs.length; i++) {
+            if (seqs[i] < -1 || seqs[i] >= added) {
+                throw new IllegalArgumentException("snapshot field '" + field + "[" + i + "]' is sequence number "
+                        + seqs[i] + ", not -1 or below " + added);
+            }
+        }
     }
 
     /** A sequence number still in the ring (not yet overwritten). */

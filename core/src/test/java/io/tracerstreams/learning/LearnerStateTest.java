@@ -148,6 +148,19 @@ class LearnerStateTest {
         assertThatThrownBy(() -> EmbeddingClassifier.fromState(state, MOA_MODELS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'row_slots'");
 
+        final LearnerState badSlot = knn.toState();
+        final CosineKnnState badModel = (CosineKnnState) badSlot.getModel();
+        final List<Integer> rowSlots = new ArrayList<>(badModel.getRowSlots());
+        rowSlots.set(0, 99);
+        badModel.setRowSlots(rowSlots);
+        assertThatThrownBy(() -> EmbeddingClassifier.fromState(badSlot, MOA_MODELS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'row_slots[0]' is slot 99");
+
+        final LearnerState moreSlots = knn.toState();
+        moreSlots.setSlots(moreSlots.getSlots() + 1);
+        assertThatThrownBy(() -> EmbeddingClassifier.fromState(moreSlots, MOA_MODELS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slots of the model");
+
         final LearnerState softmax = Learners.create("softmax", 1).toState();
         softmax.setModel("not a model");
         assertThatThrownBy(() -> EmbeddingClassifier.fromState(softmax, MOA_MODELS))
