@@ -184,8 +184,8 @@ final class SurrogateZoo implements Serializable {
                             + ", not a learner before it");
                 }
             }
-            final EmbeddingClassifier learner = s.getLearner() == null ? null
-                    : EmbeddingClassifier.fromState(s.getLearner(), bytes -> JavaParts.read(bytes, moa.classifiers.Classifier.class));
+            final EmbeddingClassifier learner = s.getLearner() == null ? null : EmbeddingClassifier.fromState(
+                    s.getLearner(), bytes -> JavaParts.read(bytes, moa.classifiers.Classifier.class));
             members.add(new Member(s.getName(), learner, parts, Acceptor.fromState(s.getAcceptor()),
                     AgreementWindow.fromState(s.getWindow()),
                     s.getPerLabel() == null ? null : PerLabelThresholds.fromState(s.getPerLabel())));
