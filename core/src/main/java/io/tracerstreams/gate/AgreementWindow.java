@@ -188,6 +188,9 @@ public final class AgreementWindow implements Serializable {
      * @throws IllegalArgumentException naming the field when the state is inconsistent
      */
     public static AgreementWindow fromState(final AgreementWindowState s) {
+        // sizes first: the arrays are allocated only as large as the record's own lists
+        length(s.getScores().size(), s.getCapacity(), "window.scores");
+        length(s.getCellWeight().size(), s.getGridSize(), "window.cell_weight");
         final AgreementWindow w = new AgreementWindow(s.getCapacity(), s.getGridSize());
         copy(s.getScores(), w.scores, "window.scores");
         copy(s.getWeights(), w.weights, "window.weights");

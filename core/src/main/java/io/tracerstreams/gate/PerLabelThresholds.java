@@ -202,13 +202,14 @@ public final class PerLabelThresholds implements Serializable {
      * @throws IllegalArgumentException naming the field when the state is inconsistent
      */
     public static PerLabelThresholds fromState(final PerLabelThresholdsState s) {
-        final PerLabelThresholds t = new PerLabelThresholds(s.getCapacity(), s.getPriorWeight());
-        final int n = t.capacity;
+        // sizes first: the arrays are allocated only as large as the record's own lists
+        final int n = s.getCapacity();
         if (s.getLabels().size() != n || s.getScores().size() != n || s.getWeights().size() != n
                 || s.getAgreed().size() != n) {
             throw new IllegalArgumentException("snapshot fields 'per_label.labels', 'scores', 'weights', 'agreed' must"
                     + " hold " + n + " values each");
         }
+        final PerLabelThresholds t = new PerLabelThresholds(s.getCapacity(), s.getPriorWeight());
         if (s.getNames().size() != s.getSums().size()) {
             throw new IllegalArgumentException("snapshot field 'per_label.sums' holds " + s.getSums().size()
                     + " rows for " + s.getNames().size() + " names");

@@ -205,8 +205,14 @@ public final class Acceptor implements Serializable {
      * @throws IllegalArgumentException naming the field when the state is inconsistent
      */
     public static Acceptor fromState(final AcceptorState s) {
-        final Acceptor a = new Acceptor(new Settings(s.getWindow(), s.getRefitEvery(), s.getRidge()));
+        // sizes first: the arrays are allocated only as large as the record's own lists
         final int window = s.getWindow();
+        States.length(s.getOutcomes().size(), window, "acceptor.outcomes");
+        if (s.getRows().size() != (long) window * P) {
+            throw new IllegalArgumentException("snapshot field 'acceptor.rows' holds " + s.getRows().size()
+                    + " values, expected " + (long) window * P);
+        }
+        final Acceptor a = new Acceptor(new Settings(window, s.getRefitEvery(), s.getRidge()));
         copy(States.doubles(s.getWeights()), a.weights, "acceptor.weights");
         copy(States.doubles(s.getRows()), a.rows, "acceptor.rows");
         final boolean[] outcomes = States.booleans(s.getOutcomes());

@@ -192,6 +192,8 @@ public final class OodGuard implements Serializable {
     public static OodGuard fromState(final OodState s) {
         final Settings settings = new Settings(s.getReservoirSize(), s.getDistanceWindow(), s.getQuantile(), s.getSlack(),
                 s.getMinCount(), s.getMeasureEvery());
+        // sizes first: the arrays are allocated only as large as the record's own lists
+        States.length(s.getDistances().size(), settings.distanceWindow(), "distances");
         final OodGuard g = new OodGuard(0L, settings);
         g.random.reset(s.getRandom());
         g.dim = s.getDim();

@@ -185,6 +185,12 @@ class LearnerStateTest {
         }
         assertThat(restored.weights()).isEqualTo(original.weights());
         assertThat(restored.learnedCount()).isEqualTo(original.learnedCount());
+
+        // a record that claims a huge window without holding it is refused before anything is allocated
+        final var huge = original.toState();
+        huge.setWindow(Integer.MAX_VALUE - 8);
+        assertThatThrownBy(() -> Acceptor.fromState(huge)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'acceptor.outcomes'");
     }
 
     private static double[] features(final java.util.Random random) {

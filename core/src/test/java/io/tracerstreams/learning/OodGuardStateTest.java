@@ -65,5 +65,11 @@ class OodGuardStateTest {
         state.setReservoirScales(state.getReservoirScales().subList(0, 49));
         assertThatThrownBy(() -> OodGuard.fromState(state)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'reservoir.scales'");
+
+        // a record that claims a huge distance window without holding it is refused before anything is allocated
+        final OodState huge = guard.toState();
+        huge.setDistanceWindow(Integer.MAX_VALUE - 8);
+        assertThatThrownBy(() -> OodGuard.fromState(huge)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'distances'");
     }
 }
