@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  * the Banking77 train split was learned by an engine with the default settings. Write is object to bytes (Java:
  * {@code ObjectOutputStream}; Avro: {@code toState()} then binary encoding); read is bytes to object (Java:
  * {@code ObjectInputStream} through the snapshot's allow-list; Avro: binary decoding then {@code fromState}). Each
- * figure is the median of {@code --repeats} runs after as many warm-up runs.
+ * figure is the median of {@code --repeats} runs after as many warm-up runs; the Avro line also says how much of it
+ * is the binary encoding and decoding alone (the rest is {@code toState}/{@code fromState}).
  *
  * <p>The zoo is package-private in core (task/SurrogateZoo): this benchmark reaches the engine's zoo, its
  * {@code toState}/{@code fromState} and the allow-list by reflection, for measurement only.
@@ -107,13 +108,15 @@ public final class ZooSnapshotBenchmark {
         final double javaRead = median(repeats, () -> javaRead(java, filter));
         final double avroWrite = median(repeats, () -> avroWrite(toState.get(), type));
         final double avroRead = median(repeats, () -> fromState.apply(avroRead(avro, type)));
+        final double avroDecode = median(repeats, () -> avroRead(avro, type));
+        final double avroEncode = median(repeats, () -> avroWrite(toState.get(), type)) - median(repeats, toState::get);
         System.out.printf(Locale.ROOT, "%s  java: %,d bytes, write %.1f ms, read %.1f ms%n", part, java.length,
                 javaWrite, javaRead);
-        System.out.printf(Locale.ROOT, "%s  avro: %,d bytes, write %.1f ms, read %.1f ms%n", part, avro.length,
-                avroWrite, avroRead);
+        System.out.printf(Locale.ROOT, "%s  avro: %,d bytes, write %.1f ms, read %.1f ms (of which binary encoding about "
+                + "%.1f ms, decoding %.1f ms)%n", part, avro.length, avroWrite, avroRead, avroEncode, avroDecode);
     }
 
-    private static double median(final int repeats, final Supplier<Object> run) {
+    private static double median(final int repeats, final Supplier<?> run) {
         for (int i = 0; i < repeats; i++) {
             run.get();
         }
