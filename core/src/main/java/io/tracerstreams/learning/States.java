@@ -3,11 +3,9 @@
  */
 package io.tracerstreams.learning;
 
-import org.apache.avro.Schema;
-import org.apache.avro.generic.PrimitivesArrays;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,120 +18,58 @@ final class States {
     private States() {
     }
 
-    private static final Schema FLOATS = Schema.createArray(Schema.create(Schema.Type.FLOAT));
-    private static final Schema DOUBLES = Schema.createArray(Schema.create(Schema.Type.DOUBLE));
-    private static final Schema INTS = Schema.createArray(Schema.create(Schema.Type.INT));
-    private static final Schema LONGS = Schema.createArray(Schema.create(Schema.Type.LONG));
-    private static final Schema BOOLEANS = Schema.createArray(Schema.create(Schema.Type.BOOLEAN));
-
-    // Avro's unboxed arrays (what its readers return for arrays of primitives): no boxed copy of the values is kept
-
     static List<Float> floats(final float[] v) {
-        final PrimitivesArrays.FloatArray out = new PrimitivesArrays.FloatArray(v.length, FLOATS);
-        for (int i = 0; i < v.length; i++) {
-            out.add(i, v[i]);
+        final List<Float> out = new ArrayList<>(v.length);
+        for (final float x : v) {
+            out.add(x);
         }
         return out;
     }
 
     static float[] floats(final List<Float> v) {
         final float[] out = new float[v.size()];
-        if (v instanceof PrimitivesArrays.FloatArray a) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = a.getFloat(i);
-            }
-        } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = v.get(i);
-            }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i);
         }
         return out;
     }
 
     static List<Double> doubles(final double[] v) {
-        final PrimitivesArrays.DoubleArray out = new PrimitivesArrays.DoubleArray(v.length, DOUBLES);
-        for (int i = 0; i < v.length; i++) {
-            out.add(i, v[i]);
-        }
-        return out;
+        return Arrays.stream(v).boxed().toList();
     }
 
     static double[] doubles(final List<Double> v) {
-        final double[] out = new double[v.size()];
-        if (v instanceof PrimitivesArrays.DoubleArray a) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = a.getDouble(i);
-            }
-        } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = v.get(i);
-            }
-        }
-        return out;
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     static List<Integer> ints(final int[] v) {
-        final PrimitivesArrays.IntArray out = new PrimitivesArrays.IntArray(v.length, INTS);
-        for (int i = 0; i < v.length; i++) {
-            out.add(i, v[i]);
-        }
-        return out;
+        return Arrays.stream(v).boxed().toList();
     }
 
     static int[] ints(final List<Integer> v) {
-        final int[] out = new int[v.size()];
-        if (v instanceof PrimitivesArrays.IntArray a) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = a.getInt(i);
-            }
-        } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = v.get(i);
-            }
-        }
-        return out;
+        return v.stream().mapToInt(Integer::intValue).toArray();
     }
 
     static List<Long> longs(final long[] v) {
-        final PrimitivesArrays.LongArray out = new PrimitivesArrays.LongArray(v.length, LONGS);
-        for (int i = 0; i < v.length; i++) {
-            out.add(i, v[i]);
-        }
-        return out;
+        return Arrays.stream(v).boxed().toList();
     }
 
     static long[] longs(final List<Long> v) {
-        final long[] out = new long[v.size()];
-        if (v instanceof PrimitivesArrays.LongArray a) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = a.getLong(i);
-            }
-        } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = v.get(i);
-            }
-        }
-        return out;
+        return v.stream().mapToLong(Long::longValue).toArray();
     }
 
     static List<Boolean> booleans(final boolean[] v) {
-        final PrimitivesArrays.BooleanArray out = new PrimitivesArrays.BooleanArray(v.length, BOOLEANS);
-        for (int i = 0; i < v.length; i++) {
-            out.add(i, v[i]);
+        final List<Boolean> out = new ArrayList<>(v.length);
+        for (final boolean x : v) {
+            out.add(x);
         }
         return out;
     }
 
     static boolean[] booleans(final List<Boolean> v) {
         final boolean[] out = new boolean[v.size()];
-        if (v instanceof PrimitivesArrays.BooleanArray a) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = a.getBoolean(i);
-            }
-        } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = v.get(i);
-            }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i);
         }
         return out;
     }
