@@ -217,6 +217,11 @@ public abstract class EmbeddingClassifier extends AbstractClassifier implements 
                     + " (dimension >= -1), were " + state.getDimension() + ", " + state.getSlots() + ", "
                     + state.getLearned() + ", " + state.getRejected());
         }
+        if ((state.getDimension() >= 0) != (state.getSlots() > 0)) {
+            // the first vector learned fixes the dimension and a slot together (and a reset clears both)
+            throw new IllegalArgumentException("snapshot fields 'dimension' and 'slots' disagree: dimension "
+                    + state.getDimension() + " with " + state.getSlots() + " slots");
+        }
         learner.checkShape(state.getDimension(), state.getSlots());
         learner.dimension = state.getDimension();
         learner.slots = state.getSlots();

@@ -123,6 +123,15 @@ public final class MoaClassifierAdapter extends EmbeddingClassifier {
                 .setClassifier(ByteBuffer.wrap(bytes.toByteArray())).build();
     }
 
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        final int attributes = header == null ? -1 : header.numAttributes() - 1;
+        if (attributes != dimension) {
+            throw new IllegalArgumentException("snapshot field 'classifier' has a header of " + attributes
+                    + " attributes for a learner of dimension " + dimension);
+        }
+    }
+
     /** The adapter around a classifier read back from {@link #modelState()}'s bytes (its header is its model context). */
     static MoaClassifierAdapter fromState(final long seed, final MoaLearnerState s, final Classifier classifier) {
         final MoaClassifierAdapter l = new MoaClassifierAdapter(s.getName(), classifier, s.getMaxSlots(), seed);

@@ -161,6 +161,14 @@ class LearnerStateTest {
         assertThatThrownBy(() -> EmbeddingClassifier.fromState(moreSlots, MOA_MODELS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("slots of the model");
 
+        // a learner that learned nothing cannot claim a (huge) dimension: its first request would allocate it
+        for (final String name : List.of("softmax", "moa-sgd")) {
+            final LearnerState empty = Learners.create(name, 1).toState();
+            empty.setDimension(1 << 30);
+            assertThatThrownBy(() -> EmbeddingClassifier.fromState(empty, MOA_MODELS))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'dimension'");
+        }
+
         final LearnerState softmax = Learners.create("softmax", 1).toState();
         softmax.setModel("not a model");
         assertThatThrownBy(() -> EmbeddingClassifier.fromState(softmax, MOA_MODELS))
