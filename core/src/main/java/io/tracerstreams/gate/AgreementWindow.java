@@ -3,7 +3,12 @@
  */
 package io.tracerstreams.gate;
 
+import io.tracerstreams.schema.state.AgreementWindowState;
+
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -159,6 +164,71 @@ public final class AgreementWindow implements Serializable {
         head = (head + size - keep) % capacity;
         size = keep;
         rebuild();
+    }
+
+    /** The window's state, for a snapshot ({@link #fromState}): the ring as stored and its cell sums. */
+    public AgreementWindowState toState() {
+        final List<Boolean> agreedList = new ArrayList<>(capacity);
+        for (final boolean a : agreed) {
+            agreedList.add(a);
+        }
+        return AgreementWindowState.newBuilder().setCapacity(capacity).setGridSize(gridSize)
+                .setScores(Arrays.stream(scores).boxed().toList()).setWeights(Arrays.stream(weights).boxed().toList())
+                .setAgreed(agreedList).setHead(head).setSize(size).setAdded(added).setRejected(rejected)
+                .setEvictionsSinceRebuild(evictionsSinceRebuild)
+                .setCellWeight(Arrays.stream(cellWeight).boxed().toList())
+                .setCellWeight2(Arrays.stream(cellWeight2).boxed().toList())
+                .setCellAgreeWeight(Arrays.stream(cellAgreeWeight).boxed().toList())
+                .setCellCount(Arrays.stream(cellCount).boxed().toList()).build();
+    }
+
+    /**
+     * The window a snapshot holds; it adds, evicts and sums exactly like the one that wrote it.
+     *
+     * @throws IllegalArgumentException naming the field when the state is inconsistent
+     */
+    public static AgreementWindow fromState(final AgreementWindowState s) {
+        // sizes first: the arrays are allocated only as large as the record's own lists
+        length(s.getScores().size(), s.getCapacity(), "window.scores");
+        length(s.getCellWeight().size(), s.getGridSize(), "window.cell_weight");
+        final AgreementWindow w = new AgreementWindow(s.getCapacity(), s.getGridSize());
+        copy(s.getScores(), w.scores, "window.scores");
+        copy(s.getWeights(), w.weights, "window.weights");
+        length(s.getAgreed().size(), w.capacity, "window.agreed");
+        for (int i = 0; i < w.capacity; i++) {
+            w.agreed[i] = s.getAgreed().get(i);
+        }
+        copy(s.getCellWeight(), w.cellWeight, "window.cell_weight");
+        copy(s.getCellWeight2(), w.cellWeight2, "window.cell_weight2");
+        copy(s.getCellAgreeWeight(), w.cellAgreeWeight, "window.cell_agree_weight");
+        length(s.getCellCount().size(), w.gridSize, "window.cell_count");
+        for (int c = 0; c < w.gridSize; c++) {
+            w.cellCount[c] = s.getCellCount().get(c);
+        }
+        if (s.getHead() < 0 || s.getHead() >= w.capacity || s.getSize() < 0 || s.getSize() > w.capacity) {
+            throw new IllegalArgumentException("snapshot fields 'window.head' and 'window.size' must be in [0, "
+                    + w.capacity + ") and [0, " + w.capacity + "], were " + s.getHead() + " and " + s.getSize());
+        }
+        w.head = s.getHead();
+        w.size = s.getSize();
+        w.added = s.getAdded();
+        w.rejected = s.getRejected();
+        w.evictionsSinceRebuild = s.getEvictionsSinceRebuild();
+        return w;
+    }
+
+    private static void copy(final List<Double> from, final double[] to, final String field) {
+        length(from.size(), to.length, field);
+        for (int i = 0; i < to.length; i++) {
+            to[i] = from.get(i);
+        }
+    }
+
+    private static void length(final int actual, final int expected, final String field) {
+        if (actual != expected) {
+            throw new IllegalArgumentException("snapshot field '" + field + "' holds " + actual + " values, expected "
+                    + expected);
+        }
     }
 
     /** Outcomes currently in the window (at most the capacity). */

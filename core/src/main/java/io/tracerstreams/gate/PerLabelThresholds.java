@@ -3,8 +3,11 @@
  */
 package io.tracerstreams.gate;
 
+import io.tracerstreams.schema.state.PerLabelThresholdsState;
+
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +178,75 @@ public final class PerLabelThresholds implements Serializable {
                     Math.round(s[3]), s[0] > 0.0 ? s[1] / s[0] : Double.NaN));
         }
         return out;
+    }
+
+    /** The thresholds' state, for a snapshot ({@link #fromState}). */
+    public PerLabelThresholdsState toState() {
+        final List<Boolean> agreedList = new ArrayList<>(capacity);
+        for (final boolean a : agreed) {
+            agreedList.add(a);
+        }
+        final List<List<Double>> sumList = new ArrayList<>(sums.size());
+        for (final double[] s : sums) {
+            sumList.add(Arrays.stream(s).boxed().toList());
+        }
+        return PerLabelThresholdsState.newBuilder().setCapacity(capacity).setPriorWeight(priorWeight)
+                .setLabels(Arrays.stream(labels).boxed().toList()).setScores(Arrays.stream(scores).boxed().toList())
+                .setWeights(Arrays.stream(weights).boxed().toList()).setAgreed(agreedList).setHead(head).setSize(size)
+                .setNames(new ArrayList<>(names)).setSums(sumList).build();
+    }
+
+    /**
+     * The thresholds a snapshot holds; they recalibrate and learn exactly like the ones that wrote them.
+     *
+     * @throws IllegalArgumentException naming the field when the state is inconsistent
+     */
+    public static PerLabelThresholds fromState(final PerLabelThresholdsState s) {
+        // sizes first: the arrays are allocated only as large as the record's own lists
+        final int n = s.getCapacity();
+        if (s.getLabels().size() != n || s.getScores().size() != n || s.getWeights().size() != n
+                || s.getAgreed().size() != n) {
+            throw new IllegalArgumentException("snapshot fields 'per_label.labels', 'scores', 'weights', 'agreed' must"
+                    + " hold " + n + " values each");
+        }
+        final PerLabelThresholds t = new PerLabelThresholds(s.getCapacity(), s.getPriorWeight());
+        if (s.getNames().size() != s.getSums().size()) {
+            throw new IllegalArgumentException("snapshot field 'per_label.sums' holds " + s.getSums().size()
+                    + " rows for " + s.getNames().size() + " names");
+        }
+        for (int i = 0; i < n; i++) {
+            t.labels[i] = s.getLabels().get(i);
+            t.scores[i] = s.getScores().get(i);
+            t.weights[i] = s.getWeights().get(i);
+            t.agreed[i] = s.getAgreed().get(i);
+        }
+        for (int id = 0; id < s.getNames().size(); id++) {
+            final String name = s.getNames().get(id);
+            if (t.ids.put(name, id) != null) {
+                throw new IllegalArgumentException("snapshot field 'per_label.names' repeats '" + name + "'");
+            }
+            t.names.add(name);
+            final List<Double> sum = s.getSums().get(id);
+            if (sum.size() != 4) {
+                throw new IllegalArgumentException("snapshot field 'per_label.sums[" + id + "]' holds " + sum.size()
+                        + " values, expected 4");
+            }
+            t.sums.add(sum.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        if (s.getHead() < 0 || s.getHead() >= n || s.getSize() < 0 || s.getSize() > n) {
+            throw new IllegalArgumentException("snapshot fields 'per_label.head' and 'per_label.size' must be in [0, "
+                    + n + ") and [0, " + n + "], were " + s.getHead() + " and " + s.getSize());
+        }
+        t.head = s.getHead();
+        t.size = s.getSize();
+        for (int i = 0; i < t.size; i++) {
+            final int label = t.labels[(t.head + i) % n];
+            if (label < 0 || label >= t.names.size()) {
+                throw new IllegalArgumentException("snapshot field 'per_label.labels' holds label id " + label + ", not"
+                        + " one of the " + t.names.size() + " names");
+            }
+        }
+        return t;
     }
 
     /** Outcomes held (at most the capacity). */

@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.learning;
 
+import io.tracerstreams.schema.state.AcceptorState;
+
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
@@ -187,6 +189,50 @@ public final class Acceptor implements Serializable {
     /** Outcomes learned so far. */
     public long learnedCount() {
         return learned;
+    }
+
+    /** The acceptor's state, for a snapshot ({@link #fromState}). */
+    public AcceptorState toState() {
+        return AcceptorState.newBuilder().setWindow(settings.window()).setRefitEvery(settings.refitEvery())
+                .setRidge(settings.ridge()).setWeights(States.doubles(weights)).setRows(States.doubles(rows))
+                .setOutcomes(States.booleans(outcomes)).setOutcomeWeights(States.doubles(outcomeWeights)).setHeld(held)
+                .setNext(next).setSinceRefit(sinceRefit).setLearned(learned).build();
+    }
+
+    /**
+     * The acceptor a snapshot holds; it scores and learns exactly like the one that wrote it.
+     *
+     * @throws IllegalArgumentException naming the field when the state is inconsistent
+     */
+    public static Acceptor fromState(final AcceptorState s) {
+        // sizes first: the arrays are allocated only as large as the record's own lists
+        final int window = s.getWindow();
+        States.length(s.getOutcomes().size(), window, "acceptor.outcomes");
+        if (s.getRows().size() != (long) window * P) {
+            throw new IllegalArgumentException("snapshot field 'acceptor.rows' holds " + s.getRows().size()
+                    + " values, expected " + (long) window * P);
+        }
+        final Acceptor a = new Acceptor(new Settings(window, s.getRefitEvery(), s.getRidge()));
+        copy(States.doubles(s.getWeights()), a.weights, "acceptor.weights");
+        copy(States.doubles(s.getRows()), a.rows, "acceptor.rows");
+        final boolean[] outcomes = States.booleans(s.getOutcomes());
+        States.length(outcomes.length, window, "acceptor.outcomes");
+        System.arraycopy(outcomes, 0, a.outcomes, 0, window);
+        copy(States.doubles(s.getOutcomeWeights()), a.outcomeWeights, "acceptor.outcome_weights");
+        if (s.getHeld() < 0 || s.getHeld() > window || s.getNext() < 0 || s.getNext() >= window) {
+            throw new IllegalArgumentException("snapshot fields 'held' and 'next' must be in [0, " + window + "] and [0, "
+                    + window + "), were " + s.getHeld() + " and " + s.getNext());
+        }
+        a.held = s.getHeld();
+        a.next = s.getNext();
+        a.sinceRefit = s.getSinceRefit();
+        a.learned = s.getLearned();
+        return a;
+    }
+
+    private static void copy(final double[] from, final double[] to, final String field) {
+        States.length(from.length, to.length, field);
+        System.arraycopy(from, 0, to, 0, to.length);
     }
 
     /** A copy of the current weights of {@code [bias, logit(top1), top1, margin, entropy, distance]}. */

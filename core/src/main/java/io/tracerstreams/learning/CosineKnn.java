@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.learning;
 
+import io.tracerstreams.schema.state.CosineKnnState;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -318,6 +320,48 @@ public final class CosineKnn extends EmbeddingClassifier {
         for (int j = 0; j < dim; j++) {
             mean[j] = (float) (sum[j] * inv);
         }
+    }
+
+    @Override
+    CosineKnnState modelState() {
+        return CosineKnnState.newBuilder().setWindow(settings.window()).setK(settings.k()).setBeta(settings.beta())
+                .setCandidateClasses(settings.candidateClasses()).setMaxPerClass(settings.maxPerClass()).setDim(dim)
+                .setRows(rows == null ? null : rows.toState()).setRowSlots(rowSlots == null ? null : States.ints(rowSlots))
+                .setStored(stored).setNext(next).setClassSums(States.doubleRows(classSums))
+                .setClassMeans(States.floatRows(classMeans)).setClassCounts(States.ints(classCounts)).build();
+    }
+
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        checkShape(dim, classSums.length, dimension, numSlots);
+        States.slots(rowSlots, stored, classSums.length, "row_slots");
+    }
+
+    static CosineKnn fromState(final long seed, final CosineKnnState s) {
+        final CosineKnn l = new CosineKnn(seed, new Settings(s.getWindow(), s.getK(), s.getBeta(), s.getCandidateClasses(),
+                s.getMaxPerClass()));
+        final int window = s.getWindow();
+        l.dim = s.getDim();
+        if (s.getRows() != null) {
+            l.rows = QuantizedRows.fromState(s.getRows(), window, l.dim, "rows");
+            if (s.getRowSlots() == null) {
+                throw new IllegalArgumentException("snapshot field 'row_slots' is null while 'rows' is not");
+            }
+            l.rowSlots = States.ints(s.getRowSlots());
+            States.length(l.rowSlots.length, window, "row_slots");
+        }
+        if (s.getStored() < 0 || s.getStored() > window || s.getNext() < 0 || s.getNext() >= window) {
+            throw new IllegalArgumentException("snapshot fields 'stored' and 'next' must be in [0, " + window
+                    + "] and [0, " + window + "), were " + s.getStored() + " and " + s.getNext());
+        }
+        l.stored = s.getStored();
+        l.next = s.getNext();
+        l.classSums = States.doubleRows(s.getClassSums(), l.dim, "class_sums");
+        l.classMeans = States.floatRows(s.getClassMeans(), l.dim, "class_means");
+        States.length(l.classMeans.length, l.classSums.length, "class_means");
+        l.classCounts = States.ints(s.getClassCounts());
+        States.length(l.classCounts.length, l.classSums.length, "class_counts");
+        return l;
     }
 
     @Override

@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.learning;
 
+import io.tracerstreams.schema.state.DenseNaiveBayesState;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -227,6 +229,44 @@ public final class DenseNaiveBayes extends EmbeddingClassifier {
             }
         }
         return m;
+    }
+
+    @Override
+    DenseNaiveBayesState modelState() {
+        return DenseNaiveBayesState.newBuilder().setShrinkage(settings.shrinkage())
+                .setRefreshEvery(settings.refreshEvery()).setDim(dim).setCounts(States.longs(counts))
+                .setMeans(States.doubleRows(means)).setM2(States.doubleRows(m2)).setPooledM2(States.doubles(pooledM2))
+                .setTotal(total).setMeanCache(States.floatRows(meanCache)).setInvVarCache(States.floatRows(invVarCache))
+                .setLogNormCache(States.doubles(logNormCache)).setLogBeta(temperature.logBeta())
+                .setSinceRefresh(sinceRefresh).build();
+    }
+
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        checkShape(dim, counts.length, dimension, numSlots);
+        States.length(pooledM2.length, dim, "pooled_m2");
+    }
+
+    static DenseNaiveBayes fromState(final long seed, final DenseNaiveBayesState s) {
+        final DenseNaiveBayes l = new DenseNaiveBayes(seed, new Settings(s.getShrinkage(), s.getRefreshEvery()));
+        l.dim = s.getDim();
+        l.counts = States.longs(s.getCounts());
+        final int n = l.counts.length;
+        l.means = States.doubleRows(s.getMeans(), l.dim, "means");
+        States.length(l.means.length, n, "means");
+        l.m2 = States.doubleRows(s.getM2(), l.dim, "m2");
+        States.length(l.m2.length, n, "m2");
+        l.pooledM2 = States.doubles(s.getPooledM2());
+        l.total = s.getTotal();
+        l.meanCache = States.floatRows(s.getMeanCache(), l.dim, "mean_cache");
+        States.length(l.meanCache.length, n, "mean_cache");
+        l.invVarCache = States.floatRows(s.getInvVarCache(), l.dim, "inv_var_cache");
+        States.length(l.invVarCache.length, n, "inv_var_cache");
+        l.logNormCache = States.doubles(s.getLogNormCache());
+        States.length(l.logNormCache.length, n, "log_norm_cache");
+        l.temperature.restoreLogBeta(s.getLogBeta());
+        l.sinceRefresh = s.getSinceRefresh();
+        return l;
     }
 
     @Override

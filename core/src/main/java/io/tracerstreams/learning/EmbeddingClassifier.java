@@ -4,11 +4,20 @@
 package io.tracerstreams.learning;
 
 import com.yahoo.labs.samoa.instances.Instance;
+import io.tracerstreams.schema.state.CosineKnnState;
+import io.tracerstreams.schema.state.DenseNaiveBayesState;
+import io.tracerstreams.schema.state.LearnerState;
+import io.tracerstreams.schema.state.MoaLearnerState;
+import io.tracerstreams.schema.state.NearestClassMeanState;
+import io.tracerstreams.schema.state.SoftmaxState;
 import moa.classifiers.AbstractClassifier;
+import moa.classifiers.Classifier;
 import moa.classifiers.MultiClassClassifier;
 import moa.core.Measurement;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.function.Function;
 
 /**
  * A surrogate learner on embedding vectors: a MOA classifier with a fast {@code float[]} path.
@@ -25,8 +34,13 @@ import java.util.Arrays;
  * attribute, e.g. pre-declared placeholders {@code c0..cN}) is the slot, and instance weights are ignored.
  * MOA's {@code -r} seed option is not used: the seed is given at construction.
  *
- * <p>Deterministic given the seed and the call sequence; {@link java.io.Serializable} (Java serialisation
- * restores identical probabilities). Not thread-safe.
+ * <p>State for snapshots: {@link #toState()} and {@link #fromState} (a record per learner family, a branch of
+ * {@link LearnerState#getModel()}; a new family needs a branch of its own, so the learners are the ones of this
+ * package). A restored learner predicts and learns exactly like the original. MOA's own fields of the object (its
+ * options, its model context) are not part of the state: the fast path never reads them.
+ *
+ * <p>Deterministic given the seed and the call sequence; {@link java.io.Serializable} (only for snapshots of
+ * earlier formats; Java serialisation restores identical probabilities). Not thread-safe.
  */
 public abstract class EmbeddingClassifier extends AbstractClassifier implements MultiClassClassifier {
 
@@ -161,6 +175,80 @@ public abstract class EmbeddingClassifier extends AbstractClassifier implements 
     /** The vector length fixed by the first vector learned, -1 before. */
     public final int dimension() {
         return dimension;
+    }
+
+    // ---- state ------------------------------------------------------------------------------------
+
+    /** The learner's state, for a snapshot ({@link #fromState}). */
+    public final LearnerState toState() {
+        return LearnerState.newBuilder().setSeed(seed).setDimension(dimension).setSlots(slots).setLearned(learned)
+                .setRejected(rejected).setModel(modelState()).build();
+    }
+
+    /**
+     * The learner a snapshot holds; it predicts and learns exactly like the one that wrote it.
+     *
+     * @param state     the learner's state ({@link #toState()})
+     * @param moaModels reads a MOA-backed learner's Java-serialized classifier (through the snapshot's allow-list of
+     *                  classes: the learning package does not read Java serialization itself)
+     * @throws IllegalArgumentException naming the field when the state is inconsistent, or from {@code moaModels}
+     */
+    public static EmbeddingClassifier fromState(final LearnerState state,
+                                                final Function<ByteBuffer, Classifier> moaModels) {
+        final Object model = state.getModel();
+        final long seed = state.getSeed();
+        final EmbeddingClassifier learner;
+        if (model instanceof SoftmaxState s) {
+            learner = SoftmaxRegression.fromState(seed, s);
+        } else if (model instanceof NearestClassMeanState s) {
+            learner = NearestClassMean.fromState(seed, s);
+        } else if (model instanceof CosineKnnState s) {
+            learner = CosineKnn.fromState(seed, s);
+        } else if (model instanceof DenseNaiveBayesState s) {
+            learner = DenseNaiveBayes.fromState(seed, s);
+        } else if (model instanceof MoaLearnerState s) {
+            learner = MoaClassifierAdapter.fromState(seed, s, moaModels.apply(s.getClassifier()));
+        } else {
+            throw new IllegalArgumentException("snapshot field 'model' holds "
+                    + (model == null ? "null" : model.getClass().getName()) + ", not a learner's state");
+        }
+        if (state.getDimension() < -1 || state.getSlots() < 0 || state.getLearned() < 0 || state.getRejected() < 0) {
+            throw new IllegalArgumentException("snapshot fields 'dimension', 'slots', 'learned', 'rejected' must be >= 0"
+                    + " (dimension >= -1), were " + state.getDimension() + ", " + state.getSlots() + ", "
+                    + state.getLearned() + ", " + state.getRejected());
+        }
+        if ((state.getDimension() >= 0) != (state.getSlots() > 0)) {
+            // the first vector learned fixes the dimension and a slot together (and a reset clears both)
+            throw new IllegalArgumentException("snapshot fields 'dimension' and 'slots' disagree: dimension "
+                    + state.getDimension() + " with " + state.getSlots() + " slots");
+        }
+        learner.checkShape(state.getDimension(), state.getSlots());
+        learner.dimension = state.getDimension();
+        learner.slots = state.getSlots();
+        learner.learned = state.getLearned();
+        learner.rejected = state.getRejected();
+        return learner;
+    }
+
+    /** The model's state: the record of the learner's family, a branch of {@link LearnerState#getModel()}. */
+    abstract Object modelState();
+
+    /**
+     * Checks a restored model against the learner's vector length and slot count (so that a corrupt snapshot fails
+     * at restore, not on a later request); nothing to check by default (MOA's models).
+     *
+     * @throws IllegalArgumentException naming the field when the model does not fit
+     */
+    void checkShape(final int dimension, final int numSlots) {
+    }
+
+    /** Checks a model's vector length and per-slot row count against the learner's. */
+    static void checkShape(final int modelDim, final int rows, final int dimension, final int numSlots) {
+        if (modelDim != Math.max(0, dimension)) {
+            throw new IllegalArgumentException("snapshot field 'dim' is " + modelDim + " for a learner of dimension "
+                    + dimension);
+        }
+        States.length(rows, numSlots, "slots of the model");
     }
 
     // ---- hooks ------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.learning;
 
+import io.tracerstreams.schema.state.LabelSpaceState;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -125,6 +127,37 @@ public final class LabelSpace implements Serializable {
     /** The labels with their own slot, in slot order (unmodifiable). */
     public List<String> labels() {
         return Collections.unmodifiableList(new ArrayList<>(labels));
+    }
+
+    /** The label space's state, for a snapshot ({@link #fromState}). */
+    public LabelSpaceState toState() {
+        return LabelSpaceState.newBuilder().setCapacity(capacity).setLabels(new ArrayList<>(labels))
+                .setOverflowRegistrations(overflowRegistrations).build();
+    }
+
+    /**
+     * The label space a snapshot holds: the same labels in the same slots.
+     *
+     * @throws IllegalArgumentException naming the field when the labels exceed the capacity or repeat
+     */
+    public static LabelSpace fromState(final LabelSpaceState s) {
+        final LabelSpace space = new LabelSpace(s.getCapacity());
+        if (s.getLabels().size() > s.getCapacity()) {
+            throw new IllegalArgumentException("snapshot field 'labels' holds " + s.getLabels().size()
+                    + " labels, more than the capacity " + s.getCapacity());
+        }
+        for (final String label : s.getLabels()) {
+            final int before = space.labels.size();
+            if (label == null || space.register(label) != before) {
+                throw new IllegalArgumentException("snapshot field 'labels' repeats '" + label + "'");
+            }
+        }
+        if (s.getOverflowRegistrations() < 0) {
+            throw new IllegalArgumentException("snapshot field 'overflow_registrations' must be >= 0, was "
+                    + s.getOverflowRegistrations());
+        }
+        space.overflowRegistrations = s.getOverflowRegistrations();
+        return space;
     }
 
     @Override

@@ -8,8 +8,13 @@ import com.yahoo.labs.samoa.instances.DenseInstance;
 import com.yahoo.labs.samoa.instances.Instance;
 import com.yahoo.labs.samoa.instances.Instances;
 import com.yahoo.labs.samoa.instances.InstancesHeader;
+import io.tracerstreams.schema.state.MoaLearnerState;
 import moa.classifiers.Classifier;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +24,9 @@ import java.util.Objects;
  * {@code maxSlots} pre-declared placeholder class values ({@code c0, c1, ...}): MOA learners break when the
  * header grows mid-stream, so slots beyond {@code maxSlots} are rejected (not learned) instead.
  * Votes are restricted to the requested slots and repaired like every learner's.
+ *
+ * <p>State for snapshots: MOA's models have no schema, so the classifier (with its header as its model context) is
+ * kept as its Java serialization inside {@link MoaLearnerState}, which the caller reads back through its allow-list.
  */
 public final class MoaClassifierAdapter extends EmbeddingClassifier {
 
@@ -101,6 +109,34 @@ public final class MoaClassifierAdapter extends EmbeddingClassifier {
         if (slot < maxSlots) {
             inner.trainOnInstance(instance(z, slot));
         }
+    }
+
+    @Override
+    MoaLearnerState modelState() {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(inner);
+        } catch (final IOException e) {
+            throw new IllegalStateException("cannot serialize the MOA classifier of learner " + name + ": " + e, e);
+        }
+        return MoaLearnerState.newBuilder().setName(name).setMaxSlots(maxSlots)
+                .setClassifier(ByteBuffer.wrap(bytes.toByteArray())).build();
+    }
+
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        final int attributes = header == null ? -1 : header.numAttributes() - 1;
+        if (attributes != dimension) {
+            throw new IllegalArgumentException("snapshot field 'classifier' has a header of " + attributes
+                    + " attributes for a learner of dimension " + dimension);
+        }
+    }
+
+    /** The adapter around a classifier read back from {@link #modelState()}'s bytes (its header is its model context). */
+    static MoaClassifierAdapter fromState(final long seed, final MoaLearnerState s, final Classifier classifier) {
+        final MoaClassifierAdapter l = new MoaClassifierAdapter(s.getName(), classifier, s.getMaxSlots(), seed);
+        l.header = classifier.getModelContext();
+        return l;
     }
 
     @Override

@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.learning;
 
+import io.tracerstreams.schema.state.NearestClassMeanState;
+
 import java.util.Arrays;
 
 /**
@@ -134,6 +136,30 @@ public final class NearestClassMean extends EmbeddingClassifier {
             Arrays.fill(sums[slot], 0f);
             Arrays.fill(means[slot], 0f);
         }
+    }
+
+    @Override
+    NearestClassMeanState modelState() {
+        return NearestClassMeanState.newBuilder().setDim(dim).setSums(States.floatRows(sums))
+                .setMeans(States.floatRows(means)).setCounts(States.longs(counts)).setLogBeta(temperature.logBeta())
+                .build();
+    }
+
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        checkShape(dim, sums.length, dimension, numSlots);
+    }
+
+    static NearestClassMean fromState(final long seed, final NearestClassMeanState s) {
+        final NearestClassMean l = new NearestClassMean(seed);
+        l.dim = s.getDim();
+        l.sums = States.floatRows(s.getSums(), l.dim, "sums");
+        l.means = States.floatRows(s.getMeans(), l.dim, "means");
+        States.length(l.means.length, l.sums.length, "means");
+        l.counts = States.longs(s.getCounts());
+        States.length(l.counts.length, l.sums.length, "counts");
+        l.temperature.restoreLogBeta(s.getLogBeta());
+        return l;
     }
 
     @Override

@@ -31,6 +31,19 @@ final class OnlineTemperature implements Serializable {
         return Math.exp(logBeta);
     }
 
+    /** The log of beta (its state in a snapshot). */
+    double logBeta() {
+        return logBeta;
+    }
+
+    /** Restores the log of beta from a snapshot, kept within {@code [log min, log max]}. */
+    void restoreLogBeta(final double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("snapshot field 'log_beta' must be finite, was " + value);
+        }
+        this.logBeta = Math.max(Math.log(min), Math.min(Math.log(max), value));
+    }
+
     /**
      * One gradient step.
      *

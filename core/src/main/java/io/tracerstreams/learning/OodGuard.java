@@ -3,6 +3,9 @@
  */
 package io.tracerstreams.learning;
 
+import io.tracerstreams.schema.state.OodState;
+import io.tracerstreams.schema.state.QuantizedRowsState;
+
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
@@ -166,6 +169,65 @@ public final class OodGuard implements Serializable {
     /** Traces observed so far. */
     public long observedCount() {
         return observed;
+    }
+
+    /** The guard's state, for a snapshot ({@link #fromState}). */
+    public OodState toState() {
+        final QuantizedRowsState rows = reservoir == null ? null : reservoir.toState();
+        return OodState.newBuilder().setReservoirSize(settings.reservoirSize()).setDistanceWindow(settings.distanceWindow())
+                .setQuantile(settings.quantile()).setSlack(settings.slack()).setMinCount(settings.minCount())
+                .setMeasureEvery(settings.measureEvery()).setRandom(random.state()).setDim(dim)
+                .setReservoirCodes(rows == null ? null : rows.getCodes())
+                .setReservoirScales(rows == null ? null : rows.getScales()).setHeld(held).setObserved(observed)
+                .setDistances(States.doubles(distances)).setHeldAtMeasure(States.ints(heldAtMeasure))
+                .setDistanceCount(distanceCount).setDistanceNext(distanceNext).setThreshold(threshold)
+                .setSinceRecompute(sinceRecompute).build();
+    }
+
+    /**
+     * The guard a snapshot holds; it flags and learns exactly like the one that wrote it.
+     *
+     * @throws IllegalArgumentException naming the field when the state is inconsistent
+     */
+    public static OodGuard fromState(final OodState s) {
+        final Settings settings = new Settings(s.getReservoirSize(), s.getDistanceWindow(), s.getQuantile(), s.getSlack(),
+                s.getMinCount(), s.getMeasureEvery());
+        // sizes first: the arrays are allocated only as large as the record's own lists
+        States.length(s.getDistances().size(), settings.distanceWindow(), "distances");
+        final OodGuard g = new OodGuard(0L, settings);
+        g.random.reset(s.getRandom());
+        g.dim = s.getDim();
+        if (s.getReservoirCodes() != null && s.getReservoirScales() != null) {
+            g.reservoir = QuantizedRows.fromState(QuantizedRowsState.newBuilder().setDim(g.dim)
+                    .setCodes(s.getReservoirCodes()).setScales(s.getReservoirScales()).build(),
+                    settings.reservoirSize(), g.dim, "reservoir");
+        } else if (g.dim >= 0) {
+            throw new IllegalArgumentException("snapshot fields 'reservoir_codes' and 'reservoir_scales' are null while"
+                    + " 'dim' is " + g.dim);
+        }
+        if (s.getHeld() < 0 || s.getHeld() > settings.reservoirSize()) {
+            throw new IllegalArgumentException("snapshot field 'held' must be in [0, " + settings.reservoirSize()
+                    + "], was " + s.getHeld());
+        }
+        g.held = s.getHeld();
+        g.observed = s.getObserved();
+        final double[] distances = States.doubles(s.getDistances());
+        States.length(distances.length, g.distances.length, "distances");
+        System.arraycopy(distances, 0, g.distances, 0, distances.length);
+        final int[] heldAtMeasure = States.ints(s.getHeldAtMeasure());
+        States.length(heldAtMeasure.length, g.heldAtMeasure.length, "held_at_measure");
+        System.arraycopy(heldAtMeasure, 0, g.heldAtMeasure, 0, heldAtMeasure.length);
+        final int window = settings.distanceWindow();
+        if (s.getDistanceCount() < 0 || s.getDistanceCount() > window || s.getDistanceNext() < 0
+                || s.getDistanceNext() >= window) {
+            throw new IllegalArgumentException("snapshot fields 'distance_count' and 'distance_next' must be in [0, "
+                    + window + "] and [0, " + window + "), were " + s.getDistanceCount() + " and " + s.getDistanceNext());
+        }
+        g.distanceCount = s.getDistanceCount();
+        g.distanceNext = s.getDistanceNext();
+        g.threshold = s.getThreshold();
+        g.sinceRecompute = s.getSinceRecompute();
+        return g;
     }
 
     private boolean prepare(final float[] x) {

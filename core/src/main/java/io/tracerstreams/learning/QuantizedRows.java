@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.learning;
 
+import io.tracerstreams.schema.state.QuantizedRowsState;
+
 import java.io.Serializable;
 
 /**
@@ -27,6 +29,37 @@ final class QuantizedRows implements Serializable {
         this.dim = dim;
         this.codes = new byte[rows * dim];
         this.scales = new float[rows];
+    }
+
+    private QuantizedRows(final int dim, final byte[] codes, final float[] scales) {
+        this.dim = dim;
+        this.codes = codes;
+        this.scales = scales;
+    }
+
+    /** The rows for a snapshot. */
+    QuantizedRowsState toState() {
+        return QuantizedRowsState.newBuilder().setDim(dim).setCodes(States.bytes(codes)).setScales(States.floats(scales))
+                .build();
+    }
+
+    /**
+     * The rows a snapshot holds.
+     *
+     * @param rows  the number of rows expected
+     * @param dim   the vector length expected
+     * @param field the snapshot field, for messages
+     * @throws IllegalArgumentException naming the field when the shape is not the expected one
+     */
+    static QuantizedRows fromState(final QuantizedRowsState state, final int rows, final int dim, final String field) {
+        if (state.getDim() != dim) {
+            throw new IllegalArgumentException("snapshot field '" + field + ".dim' is " + state.getDim() + ", expected " + dim);
+        }
+        final float[] scales = States.floats(state.getScales());
+        States.length(scales.length, rows, field + ".scales");
+        final byte[] codes = States.bytes(state.getCodes());
+        States.length(codes.length, rows * dim, field + ".codes");
+        return new QuantizedRows(dim, codes, scales);
     }
 
     /** Number of rows. */

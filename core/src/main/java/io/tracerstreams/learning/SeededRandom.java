@@ -16,6 +16,11 @@ final class SeededRandom implements Serializable {
         this.state = seed;
     }
 
+    /** The generator's state (for a snapshot: {@link #reset} with it continues the sequence). */
+    long state() {
+        return state;
+    }
+
     /** Restarts the sequence from a seed. */
     void reset(final long seed) {
         this.state = seed;

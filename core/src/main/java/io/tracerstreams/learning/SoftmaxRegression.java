@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.learning;
 
+import io.tracerstreams.schema.state.SoftmaxState;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -255,6 +257,54 @@ public final class SoftmaxRegression extends EmbeddingClassifier {
             }
             bias[k] -= lr * g;
         }
+    }
+
+    @Override
+    SoftmaxState modelState() {
+        return SoftmaxState.newBuilder().setEta(settings.eta()).setG0(settings.g0()).setL2(settings.l2())
+                .setBufferSize(settings.bufferSize()).setReplay(settings.replay()).setRecencyFloor(settings.recencyFloor())
+                .setDim(dim).setWeights(States.floatRows(weights)).setBias(States.doubles(bias))
+                .setGradSq(States.doubles(gradSq)).setBuffer(buffer == null ? null : buffer.toState())
+                .setBufferSlots(bufferSlots == null ? null : States.ints(bufferSlots))
+                .setBufferLearned(bufferLearned == null ? null : States.longs(bufferLearned))
+                .setBuffered(buffered).setOffered(offered).setRandom(random.state()).build();
+    }
+
+    @Override
+    void checkShape(final int dimension, final int numSlots) {
+        checkShape(dim, weights.length, dimension, numSlots);
+        States.slots(bufferSlots, buffered, weights.length, "buffer_slots");
+    }
+
+    static SoftmaxRegression fromState(final long seed, final SoftmaxState s) {
+        final SoftmaxRegression l = new SoftmaxRegression(seed, new Settings(s.getEta(), s.getG0(), s.getL2(),
+                s.getBufferSize(), s.getReplay(), s.getRecencyFloor()));
+        l.dim = s.getDim();
+        l.weights = States.floatRows(s.getWeights(), l.dim, "weights");
+        l.bias = States.doubles(s.getBias());
+        States.length(l.bias.length, l.weights.length, "bias");
+        l.gradSq = States.doubles(s.getGradSq());
+        States.length(l.gradSq.length, l.weights.length, "grad_sq");
+        final int size = s.getBufferSize();
+        if (s.getBuffer() != null) {
+            l.buffer = QuantizedRows.fromState(s.getBuffer(), size, l.dim, "buffer");
+            if (s.getBufferSlots() == null) {
+                throw new IllegalArgumentException("snapshot field 'buffer_slots' is null while 'buffer' is not");
+            }
+            l.bufferSlots = States.ints(s.getBufferSlots());
+            States.length(l.bufferSlots.length, size, "buffer_slots");
+            if (s.getBufferLearned() != null) {
+                l.bufferLearned = States.longs(s.getBufferLearned());
+                States.length(l.bufferLearned.length, size, "buffer_learned");
+            }
+        }
+        if (s.getBuffered() < 0 || s.getBuffered() > size) {
+            throw new IllegalArgumentException("snapshot field 'buffered' must be in [0, " + size + "], was " + s.getBuffered());
+        }
+        l.buffered = s.getBuffered();
+        l.offered = s.getOffered();
+        l.random.reset(s.getRandom());
+        return l;
     }
 
     @Override

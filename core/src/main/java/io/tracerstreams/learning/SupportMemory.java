@@ -3,6 +3,8 @@
  */
 package io.tracerstreams.learning;
 
+import io.tracerstreams.schema.state.SupportMemoryState;
+
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -144,6 +146,50 @@ public final class SupportMemory implements Serializable {
                 return;
             }
             seq = previous;
+        }
+    }
+
+    /** The memory's state, for a snapshot ({@link #fromState}). */
+    public SupportMemoryState toState() {
+        return SupportMemoryState.newBuilder().setWindow(settings.window()).setMaxScan(settings.maxScan()).setDim(dim)
+                .setRows(rows == null ? null : rows.toState())
+                .setPreviousOfSlot(previousOfSlot == null ? null : States.longs(previousOfSlot))
+                .setNewestOfSlot(States.longs(newestOfSlot)).setAdded(added).build();
+    }
+
+    /**
+     * The memory a snapshot holds; it measures and stores exactly like the one that wrote it.
+     *
+     * @throws IllegalArgumentException naming the field when the state is inconsistent
+     */
+    public static SupportMemory fromState(final SupportMemoryState s) {
+        final SupportMemory m = new SupportMemory(new Settings(s.getWindow(), s.getMaxScan()));
+        m.dim = s.getDim();
+        if (s.getRows() != null) {
+            m.rows = QuantizedRows.fromState(s.getRows(), s.getWindow(), m.dim, "support.rows");
+            if (s.getPreviousOfSlot() == null) {
+                throw new IllegalArgumentException("snapshot field 'support.previous_of_slot' is null while 'rows' is not");
+            }
+            m.previousOfSlot = States.longs(s.getPreviousOfSlot());
+            States.length(m.previousOfSlot.length, s.getWindow(), "support.previous_of_slot");
+        } else if (m.dim >= 0) {
+            throw new IllegalArgumentException("snapshot field 'support.rows' is null while 'dim' is " + m.dim);
+        }
+        m.newestOfSlot = States.longs(s.getNewestOfSlot());
+        m.added = s.getAdded();
+        sequences(m.newestOfSlot, m.added, "support.newest_of_slot");
+        if (m.previousOfSlot != null) {
+            sequences(m.previousOfSlot, m.added, "support.previous_of_slot");
+        }
+        return m;
+    }
+
+    private static void sequences(final long[] seqs, final long added, final String field) {
+        for (int i = 0; i < seqs.length; i++) {
+            if (seqs[i] < -1 || seqs[i] >= added) {
+                throw new IllegalArgumentException("snapshot field '" + field + "[" + i + "]' is sequence number "
+                        + seqs[i] + ", not -1 or below " + added);
+            }
         }
     }
 

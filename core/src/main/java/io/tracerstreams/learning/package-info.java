@@ -20,8 +20,10 @@
  * learner's probabilities, {@code labels.isOverflow(predicted)} (UNKNOWN_LABEL), and
  * {@code acceptor.score(Acceptor.features(p, support.distance(x, predicted)))}.
  *
- * <p>Everything here is deterministic given its seed and call sequence, {@link java.io.Serializable} (a
- * round trip restores identical outputs), never throws on bad vectors (NaN, infinities, wrong length: they
- * are repaired or rejected and counted), and not thread-safe.
+ * <p>Everything here is deterministic given its seed and call sequence, has an explicit snapshot record
+ * ({@code toState()} / {@code fromState}, the generated records of {@code io.tracerstreams.schema.state}: a round
+ * trip restores identical outputs; {@link java.io.Serializable} only for snapshots of earlier formats, and for the
+ * MOA models inside a MOA-backed learner's record, which have no schema), never throws on bad vectors (NaN,
+ * infinities, wrong length: they are repaired or rejected and counted), and not thread-safe.
  */
 package io.tracerstreams.learning;

@@ -9,10 +9,12 @@ import io.tracerstreams.report.ReportBuilder;
 import io.tracerstreams.report.ReportConfig;
 import io.tracerstreams.schema.state.EngineSnapshot;
 import io.tracerstreams.schema.state.JavaSerializedPart;
+import io.tracerstreams.schema.state.OodState;
 import io.tracerstreams.schema.state.ParityGateState;
 import io.tracerstreams.schema.state.ReportState;
 import io.tracerstreams.schema.state.TaskSettingsState;
 import io.tracerstreams.schema.state.VerificationState;
+import io.tracerstreams.schema.state.ZooState;
 
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
@@ -32,9 +34,10 @@ import java.util.function.Function;
  * then one {@link EngineSnapshot} in an Avro object container, so the writer's schema travels with the data and
  * a later version reads it with its own schema (Avro schema resolution: a part added later is an optional field
  * with a default; the schema's compatibility with released versions is checked like the event schemas'). Each
- * part is a field of its own: the settings and counters are explicit records; the backfill verification,
- * surrogate zoo, OOD guard, gate and report (learners wrapping MOA models, MOA's ADWIN) are their Java
- * serialization, read only through {@link JavaParts#ALLOW_LIST}. A part that cannot be read is reported as such
+ * part is a field of its own and an explicit record: the settings, counters, backfill verification, surrogate zoo,
+ * OOD guard, gate and report (inside the zoo's, a MOA-backed learner keeps its MOA model as Java serialization: MOA's
+ * models have no schema). Java serialization is read only through {@link JavaParts#ALLOW_LIST}; the parts of
+ * snapshots written before they had records are still read that way. A part that cannot be read is reported as such
  * ({@link Parts#unreadable()}), not as a failure of the whole snapshot, so the restore can rebuild that part alone.
  *
  * <p>Adding a part (e.g. new gate evidence): give it a record of its own in
@@ -90,8 +93,8 @@ final class EngineSnapshots {
                 .setSettings(settings(state.config(), embeddingModel))
                 .setCounters(state.counters().toState())
                 .setVerification(state.verification().toState())
-                .setZoo(JavaParts.write(state.zoo()))
-                .setOod(JavaParts.write(state.ood()))
+                .setZoo(state.zoo().toState())
+                .setOod(state.ood().toState())
                 .setGate(state.gate().toState())
                 .setReport(state.report().toState())
                 .build();
@@ -158,8 +161,8 @@ final class EngineSnapshots {
             throw new IllegalArgumentException("snapshot settings cannot be read: " + e.getMessage(), e);
         }
         final List<String> unreadable = new ArrayList<>();
-        final SurrogateZoo zoo = part("zoo", s.getZoo(), p -> JavaParts.read(p, SurrogateZoo.class), unreadable);
-        final OodGuard ood = part("ood", s.getOod(), p -> JavaParts.read(p, OodGuard.class), unreadable);
+        final SurrogateZoo zoo = part("zoo", s.getZoo(), p -> zoo(p, config), unreadable);
+        final OodGuard ood = part("ood", s.getOod(), EngineSnapshots::ood, unreadable);
         final ParityGate gate = part("gate", s.getGate(), p -> gate(p, zoo), unreadable);
         final ReportBuilder report = part("report", s.getReport(), p -> report(p, reportHashSalt), unreadable);
         final TaskCounters counters = part("counters", s.getCounters(), TaskCounters::fromState, unreadable);
@@ -167,6 +170,22 @@ final class EngineSnapshots {
                 EngineSnapshots::verification, unreadable);
         return new Parts(s.getTask(), config, s.getSettings().getEmbeddingModel(), zoo, ood, gate, report, counters,
                 verification, List.copyOf(unreadable), FORMAT);
+    }
+
+    /** The zoo part: its own record, or (snapshots written before it had one) its Java serialization. */
+    private static SurrogateZoo zoo(final Object part, final TaskConfig config) {
+        if (part instanceof ZooState state) {
+            return SurrogateZoo.fromState(state, config.gateConfig());
+        }
+        return JavaParts.read((JavaSerializedPart) part, SurrogateZoo.class);
+    }
+
+    /** The OOD part: its own record, or (snapshots written before it had one) its Java serialization. */
+    private static OodGuard ood(final Object part) {
+        if (part instanceof OodState state) {
+            return OodGuard.fromState(state);
+        }
+        return JavaParts.read((JavaSerializedPart) part, OodGuard.class);
     }
 
     /** The gate part: its own record, or (snapshots written before it had one) its Java serialization. */

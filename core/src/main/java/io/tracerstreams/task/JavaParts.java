@@ -17,9 +17,8 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 
 /**
- * The parts of an engine snapshot that have no schema of their own (learners wrapping MOA models, the gate with
- * MOA's ADWIN, the report's running state): their Java serialization, read back only through
- * {@link #ALLOW_LIST}. A snapshot comes back from a Kafka changelog, which anyone allowed to write to that topic
+ * The MOA models inside the zoo's record of an engine snapshot, and the parts of snapshots written before those parts
+ * had records of their own: their Java serialization, read back only through {@link #ALLOW_LIST}. A snapshot comes back from a Kafka changelog, which anyone allowed to write to that topic
  * can fill: the filter rejects every class outside tracer ({@code io.tracerstreams.**}), the parts of MOA that
  * models hold (its classifiers and drift detectors {@code moa.classifiers.**}, {@code moa.core.*},
  * {@code moa.options.*}, SAMOA's instance headers {@code com.yahoo.labs.samoa.instances.*}, and their options
@@ -59,12 +58,22 @@ final class JavaParts {
      *                                  a class, holds a class outside the allow-list, or is corrupt
      */
     static <T> T read(final JavaSerializedPart part, final Class<T> type) {
-        final ByteBuffer buffer = part.getBytes().duplicate();
+        return read(part.getBytes(), type);
+    }
+
+    /**
+     * The object Java-serialized in a buffer (a MOA model inside a part's record), through the allow-list.
+     *
+     * @throws IllegalArgumentException as {@link #read(JavaSerializedPart, Class)}
+     */
+    static <T> T read(final ByteBuffer serialized, final Class<T> type) {
+        final ByteBuffer buffer = serialized.duplicate();
         final byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         final Object value = readObject(new ByteArrayInputStream(bytes));
         if (!type.isInstance(value)) {
-            throw new IllegalArgumentException("part holds " + value.getClass().getName() + ", expected " + type.getName());
+            throw new IllegalArgumentException("serialized object is " + value.getClass().getName() + ", expected "
+                    + type.getName());
         }
         return type.cast(value);
     }

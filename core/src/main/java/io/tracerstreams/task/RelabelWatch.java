@@ -3,8 +3,12 @@
  */
 package io.tracerstreams.task;
 
+import io.tracerstreams.schema.state.RelabelWatchState;
+
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * After live evidence refuted the gate (the LLM changed its mind), finds the labels whose old examples the LLM now
@@ -104,6 +108,43 @@ final class RelabelWatch implements Serializable {
     /** Labels forgotten so far, over all episodes. */
     long labelsForgotten() {
         return labelsForgotten;
+    }
+
+    /** The watch's state, for a snapshot ({@link #fromState}). */
+    RelabelWatchState toState() {
+        final List<Boolean> forgottenList = new ArrayList<>(forgotten.length);
+        for (final boolean f : forgotten) {
+            forgottenList.add(f);
+        }
+        return RelabelWatchState.newBuilder().setRemaining(remaining).setSinceChange(sinceChange)
+                .setPredicted(Arrays.stream(predicted).boxed().toList())
+                .setContradicted(Arrays.stream(contradicted).boxed().toList()).setForgotten(forgottenList)
+                .setEpisodes(episodes).setLabelsForgotten(labelsForgotten).build();
+    }
+
+    /**
+     * The watch a snapshot holds.
+     *
+     * @throws IllegalArgumentException naming the field when its per-slot arrays differ in length
+     */
+    static RelabelWatch fromState(final RelabelWatchState s) {
+        final int n = s.getPredicted().size();
+        if (s.getContradicted().size() != n || s.getForgotten().size() != n) {
+            throw new IllegalArgumentException("snapshot fields 'relabel.predicted', 'contradicted', 'forgotten' differ"
+                    + " in length (" + n + ", " + s.getContradicted().size() + ", " + s.getForgotten().size() + ")");
+        }
+        final RelabelWatch w = new RelabelWatch();
+        w.remaining = s.getRemaining();
+        w.sinceChange = s.getSinceChange();
+        w.predicted = s.getPredicted().stream().mapToInt(Integer::intValue).toArray();
+        w.contradicted = s.getContradicted().stream().mapToInt(Integer::intValue).toArray();
+        w.forgotten = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            w.forgotten[i] = s.getForgotten().get(i);
+        }
+        w.episodes = s.getEpisodes();
+        w.labelsForgotten = s.getLabelsForgotten();
+        return w;
     }
 
     private void grow(final int slots) {

@@ -12,9 +12,12 @@ import io.tracerstreams.learning.EmbeddingClassifier;
 import io.tracerstreams.learning.LabelSpace;
 import io.tracerstreams.learning.Learners;
 import io.tracerstreams.learning.SupportMemory;
+import io.tracerstreams.schema.state.ZooMemberState;
+import io.tracerstreams.schema.state.ZooState;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +39,10 @@ import java.util.Optional;
  * </ul>
  * The acceptor's features include the cosine distance from the input to the nearest recent trace of the
  * predicted label ({@link SupportMemory}), so inputs far from what the surrogate learned score lower.
+ *
+ * <p>State for snapshots: {@link #toState()} / {@link #fromState} (each part by its own {@code toState}; a MOA-backed
+ * learner's MOA model is read back through {@link JavaParts}' allow-list). Serializable only for snapshots of
+ * earlier formats.
  *
  * <p>Deterministic; not thread-safe.
  */
@@ -94,8 +101,25 @@ final class SurrogateZoo implements Serializable {
             return perLabel == null ? acceptorScore : perLabel.score(label, acceptorScore);
         }
 
+        /** A member as a snapshot holds it. */
+        Member(final String name, final EmbeddingClassifier learner, final int[] parts, final Acceptor acceptor,
+               final AgreementWindow window, final PerLabelThresholds perLabel) {
+            this.name = name;
+            this.learner = learner;
+            this.parts = parts;
+            this.acceptor = acceptor;
+            this.window = window;
+            this.perLabel = perLabel;
+        }
+
         boolean isBlend() {
             return learner == null;
+        }
+
+        ZooMemberState toState() {
+            return ZooMemberState.newBuilder().setName(name).setLearner(learner == null ? null : learner.toState())
+                    .setParts(Arrays.stream(parts).boxed().toList()).setAcceptor(acceptor.toState())
+                    .setWindow(window.toState()).setPerLabel(perLabel == null ? null : perLabel.toState()).build();
         }
     }
 
@@ -112,6 +136,67 @@ final class SurrogateZoo implements Serializable {
         this.statistics = new GateStatistics(gateConfig);
         this.alpha = config.alpha();
         this.served = 0;
+    }
+
+    private SurrogateZoo(final List<Member> members, final LabelSpace labels, final SupportMemory support,
+                         final RelabelWatch relabel, final GateConfig gateConfig, final int served) {
+        this.members = members;
+        this.labels = labels;
+        this.support = support;
+        this.relabel = relabel;
+        this.statistics = new GateStatistics(gateConfig);
+        this.alpha = gateConfig.alpha();
+        this.served = served;
+    }
+
+    /** The zoo's state, for a snapshot ({@link #fromState}). */
+    ZooState toState() {
+        final List<ZooMemberState> out = new ArrayList<>(members.size());
+        for (final Member member : members) {
+            out.add(member.toState());
+        }
+        return ZooState.newBuilder().setMembers(out).setServed(served).setLabels(labels.toState())
+                .setSupport(support.toState()).setRelabel((relabel == null ? new RelabelWatch() : relabel).toState())
+                .build();
+    }
+
+    /**
+     * The zoo a snapshot holds; it predicts and learns exactly like the one that wrote it.
+     *
+     * @param state      the zoo's state ({@link #toState()})
+     * @param gateConfig the gate settings of the snapshot's task settings (those the zoo chose its served member
+     *                   under when the snapshot was written)
+     * @throws IllegalArgumentException naming the field when the state is inconsistent, or a MOA model cannot be read
+     */
+    static SurrogateZoo fromState(final ZooState state, final GateConfig gateConfig) {
+        final List<ZooMemberState> saved = state.getMembers();
+        final List<Member> members = new ArrayList<>(saved.size());
+        for (int m = 0; m < saved.size(); m++) {
+            final ZooMemberState s = saved.get(m);
+            final int[] parts = s.getParts().stream().mapToInt(Integer::intValue).toArray();
+            if ((s.getLearner() == null) == (parts.length == 0)) {
+                throw new IllegalArgumentException("snapshot field 'members[" + m + "]' (" + s.getName()
+                        + ") must hold a learner or a blend's parts, not both or neither");
+            }
+            for (final int part : parts) {
+                if (part < 0 || part >= m || saved.get(part).getLearner() == null) {
+                    throw new IllegalArgumentException("snapshot field 'members[" + m + "].parts' names member " + part
+                            + ", not a learner before it");
+                }
+            }
+            final EmbeddingClassifier learner = s.getLearner() == null ? null : EmbeddingClassifier.fromState(
+                    s.getLearner(), bytes -> JavaParts.read(bytes, moa.classifiers.Classifier.class));
+            members.add(new Member(s.getName(), learner, parts, Acceptor.fromState(s.getAcceptor()),
+                    AgreementWindow.fromState(s.getWindow()),
+                    s.getPerLabel() == null ? null : PerLabelThresholds.fromState(s.getPerLabel())));
+        }
+        if (members.isEmpty() || state.getServed() < 0 || state.getServed() >= members.size()) {
+            throw new IllegalArgumentException("snapshot field 'served' is " + state.getServed() + " for "
+                    + members.size() + " members");
+        }
+        return new SurrogateZoo(List.copyOf(members), LabelSpace.fromState(state.getLabels()),
+                SupportMemory.fromState(state.getSupport()), RelabelWatch.fromState(state.getRelabel()), gateConfig,
+                state.getServed());
     }
 
     private static List<Member> members(final TaskConfig config, final GateConfig gateConfig) {

@@ -13,7 +13,11 @@ import io.tracerstreams.schema.GateState;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.state.EngineSnapshot;
 import io.tracerstreams.schema.state.JavaSerializedPart;
+import io.tracerstreams.schema.state.MoaLearnerState;
+import io.tracerstreams.schema.state.OodState;
 import io.tracerstreams.schema.state.ReportState;
+import io.tracerstreams.schema.state.ZooMemberState;
+import io.tracerstreams.schema.state.ZooState;
 
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
@@ -113,6 +117,9 @@ class EngineSnapshotUpgradeTest {
         assertThat(decoded.getTask()).isEqualTo(LegacySnapshotFixture.TASK);
         assertThat(decoded.getSettings().getLearners()).isEqualTo(LegacySnapshotFixture.CONFIG.learners());
         assertThat(decoded.getCounters().getTraces()).isEqualTo(migrated.tracesLearned());
+        // the previous release's Java-serialized zoo and OOD guard are written as their own records
+        assertThat(decoded.getZoo()).isInstanceOf(ZooState.class);
+        assertThat(decoded.getOod()).isInstanceOf(OodState.class);
         assertThat(decoded.getReport()).isInstanceOf(ReportState.class);
 
         final TaskEngine.Restored again = restoreUnder(avro, LegacySnapshotFixture.CONFIG);
@@ -189,6 +196,28 @@ class EngineSnapshotUpgradeTest {
         System.arraycopy("TRACER-ENGINE-3\n".getBytes(StandardCharsets.US_ASCII), 0, legacy, 0, 16);
         System.arraycopy(bytes.toByteArray(), 0, legacy, 16, bytes.size());
         assertThat(restoreUnder(legacy, LegacySnapshotFixture.CONFIG).reset()).contains("REJECTED");
+    }
+
+    @Test
+    void shouldNeverInstantiateAClassOutsideTheAllowListFromTheMoaModelInsideTheZooRecord() throws IOException {
+        final TaskConfig config = LegacySnapshotFixture.CONFIG.withLearners(List.of("moa-sgd", "ncm"));
+        final TaskEngine engine = TaskEngine.create("t", config);
+        LegacySnapshotFixture.loop(engine, LegacySnapshotFixture.warmUp(), 0, 300);
+        final EngineSnapshot snapshot = decode(engine.snapshot());
+        final ZooMemberState moa = ((ZooState) snapshot.getZoo()).getMembers().get(0);
+        assertThat(moa.getLearner().getModel()).isInstanceOf(MoaLearnerState.class);
+        // the MOA-backed learner restores through the allow-list
+        assertThat(restoreUnder(encode(snapshot), config).reset()).isNull();
+
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(new java.io.File("/etc/passwd")); // java.io is not allowed
+        }
+        ((MoaLearnerState) moa.getLearner().getModel()).setClassifier(ByteBuffer.wrap(bytes.toByteArray()));
+        final TaskEngine.Restored restored = restoreUnder(encode(snapshot), config);
+        assertThat(restored.reset()).contains("zoo").contains("REJECTED");
+        assertThat(restored.events()).singleElement().satisfies(e -> assertThat(e.getReason()).isEqualTo(GateReason.STATE_RESET));
+        assertThat(restored.engine().tracesLearned()).isZero();
     }
 
     @Test
