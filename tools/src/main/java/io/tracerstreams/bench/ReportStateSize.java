@@ -41,8 +41,8 @@ import java.util.zip.GZIPOutputStream;
  * deferred and audited request except a share left unanswered; a report every 5,000 requests.
  *
  * <p>Arguments: {@code --data DIR} (default {@code ../shared/data}), {@code --requests N} (default 50,000),
- * {@code --seed S} (default 1), {@code --hash-texts} (the privacy switch on). Run from {@code tools}:
- * {@code java -cp target/classes:$(cat target/classpath.txt) io.tracerstreams.bench.ReportStateSize}.
+ * {@code --seed S} (default 1), {@code --hash-texts} (the privacy switch on). Command:
+ * {@code ./tracer bench snapshot-report [--hash-texts]}.
  */
 public final class ReportStateSize {
 

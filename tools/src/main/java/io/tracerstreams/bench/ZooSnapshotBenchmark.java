@@ -51,7 +51,8 @@ import java.util.function.Supplier;
  * {@code toState}/{@code fromState} and the allow-list by reflection, for measurement only.
  *
  * <p>Arguments: {@code --data DIR} (default {@code ../shared/data}), {@code --repeats N} (default 15). Embeddings
- * come from the on-disk cache of {@code ./tracer replay} (computed on first use).
+ * come from the on-disk cache of {@code ./tracer replay} (computed on first use). Command:
+ * {@code ./tracer bench snapshot-zoo [--repeats N]}.
  */
 public final class ZooSnapshotBenchmark {
 

@@ -9,8 +9,10 @@ import io.tracerstreams.bench.DecisionLatencyBenchmark;
 import io.tracerstreams.bench.EmbeddingBenchmark;
 import io.tracerstreams.bench.LearnerBenchmark;
 import io.tracerstreams.bench.ReplaySuiteBenchmark;
+import io.tracerstreams.bench.ReportStateSize;
 import io.tracerstreams.bench.RouteHttpBenchmark;
 import io.tracerstreams.bench.ThroughputBenchmark;
+import io.tracerstreams.bench.ZooSnapshotBenchmark;
 import io.tracerstreams.bench.chaos.ChaosBenchmark;
 import io.tracerstreams.bench.chaos.FuzzBenchmark;
 import io.tracerstreams.bench.chaos.SoakBenchmark;
@@ -35,7 +37,8 @@ import java.util.function.Consumer;
                 + "fault suite: SIGKILLs and rebalances of tracer run processes, checked by a read_committed verifier; chaos "
                 + "--help), soak (a million traces through a broker and a tracer run process: heap after GC, state and changelog "
                 + "bytes, lag; soak --help), fuzz (10,000 bad records of every kind against a broker and a tracer run process; "
-                + "fuzz --help).")
+                + "fuzz --help), snapshot-zoo and snapshot-report (bytes and time of the engine snapshot's zoo/OOD and "
+                + "report parts, Avro records against Java serialization).")
 public final class BenchCommand implements Callable<Integer> {
 
     static final Map<String, Consumer<String[]>> BENCHMARKS = new LinkedHashMap<>();
@@ -70,6 +73,20 @@ public final class BenchCommand implements Callable<Integer> {
         BENCHMARKS.put("chaos", ChaosBenchmark::run);
         BENCHMARKS.put("soak", SoakBenchmark::run);
         BENCHMARKS.put("fuzz", FuzzBenchmark::run);
+        BENCHMARKS.put("snapshot-zoo", args -> {
+            try {
+                ZooSnapshotBenchmark.main(args);
+            } catch (final ReflectiveOperationException e) {
+                throw new IllegalStateException("snapshot-zoo benchmark failed: " + e, e);
+            }
+        });
+        BENCHMARKS.put("snapshot-report", args -> {
+            try {
+                ReportStateSize.main(args);
+            } catch (final java.io.IOException e) {
+                throw new IllegalStateException("snapshot-report benchmark failed: " + e, e);
+            }
+        });
     }
 
     @Parameters(index = "0", paramLabel = "NAME", description = "One of: ${COMPLETION-CANDIDATES}",
