@@ -65,22 +65,21 @@ class EngineSnapshotUpgradeTest {
     private static final byte[] HEADER_4 = "TRACER-ENGINE-4\n".getBytes(StandardCharsets.US_ASCII);
 
     private static byte[] legacySnapshot() throws IOException {
-        return fixture(3);
+        return fixture("engine-format3");
     }
 
-    private static byte[] fixture(final int format) throws IOException {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(
-                FIXTURES.resolve("engine-format" + format + ".snapshot.gz")))) {
+    private static byte[] fixture(final String name) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(FIXTURES.resolve(name + ".snapshot.gz")))) {
             return in.readAllBytes();
         }
     }
 
     private static List<String> expected() throws IOException {
-        return expected(3);
+        return expected("engine-format3");
     }
 
-    private static List<String> expected(final int format) throws IOException {
-        return Files.readAllLines(FIXTURES.resolve("engine-format" + format + ".expected"), StandardCharsets.UTF_8);
+    private static List<String> expected(final String name) throws IOException {
+        return Files.readAllLines(FIXTURES.resolve(name + ".expected"), StandardCharsets.UTF_8);
     }
 
     /** The fixture's stats line, then its probe decisions and events, then the final stats line. */
@@ -97,15 +96,20 @@ class EngineSnapshotUpgradeTest {
         return TaskEngine.restore(snapshot, LegacySnapshotFixture.TASK, config, config.reportConfig(), "", 7L);
     }
 
-    @ParameterizedTest(name = "format {0}")
-    @ValueSource(ints = {3, 4})
-    void shouldRestoreASnapshotOfAnEarlierFormatAndBehaveExactlyAsTheEngineThatWroteIt(final int format) throws IOException {
-        final TaskEngine.Restored restored = restoreUnder(fixture(format), LegacySnapshotFixture.CONFIG);
-        assertThat(restored.format()).isEqualTo(format);
+    /**
+     * Every committed fixture: format 3 (Java serialization, 3a67872); format 4 as first released (every part but
+     * settings and counters Java-serialized); format 4 with the gate and verification as records (0ce420b); format 4
+     * with every part a record (written by the version that gave the zoo, OOD guard and report their records).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"engine-format3", "engine-format4", "engine-format4-gate-records", "engine-format4-records"})
+    void shouldRestoreASnapshotOfAnEarlierFormatAndBehaveExactlyAsTheEngineThatWroteIt(final String name) throws IOException {
+        final TaskEngine.Restored restored = restoreUnder(fixture(name), LegacySnapshotFixture.CONFIG);
+        assertThat(restored.format()).isEqualTo(name.startsWith("engine-format3") ? 3 : 4);
         assertThat(restored.reset()).isNull();
         assertThat(restored.events()).isEmpty();
         assertThat(restored.engine().gateOpen()).isTrue();
-        assertThat(behaviour(restored.engine())).isEqualTo(expected(format));
+        assertThat(behaviour(restored.engine())).isEqualTo(expected(name));
     }
 
     @Test

@@ -21,8 +21,10 @@ import java.util.List;
  * ran this class) and what it does on the next 600 requests ({@code engine-formatN.expected}). Every later
  * version must restore each committed fixture and behave the same ({@link EngineSnapshotUpgradeTest}). Format 3
  * was written at commit 3a67872 (Java serialization, before the Avro format); format 4 by the version that
- * introduced it. When the format changes, run this class once (test classpath, argument: the directory
- * src/test/resources/snapshots) and commit the new pair beside the old ones.
+ * introduced it; {@code engine-format4-gate-records} by 0ce420b (gate and verification as records);
+ * {@code engine-format4-records} by the version that gave every part a record. When the format or a part's record
+ * changes, run this class once (test classpath, arguments: the directory src/test/resources/snapshots and a name
+ * suffix such as {@code -records}) and commit the new pair beside the old ones.
  */
 final class LegacySnapshotFixture {
 
@@ -81,15 +83,16 @@ final class LegacySnapshotFixture {
 
     public static void main(final String[] args) throws IOException {
         final Path dir = Path.of(args[0]);
+        final String name = "engine-format" + EngineSnapshots.FORMAT + (args.length > 1 ? args[1] : "");
         final TaskEngine engine = TaskEngine.create(TASK, CONFIG);
         loop(engine, warmUp(), 0, WARM_UP);
-        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("engine-format" + EngineSnapshots.FORMAT + ".snapshot.gz")))) {
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve(name + ".snapshot.gz")))) {
             out.write(engine.snapshot());
         }
         final List<String> expected = new ArrayList<>();
         expected.add(line(engine.stats(WARM_UP)));
         expected.addAll(loop(engine, probes(), WARM_UP, PROBES));
         expected.add(line(engine.stats(WARM_UP + PROBES)));
-        Files.write(dir.resolve("engine-format" + EngineSnapshots.FORMAT + ".expected"), expected, StandardCharsets.UTF_8);
+        Files.write(dir.resolve(name + ".expected"), expected, StandardCharsets.UTF_8);
     }
 }
