@@ -47,8 +47,9 @@ import java.util.zip.CRC32C;
  * built from stays, with the journal from its start, as the previous generation until the next snapshot; a load
  * whose current generation is incomplete or fails its CRC-32C falls back to the previous generation and replays
  * the journal from there (counted as SNAPSHOT_FALLBACKS, with a WARN log line), and resets only when neither can
- * be read. This holds while no changelog lags another by a whole snapshot interval at a crash (the records not
- * yet on the broker are those of the last commit.interval.ms).
+ * be read. This holds while no changelog lags another by a whole snapshot interval at a crash: each snapshot under
+ * at_least_once asks for a commit, which puts every changelog record before it on the broker, and a generation is
+ * dropped only by the snapshot after the next one.
  *
  * <p>Engines are loaded lazily on a task's first record and dropped on {@link #clear()} (processor init and
  * close), so after a failed transaction the engines are rebuilt from the restored stores. At most tasks.loaded.max
@@ -96,6 +97,7 @@ final class EngineStore {
     /** Also the wall clock of idle eviction. */
     private final LongSupplier clock;
     private final BiConsumer<String, List<GateEvent>> restoreEvents;
+    private final Runnable requestCommit;
 
     EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
                 final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
@@ -111,6 +113,21 @@ final class EngineStore {
                 final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
                 final KeyValueStore<String, byte[]> journal, final LongSupplier clock,
                 final BiConsumer<String, List<GateEvent>> restoreEvents) {
+        this(config, factory, counters, meta, snapshots, journal, clock, restoreEvents, () -> { });
+    }
+
+    /**
+     * @param clock         the time of the gate events a load causes
+     * @param restoreEvents receives the gate events a load caused (CONFIG_CHANGED, STATE_RESET), to publish
+     * @param requestCommit asks Kafka Streams to commit soon ({@code ProcessorContext#commit}); called after each
+     *                      snapshot under at_least_once, so that a new generation is on the broker long before the
+     *                      next snapshot drops the one it replaces
+     */
+    EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
+                final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
+                final KeyValueStore<String, byte[]> journal, final LongSupplier clock,
+                final BiConsumer<String, List<GateEvent>> restoreEvents, final Runnable requestCommit) {
+        this.requestCommit = requestCommit;
         this.clock = clock;
         this.restoreEvents = restoreEvents;
         this.config = config;
@@ -572,6 +589,9 @@ final class EngineStore {
         final long keepJournalFrom = kept == null ? loaded.nextSeq : kept.journalFrom();
         for (long seq = old.journalKeptFrom(); seq < keepJournalFrom; seq++) {
             journal.delete(journalKey(task, seq));
+        }
+        if (!config.exactlyOnce()) {
+            requestCommit.run();
         }
         counters.increment(Counter.SNAPSHOTS);
         LOG.debug("task {}: snapshot generation {} ({} bytes in {} chunks) in {} ms", task, generation, bytes.length, chunks,

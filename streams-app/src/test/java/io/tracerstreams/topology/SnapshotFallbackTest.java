@@ -12,7 +12,12 @@ import io.tracerstreams.schema.TaskStats;
 import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
+import io.tracerstreams.config.TracerConfig;
+
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -24,6 +29,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -222,5 +229,44 @@ class SnapshotFallbackTest {
         assertThat(run(b, new SyntheticIntents(4, 12L), "b-", 300)).isEqualTo(run(a, new SyntheticIntents(4, 12L), "b-", 300));
         assertThat(lastStats(b).getTracesSeen()).isEqualTo(lastStats(a).getTracesSeen());
         return b;
+    }
+
+    @Test
+    void shouldAskForACommitAfterEachSnapshotUnderAtLeastOnceOnly() {
+        assertThat(commitRequestsAfterTwoSnapshots(atLeastOnce("alos"))).isEqualTo(2);
+        assertThat(commitRequestsAfterTwoSnapshots(TopologyHarness.settings(dir.resolve("eos")))).isZero();
+    }
+
+    private int commitRequestsAfterTwoSnapshots(final Map<String, Object> settings) {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "snapshot-fallback-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.get(TracerConfig.STATE_DIR_CONFIG).toString());
+        final MockProcessorContext<String, Emitted> context = new MockProcessorContext<>(props);
+        final List<KeyValueStore<String, byte[]>> stores = new ArrayList<>();
+        for (final String name : List.of(EngineStore.META_STORE, EngineStore.SNAPSHOT_STORE, EngineStore.JOURNAL_STORE)) {
+            final KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                    Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            stores.add(store);
+        }
+        final AtomicInteger commits = new AtomicInteger();
+        final TracerConfig config = new TracerConfig(settings);
+        final EngineStore engines = new EngineStore(config, RouterEngine.TASK_ENGINE, new TracerCounters(), stores.get(0),
+                stores.get(1), stores.get(2), () -> 0L, (task, events) -> { }, commits::incrementAndGet);
+        final EngineStore.Loaded loaded = engines.engine(TASK);
+        engines.snapshot(TASK, loaded);
+        engines.snapshot(TASK, loaded);
+        final EngineStore.Meta m = EngineStore.Meta.fromBytes(stores.get(0).get(TASK));
+        assertThat(m.generation()).isEqualTo(2);
+        if (config.exactlyOnce()) {
+            assertThat(m.previous()).isNull();
+            assertThat(stores.get(1).get(EngineStore.snapshotKey(TASK, 1, 0))).isNull();
+        } else {
+            assertThat(m.previous().generation()).isEqualTo(1);
+            assertThat(stores.get(1).get(EngineStore.snapshotKey(TASK, 1, 0))).isNotNull();
+        }
+        stores.forEach(KeyValueStore::close);
+        return commits.get();
     }
 }
