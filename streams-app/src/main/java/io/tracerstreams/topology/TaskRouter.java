@@ -21,9 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +39,8 @@ import java.util.Set;
  *       embedding when the LLM will answer it (DEFERRED, or HANDLED with audit), as a bare marker otherwise.
  *       An invalid request -&gt; {@code engine.rejectInvalid} -&gt; DEFERRED, INVALID_INPUT. A request id seen
  *       before -&gt; dead letter, not routed again.</li>
- *   <li>Response: learned once ({@value #LEARNED_STORE} remembers learned ids for dedupe.retention.ms), with
+ *   <li>Response: learned once ({@link LearnedMarks} remembers learned ids for dedupe.retention.ms, in the
+ *       journal store's changelog so that a crash under at_least_once cannot keep the mark without the learn), with
  *       the decision its request got (the engine derives the trace's origin and weight from it: DEFERRED, or
  *       AUDITED with weight 1 / audit_probability). Without a pending request (never seen, expired) a response
  *       with a usable input is learned as BACKFILL (no decision); a response to a request HANDLED without audit
@@ -78,6 +79,12 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     private KeyValueStore<String, byte[]> learned;
     private KeyValueStore<String, byte[]> labels;
     private EngineStore engines;
+    private LearnedMarks marks;
+    /**
+     * Under at_least_once: request ids learned whose pending entry is still to be deleted, with the wall-clock time of
+     * the learn. The pending entry goes only once the learn is surely committed (see {@link #dropPending}).
+     */
+    private final ArrayDeque<PendingDrop> pendingDrops = new ArrayDeque<>();
 
     TaskRouter(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters) {
         this.config = config;
@@ -92,6 +99,8 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         counters.bind(context.metrics());
         this.learned = context.getStateStore(LEARNED_STORE);
         this.labels = context.getStateStore(LABELS_STORE);
+        this.marks = new LearnedMarks(context.getStateStore(EngineStore.JOURNAL_STORE), learned);
+        pendingDrops.clear();
         this.engines = new EngineStore(config, factory, counters, context.getStateStore(EngineStore.META_STORE),
                 context.getStateStore(EngineStore.SNAPSHOT_STORE), context.getStateStore(EngineStore.JOURNAL_STORE),
                 context::currentSystemTimeMs, this::emitGateEvents);
@@ -108,6 +117,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         if (engines != null) {
             engines.clear();
         }
+        pendingDrops.clear();
     }
 
     @Override
@@ -184,7 +194,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     }
 
     private boolean isDuplicateRequest(final TraceRecord t) {
-        if (pending.get(t.requestId()) != null || learned.get(t.requestId()) != null) {
+        if (pending.get(t.requestId()) != null || marks.contains(t.requestId())) {
             dead(t, DeadLetterReason.DUPLICATE_REQUEST, "request id " + t.requestId() + " was routed before; not routed again");
             return true;
         }
@@ -195,7 +205,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         if (refused(t)) {
             return;
         }
-        if (learned.get(t.requestId()) != null) {
+        if (marks.contains(t.requestId())) {
             dead(t, DeadLetterReason.DUPLICATE_RESPONSE, "request id " + t.requestId() + " was learned before; not learned twice");
             return;
         }
@@ -238,9 +248,10 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         engines.journalLearn(t.task(), t.requestId(), input, embedding, t.label(), routed, t.timestampMs());
         checkLabelCap(t);
         if (req != null) {
-            pending.delete(t.requestId());
+            dropPending(t.requestId());
         }
-        learned.put(t.requestId(), ByteBuffer.allocate(Long.BYTES).putLong(t.timestampMs()).array());
+        // after the journal entry, in the same store: a restored mark implies the learn is restored too
+        marks.mark(t.requestId(), t.timestampMs());
         counters.increment(Counter.TRACES_LEARNED);
         if (TraceOrigin.of(routed) == TraceOrigin.BACKFILL) {
             counters.increment(Counter.BACKFILL_TRACES);
@@ -345,32 +356,64 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         }
     }
 
-    /** Drops pending requests and learned ids older than their retention (in stream time). */
+    /**
+     * Deletes the pending entry of a request just learned. Under exactly_once_v2 at once (one transaction with the
+     * learn). Under at_least_once only once the learn is surely on the broker: the pending store has a changelog of
+     * its own, so a crash could keep its delete while losing the journal entry and the mark, and the response,
+     * processed again, would find neither its request (input, embedding, decision) nor a mark: lost for learning. The
+     * delete is therefore left to the purge punctuation, at least {@link #pendingDropDelayMs()} of wall-clock time
+     * (several commits) later; until then the mark answers duplicates. Pending drops not done before a crash or a
+     * close are left to pending.retention.ms.
+     */
+    private void dropPending(final String requestId) {
+        if (config.exactlyOnce()) {
+            pending.delete(requestId);
+        } else {
+            pendingDrops.addLast(new PendingDrop(requestId, context.currentSystemTimeMs()));
+        }
+    }
+
+    /** How long a pending drop waits under at_least_once: ten commit intervals, at least one second. */
+    private long pendingDropDelayMs() {
+        return Math.max(1_000L, 10 * config.getLong(TracerConfig.COMMIT_INTERVAL_MS_CONFIG));
+    }
+
+    private record PendingDrop(String requestId, long learnedAtMs) {
+    }
+
+    /** Drops the pending entries of requests learned long enough ago, then what is older than its retention. */
     private void purge() {
+        final long learnedBefore = context.currentSystemTimeMs() - pendingDropDelayMs();
+        while (!pendingDrops.isEmpty() && pendingDrops.peekFirst().learnedAtMs() <= learnedBefore) {
+            pending.delete(pendingDrops.pollFirst().requestId());
+        }
         final long streamTime = context.currentStreamTimeMs();
         if (streamTime <= 0) {
             return;
         }
-        final int expired = purge(pending, streamTime - config.pendingRetentionMs(), true);
-        counters.add(Counter.PENDING_EXPIRED, expired);
-        purge(learned, streamTime - config.dedupeRetentionMs(), false);
+        counters.add(Counter.PENDING_EXPIRED, purgePending(streamTime - config.pendingRetentionMs()));
+        marks.purge(streamTime - config.dedupeRetentionMs());
     }
 
-    private static int purge(final KeyValueStore<String, byte[]> store, final long olderThan, final boolean isPending) {
+    /** Drops pending requests older than {@code olderThan}; returns how many had no response (a learned one is not). */
+    private int purgePending(final long olderThan) {
         final List<String> doomed = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
+        try (KeyValueIterator<String, byte[]> it = pending.all()) {
             while (it.hasNext()) {
                 final KeyValue<String, byte[]> kv = it.next();
-                final long ts = isPending ? decodePending(kv.value).timestampMs : ByteBuffer.wrap(kv.value).getLong();
-                if (ts < olderThan) {
+                if (decodePending(kv.value).timestampMs < olderThan) {
                     doomed.add(kv.key);
                 }
             }
         }
+        int expired = 0;
         for (final String k : doomed) {
-            store.delete(k);
+            pending.delete(k);
+            if (!marks.contains(k)) {
+                expired++;
+            }
         }
-        return doomed.size();
+        return expired;
     }
 
     // ------------------------------------------------------------------ store values
