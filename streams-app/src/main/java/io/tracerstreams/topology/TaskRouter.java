@@ -103,7 +103,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         pendingDrops.clear();
         this.engines = new EngineStore(config, factory, counters, context.getStateStore(EngineStore.META_STORE),
                 context.getStateStore(EngineStore.SNAPSHOT_STORE), context.getStateStore(EngineStore.JOURNAL_STORE),
-                context::currentSystemTimeMs, this::emitGateEvents);
+                context::currentSystemTimeMs, this::emitGateEvents, context::commit);
         final long idleCheckEvery = Math.max(1_000L, Math.min(60_000L, config.tasksIdleMs() / 2));
         context.schedule(Duration.ofMillis(idleCheckEvery), PunctuationType.WALL_CLOCK_TIME, engines::evictIdle);
         context.schedule(Duration.ofMillis(config.statsIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::emitStats);
