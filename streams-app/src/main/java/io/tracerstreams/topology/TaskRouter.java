@@ -147,8 +147,8 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         }
         engines.journalRoute(t.task(), t.requestId(), t.input(), t.embedding(), t.timestampMs());
         final boolean llmAnswers = decision.getDecision() == Decision.DEFERRED || decision.getAudit();
-        pending.put(t.requestId(), encodePending(llmAnswers ? AWAITING_LLM : HANDLED, decision, t.task(),
-                llmAnswers ? t.input() : null, llmAnswers ? t.embedding() : null, t.timestampMs()));
+        pending.put(t.requestId(), encodePending(llmAnswers ? AWAITING_LLM : HANDLED, decision, t,
+                llmAnswers ? t.input() : null, llmAnswers ? t.embedding() : null));
         emitDecision(decision, t.timestampMs());
     }
 
@@ -164,7 +164,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
             return;
         }
         engines.journalReject(t.task(), t.requestId(), t.note(), t.timestampMs());
-        pending.put(t.requestId(), encodePending(INVALID, decision, t.task(), null, null, t.timestampMs()));
+        pending.put(t.requestId(), encodePending(INVALID, decision, t, null, null));
         emitDecision(decision, t.timestampMs());
     }
 
@@ -194,11 +194,35 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     }
 
     private boolean isDuplicateRequest(final TraceRecord t) {
-        if (pending.get(t.requestId()) != null || marks.contains(t.requestId())) {
+        final byte[] p = pending.get(t.requestId());
+        if (p != null && !config.exactlyOnce() && answeredAgain(t, decodePending(p))) {
+            return true;
+        }
+        if (p != null || marks.contains(t.requestId())) {
             dead(t, DeadLetterReason.DUPLICATE_REQUEST, "request id " + t.requestId() + " was routed before; not routed again");
             return true;
         }
         return false;
+    }
+
+    /**
+     * Under at_least_once, a request read again from the same source position (topic, partition, offset) as the one
+     * its pending entry was made from is not a repeat but the same record processed again after a crash: the
+     * pending entry's changelog may have kept it while the decision never reached the decisions topic. It is
+     * answered again with the decision it got (a duplicate decision, counted as DECISIONS_REPEATED) instead of a
+     * duplicate-request dead letter, so that no request is left without a decision. A repeat read from another
+     * position is still a dead letter. (Requests mapped from one OTLP record share its position.)
+     */
+    private boolean answeredAgain(final TraceRecord t, final Pending req) {
+        if (req.sourceTopic == null || !req.sourceTopic.equals(t.sourceTopic()) || req.sourcePartition != t.sourcePartition()
+                || req.sourceOffset != t.sourceOffset() || !req.task.equals(t.task())) {
+            return false;
+        }
+        counters.increment(Counter.DECISIONS_REPEATED);
+        LOG.debug("task {}: request {} read again at {}-{}@{}: answered again with its decision", t.task(), t.requestId(),
+                t.sourceTopic(), t.sourcePartition(), t.sourceOffset());
+        emitDecision(req.decision, t.timestampMs());
+        return true;
     }
 
     private void onResponse(final TraceRecord t) {
@@ -418,23 +442,35 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
 
     // ------------------------------------------------------------------ store values
 
-    private record Pending(byte kind, RoutingDecision decision, String task, String input, float[] embedding, long timestampMs) {
+    /** A pending request; version 2 adds the source position of the request record (null topic in version 1). */
+    private record Pending(byte kind, RoutingDecision decision, String task, String input, float[] embedding, long timestampMs,
+                           String sourceTopic, int sourcePartition, long sourceOffset) {
     }
 
-    private static byte[] encodePending(final byte kind, final RoutingDecision decision, final String task, final String input,
-                                        final float[] embedding, final long ts) {
-        final BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(1).writeByte(kind);
+    private static byte[] encodePending(final byte kind, final RoutingDecision decision, final TraceRecord t, final String input,
+                                        final float[] embedding) {
+        final BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(2).writeByte(kind);
         DecisionCodec.write(w, decision);
-        return w.writeString(task).writeString(input).writeFloats(embedding).writeLong(ts).toBytes();
+        return w.writeString(t.task()).writeString(input).writeFloats(embedding).writeLong(t.timestampMs())
+                .writeString(t.sourceTopic()).writeInt(t.sourcePartition()).writeLong(t.sourceOffset()).toBytes();
     }
 
     private static Pending decodePending(final byte[] b) {
         final BinaryCodec.Reader r = new BinaryCodec.Reader(b);
         final int version = r.readByte();
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IllegalStateException("unknown pending-request version " + version);
         }
-        return new Pending((byte) r.readByte(), DecisionCodec.read(r), r.readString(), r.readString(), r.readFloats(), r.readLong());
+        final byte kind = (byte) r.readByte();
+        final RoutingDecision decision = DecisionCodec.read(r);
+        final String task = r.readString();
+        final String input = r.readString();
+        final float[] embedding = r.readFloats();
+        final long ts = r.readLong();
+        if (version == 1) {
+            return new Pending(kind, decision, task, input, embedding, ts, null, -1, -1L);
+        }
+        return new Pending(kind, decision, task, input, embedding, ts, r.readString(), r.readInt(), r.readLong());
     }
 
     private static Set<String> decodeLabels(final byte[] b) {

@@ -51,6 +51,11 @@ public final class TracerCounters {
         FEATURIZE_BATCHES,
         /** Decisions emitted. */
         DECISIONS,
+        /**
+         * Under at_least_once: decisions emitted again for a request record read again from the same source position
+         * after a crash (its pending entry survived; its decision may not have). Each is a duplicate decision.
+         */
+        DECISIONS_REPEATED,
         /** Traces learned (deferred, audited or backfill). */
         TRACES_LEARNED,
         /** Traces learned as BACKFILL (no pending request). */

@@ -144,6 +144,45 @@ class LearnedAfterCrashTest {
         }
     }
 
+    /**
+     * The request record read again from its source position after a crash whose changelogs kept its pending entry
+     * while its decision never reached the decisions topic: under at_least_once it is answered again with the same
+     * decision (counted), under exactly_once_v2 (where this crash cannot happen) it stays a dead letter; a repeat read
+     * from another offset is a dead letter either way.
+     */
+    @Test
+    void shouldAnswerARequestReadAgainFromItsSourcePositionWithItsDecisionUnderAtLeastOnce() {
+        for (final boolean exactlyOnce : new boolean[] {false, true}) {
+            final Map<String, Object> settingsA = exactlyOnce ? TopologyHarness.settings(dir.resolve("eos-a")) : atLeastOnce("a");
+            final Map<String, Object> settingsB = exactlyOnce ? TopologyHarness.settings(dir.resolve("eos-b")) : atLeastOnce("b");
+            final Map<String, Map<String, byte[]>> crashed;
+            final RoutingDecision decided;
+            final Instant start;
+            try (TopologyHarness a = new TopologyHarness(settingsA)) {
+                start = a.now();
+                a.request(TASK, "r-0", "the first request of the topic, at offset 0");
+                decided = a.decisions.readValuesToList().get(0);
+                crashed = stores(a);
+            }
+            try (TopologyHarness b = new TopologyHarness(settingsB)) {
+                restore(b, crashed);
+                b.clockAt(start);
+                b.request(TASK, "r-0", "the first request of the topic, at offset 0"); // offset 0 again: read again
+                if (exactlyOnce) {
+                    assertThat(b.decisions.readValuesToList()).isEmpty();
+                    assertThat(b.counters.deadLetters(DeadLetterReason.DUPLICATE_REQUEST)).isEqualTo(1);
+                } else {
+                    assertThat(b.decisions.readValuesToList()).containsExactly(decided);
+                    assertThat(b.counters.get(Counter.DECISIONS_REPEATED)).isEqualTo(1);
+                    assertThat(b.dlq.readValuesToList()).isEmpty();
+                }
+                b.request(TASK, "r-0", "a repeat at offset 1");
+                assertThat(b.decisions.readValuesToList()).isEmpty();
+                assertThat(b.counters.deadLetters(DeadLetterReason.DUPLICATE_REQUEST)).isEqualTo(exactlyOnce ? 2 : 1);
+            }
+        }
+    }
+
     @Test
     void shouldStillDeadLetterADuplicateResponseAndDropThePendingRequestLater() {
         try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
