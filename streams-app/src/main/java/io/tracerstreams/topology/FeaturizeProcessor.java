@@ -23,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,11 +44,12 @@ import java.util.List;
  * is restored to what the last commit held, the input is re-read from the committed offsets). Under at_least_once
  * nothing ties the buffer's changelog to the outputs of a flush: a held record's offset may already be committed, and
  * a crash right after its flush could keep its deletion from the buffer while losing what the flush produced (the
- * decision, the router's state), and the record would be lost. So under at_least_once flushed records stay in the
- * buffer (skipped by later flushes) until {@code keepFlushedMs} of wall-clock time, many commits, have passed; a crash
- * before that flushes them again (a duplicate, which the router deduplicates by request id or answers again with the
- * same decision). An in-memory buffer without the changelog would lose its records whenever a commit falls between
- * their read and their flush.
+ * decision, the router's state), and the record would be lost. So under at_least_once a flush requests a commit
+ * ({@code ProcessorContext#commit}, done at the end of this iteration of the stream thread) and its records stay in
+ * the buffer (skipped by later flushes) until a settle punctuation has run twice after the flush: two runs of one
+ * punctuation fall in different iterations, so the commit lies between them. A crash before that flushes them again
+ * (a duplicate, which the router deduplicates by request id or answers again with the same decision). An in-memory
+ * buffer without the changelog would lose its records whenever a commit falls between their read and their flush.
  *
  * <p>A batch flushed by its wait, on time (the stage keeps up with its input: the thread idled in poll), requests a
  * commit right after its records are routed ({@code commit.on.partial.batch}): their decisions then become visible
@@ -93,14 +93,14 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private long nextSeq;
     private int held;
     private Cancellable scheduled;
-    /** 0: flushed records are deleted at once (exactly_once_v2); else how long they stay after their flush. */
-    private final long keepFlushedMs;
+    /** 0: flushed records are deleted at once (exactly_once_v2); else the interval of the settle punctuation. */
+    private final long settleIntervalMs;
     /** The first key not yet flushed: flushes read from here on. */
     private long unflushedFrom;
     /** The first key not yet deleted. */
     private long deletedFrom;
-    /** Flushed batches still in the buffer, oldest first: {first key after the batch, wall-clock time of the flush}. */
-    private final ArrayDeque<long[]> flushedBatches = new ArrayDeque<>();
+    /** Keys from deletedFrom up to this one (exclusive) were flushed before the last settle run: deleted at the next. */
+    private long armedTo;
 
     /**
      * @param allowedTasks  tasks.allowed: inputs of other tasks are not embedded (the router answers or dead-letters them)
@@ -117,15 +117,15 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     }
 
     /**
-     * @param keepFlushedMs 0 to delete flushed records from the buffer at once (exactly_once_v2: in the transaction
-     *                      of the flush's outputs); else how long, in wall-clock time, they stay after their flush
-     *                      (at_least_once: long enough for several commits to put the flush's outputs on the broker)
+     * @param settleIntervalMs 0 to delete flushed records from the buffer at once (exactly_once_v2: in the
+     *                         transaction of the flush's outputs); else (at_least_once) the interval of the wall-clock
+     *                         punctuation that deletes them once a commit has put the flush's outputs on the broker
      */
     FeaturizeProcessor(final String requestsTopic, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
                        final int maxTexts, final long maxWaitMs, final List<String> allowedTasks,
                        final RegistryOutageRetry registryRetry, final boolean commitOnPartialBatch, final long pollMs,
-                       final long keepFlushedMs, final TracerCounters counters) {
-        this.keepFlushedMs = keepFlushedMs;
+                       final long settleIntervalMs, final TracerCounters counters) {
+        this.settleIntervalMs = settleIntervalMs;
         this.commitOnPartialBatch = commitOnPartialBatch;
         this.commitSlackMs = pollMs + maxWaitMs;
         this.requestsTopic = requestsTopic;
@@ -150,7 +150,6 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         nextSeq = 0;
         held = 0;
         unflushedFrom = Long.MAX_VALUE;
-        flushedBatches.clear();
         try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
                 final long key = it.next().key;
@@ -163,25 +162,29 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
             unflushedFrom = 0;
         }
         deletedFrom = unflushedFrom;
+        armedTo = unflushedFrom;
         if (held > 0) {
             schedule();
         }
-        if (keepFlushedMs > 0) {
-            context.schedule(Duration.ofMillis(keepFlushedMs), PunctuationType.WALL_CLOCK_TIME, this::dropFlushed);
+        if (settleIntervalMs > 0) {
+            context.schedule(Duration.ofMillis(settleIntervalMs), PunctuationType.WALL_CLOCK_TIME, now -> settleFlushed());
         }
     }
 
-    /** Deletes from the buffer the batches flushed at least keepFlushedMs before {@code nowMs}. */
-    void dropFlushed(final long nowMs) {
-        while (!flushedBatches.isEmpty() && flushedBatches.peekFirst()[1] <= nowMs - keepFlushedMs) {
-            final long to = flushedBatches.pollFirst()[0];
+    /**
+     * The settle punctuation (at_least_once): deletes from the buffer the records flushed before its previous run
+     * (the commit their flush requested is done by now) and arms those flushed since.
+     */
+    void settleFlushed() {
+        if (armedTo > deletedFrom) {
             final List<Long> doomed = new ArrayList<>();
-            try (KeyValueIterator<Long, byte[]> it = buffer.range(deletedFrom, to - 1)) {
+            try (KeyValueIterator<Long, byte[]> it = buffer.range(deletedFrom, armedTo - 1)) {
                 it.forEachRemaining(kv -> doomed.add(kv.key));
             }
             doomed.forEach(buffer::delete);
-            deletedFrom = to;
+            deletedFrom = armedTo;
         }
+        armedTo = unflushedFrom;
     }
 
     @Override
@@ -250,13 +253,14 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
             }
         }
         failures.clear();
-        if (keepFlushedMs == 0) {
+        if (settleIntervalMs == 0) {
             for (final Long key : keys) {
                 buffer.delete(key);
             }
             deletedFrom = nextSeq;
+            armedTo = nextSeq;
         } else if (!keys.isEmpty()) {
-            flushedBatches.addLast(new long[] {nextSeq, context.currentSystemTimeMs()});
+            context.commit(); // the records stay until settleFlushed has run twice: see the class documentation
         }
         unflushedFrom = nextSeq;
         held = 0;

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,6 +61,8 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     static final String PENDING_STORE = "tracer-pending";
     static final String LEARNED_STORE = "tracer-learned";
     static final String LABELS_STORE = "tracer-labels";
+    /** How often the pending entries of learned requests are settled under at_least_once (see dropPending). */
+    static final Duration SETTLE_INTERVAL = Duration.ofSeconds(1);
 
     /** Every store this processor uses. */
     static final String[] STORES = {PENDING_STORE, LEARNED_STORE, LABELS_STORE, EngineStore.META_STORE,
@@ -80,11 +81,10 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     private KeyValueStore<String, byte[]> labels;
     private EngineStore engines;
     private LearnedMarks marks;
-    /**
-     * Under at_least_once: request ids learned whose pending entry is still to be deleted, with the wall-clock time of
-     * the learn. The pending entry goes only once the learn is surely committed (see {@link #dropPending}).
-     */
-    private final ArrayDeque<PendingDrop> pendingDrops = new ArrayDeque<>();
+    /** Under at_least_once: request ids learned since the last settle punctuation, whose pending entry is to go. */
+    private List<String> pendingDropsQueued = new ArrayList<>();
+    /** Under at_least_once: request ids queued before the last settle punctuation: their learn is committed. */
+    private List<String> pendingDropsArmed = new ArrayList<>();
 
     TaskRouter(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters) {
         this.config = config;
@@ -100,7 +100,11 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         this.learned = context.getStateStore(LEARNED_STORE);
         this.labels = context.getStateStore(LABELS_STORE);
         this.marks = new LearnedMarks(context.getStateStore(EngineStore.JOURNAL_STORE), learned);
-        pendingDrops.clear();
+        pendingDropsQueued = new ArrayList<>();
+        pendingDropsArmed = new ArrayList<>();
+        if (!config.exactlyOnce()) {
+            context.schedule(SETTLE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> settlePendingDrops());
+        }
         this.engines = new EngineStore(config, factory, counters, context.getStateStore(EngineStore.META_STORE),
                 context.getStateStore(EngineStore.SNAPSHOT_STORE), context.getStateStore(EngineStore.JOURNAL_STORE),
                 context::currentSystemTimeMs, this::emitGateEvents, context::commit);
@@ -117,7 +121,8 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         if (engines != null) {
             engines.clear();
         }
-        pendingDrops.clear();
+        pendingDropsQueued = new ArrayList<>();
+        pendingDropsArmed = new ArrayList<>();
     }
 
     @Override
@@ -384,33 +389,38 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
      * Deletes the pending entry of a request just learned. Under exactly_once_v2 at once (one transaction with the
      * learn). Under at_least_once only once the learn is surely on the broker: the pending store has a changelog of
      * its own, so a crash could keep its delete while losing the journal entry and the mark, and the response,
-     * processed again, would find neither its request (input, embedding, decision) nor a mark: lost for learning. The
-     * delete is therefore left to the purge punctuation, at least {@link #pendingDropDelayMs()} of wall-clock time
-     * (several commits) later; until then the mark answers duplicates. Pending drops not done before a crash or a
-     * close are left to pending.retention.ms.
+     * processed again, would find neither its request (input, embedding, decision) nor a mark: lost for learning.
+     * So a commit is requested now ({@code ProcessorContext#commit}: Kafka Streams does it at the end of this
+     * iteration of the stream thread, flushing every changelog record written so far), and the delete is left to
+     * {@link #settlePendingDrops()}. A wall-clock delay would not do: under producer backpressure one iteration can
+     * run for seconds, and punctuations run before its commit. Drops not done before a crash or a close are left to
+     * pending.retention.ms; until then the mark answers duplicates.
      */
     private void dropPending(final String requestId) {
         if (config.exactlyOnce()) {
             pending.delete(requestId);
         } else {
-            pendingDrops.addLast(new PendingDrop(requestId, context.currentSystemTimeMs()));
+            pendingDropsQueued.add(requestId);
+            context.commit();
         }
     }
 
-    /** How long a pending drop waits under at_least_once: ten commit intervals, at least one second. */
-    private long pendingDropDelayMs() {
-        return Math.max(1_000L, 10 * config.getLong(TracerConfig.COMMIT_INTERVAL_MS_CONFIG));
+    /**
+     * Under at_least_once: deletes the pending entries queued before the previous run of this punctuation, and arms
+     * those queued since. Two runs of one punctuation fall in different iterations of the stream thread, and the
+     * commit requested when an entry was queued is done at the end of the iteration that queued it: so every entry
+     * deleted here was queued before a commit that completed.
+     */
+    private void settlePendingDrops() {
+        for (final String id : pendingDropsArmed) {
+            pending.delete(id);
+        }
+        pendingDropsArmed = pendingDropsQueued;
+        pendingDropsQueued = new ArrayList<>();
     }
 
-    private record PendingDrop(String requestId, long learnedAtMs) {
-    }
-
-    /** Drops the pending entries of requests learned long enough ago, then what is older than its retention. */
+    /** Drops what is older than its retention (pending requests, learned marks; in stream time). */
     private void purge() {
-        final long learnedBefore = context.currentSystemTimeMs() - pendingDropDelayMs();
-        while (!pendingDrops.isEmpty() && pendingDrops.peekFirst().learnedAtMs() <= learnedBefore) {
-            pending.delete(pendingDrops.pollFirst().requestId());
-        }
         final long streamTime = context.currentStreamTimeMs();
         if (streamTime <= 0) {
             return;

@@ -153,7 +153,7 @@ public final class TracerTopology {
                 .process(() -> new FeaturizeProcessor(topics.requests(), serdes, featurizer, config.maxInputChars(),
                         config.featurizeBatchMaxTexts(), config.featurizeBatchMaxWaitMs(), config.tasksAllowed(), outage,
                         config.commitOnPartialBatch(), config.getLong(TracerConfig.POLL_MS_CONFIG),
-                        config.exactlyOnce() ? 0L : Math.max(1_000L, 10 * config.getLong(TracerConfig.COMMIT_INTERVAL_MS_CONFIG)),
+                        config.exactlyOnce() ? 0L : TaskRouter.SETTLE_INTERVAL.toMillis(),
                         counters),
                         Named.as("featurize"), FeaturizeProcessor.BUFFER_STORE);
 

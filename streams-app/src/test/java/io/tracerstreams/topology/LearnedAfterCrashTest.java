@@ -197,7 +197,10 @@ class LearnedAfterCrashTest {
             a.request(TASK, answered.getRequestId(), "again");
             assertThat(a.counters.deadLetters(DeadLetterReason.DUPLICATE_REQUEST)).isEqualTo(1);
 
-            a.driver.advanceWallClockTime(Duration.ofMinutes(2));
+            // the settle punctuation arms the drop at one run and does it at the next (a commit lies between)
+            a.driver.advanceWallClockTime(TaskRouter.SETTLE_INTERVAL);
+            assertThat(pending.get(answered.getRequestId())).isNotNull();
+            a.driver.advanceWallClockTime(TaskRouter.SETTLE_INTERVAL);
             assertThat(pending.get(answered.getRequestId())).isNull();
             a.response(TASK, answered.getRequestId(), "again", null);
             assertThat(a.counters.deadLetters(DeadLetterReason.DUPLICATE_RESPONSE)).isEqualTo(2);
