@@ -45,9 +45,9 @@ import java.util.List;
  * nothing ties the buffer's changelog to the outputs of a flush: a held record's offset may already be committed, and
  * a crash right after its flush could keep its deletion from the buffer while losing what the flush produced (the
  * decision, the router's state), and the record would be lost. So under at_least_once a flush requests a commit
- * ({@code ProcessorContext#commit}, done at the end of this iteration of the stream thread) and its records stay in
- * the buffer (skipped by later flushes) until a settle punctuation has run twice after the flush: two runs of one
- * punctuation fall in different iterations, so the commit lies between them. A crash before that flushes them again
+ * ({@code ProcessorContext#commit}: done by the stream thread right after the processing step, or for a flush on the
+ * wall clock at its next commit check) and its records stay in the buffer (skipped by later flushes) until a settle
+ * punctuation has run twice after the flush, at least a settle interval later. A crash before that flushes them again
  * (a duplicate, which the router deduplicates by request id or answers again with the same decision). An in-memory
  * buffer without the changelog would lose its records whenever a commit falls between their read and their flush.
  *

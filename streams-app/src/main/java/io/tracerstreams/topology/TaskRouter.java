@@ -390,11 +390,12 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
      * learn). Under at_least_once only once the learn is surely on the broker: the pending store has a changelog of
      * its own, so a crash could keep its delete while losing the journal entry and the mark, and the response,
      * processed again, would find neither its request (input, embedding, decision) nor a mark: lost for learning.
-     * So a commit is requested now ({@code ProcessorContext#commit}: Kafka Streams does it at the end of this
-     * iteration of the stream thread, flushing every changelog record written so far), and the delete is left to
-     * {@link #settlePendingDrops()}. A wall-clock delay would not do: under producer backpressure one iteration can
-     * run for seconds, and punctuations run before its commit. Drops not done before a crash or a close are left to
-     * pending.retention.ms; until then the mark answers duplicates.
+     * So a commit is requested now ({@code ProcessorContext#commit}: the stream thread does it right after the
+     * processing step that asked for it, flushing every changelog record written so far), and the delete is left to
+     * {@link #settlePendingDrops()}. A wall-clock delay alone would not do: under producer backpressure one
+     * processing step can run for seconds, and the stream thread runs due punctuations before its periodic commit.
+     * Drops not done before a crash or a close are left to pending.retention.ms; until then the mark answers
+     * duplicates.
      */
     private void dropPending(final String requestId) {
         if (config.exactlyOnce()) {
@@ -406,9 +407,9 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     }
 
     /**
-     * Under at_least_once: deletes the pending entries queued before the previous run of this punctuation, and arms
-     * those queued since. Two runs of one punctuation fall in different iterations of the stream thread, and the
-     * commit requested when an entry was queued is done at the end of the iteration that queued it: so every entry
+     * Under at_least_once: deletes the pending entries queued before the previous run of this punctuation (at least
+     * {@link #SETTLE_INTERVAL} ago), and arms those queued since. An entry is queued in a processing step that asks
+     * for a commit, which the stream thread does right after that step, before it runs punctuations: so every entry
      * deleted here was queued before a commit that completed.
      */
     private void settlePendingDrops() {
