@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
@@ -47,9 +48,10 @@ import java.util.zip.CRC32C;
  * built from stays, with the journal from its start, as the previous generation until the next snapshot; a load
  * whose current generation is incomplete or fails its CRC-32C falls back to the previous generation and replays
  * the journal from there (counted as SNAPSHOT_FALLBACKS, with a WARN log line), and resets only when neither can
- * be read. This holds while no changelog lags another by a whole snapshot interval at a crash: each snapshot under
- * at_least_once asks for a commit, which puts every changelog record before it on the broker, and a generation is
- * dropped only by the snapshot after the next one.
+ * be read. This needs the generation kept as the previous one to be on the broker when the one before it is
+ * dropped: each snapshot under at_least_once asks for a commit, which puts every changelog record before it on the
+ * broker, and the next snapshot of that task waits until two {@link #settle()} calls (a punctuation of the router)
+ * show that the commit is done.
  *
  * <p>Engines are loaded lazily on a task's first record and dropped on {@link #clear()} (processor init and
  * close), so after a failed transaction the engines are rebuilt from the restored stores. At most tasks.loaded.max
@@ -98,6 +100,9 @@ final class EngineStore {
     private final LongSupplier clock;
     private final BiConsumer<String, List<GateEvent>> restoreEvents;
     private final Runnable requestCommit;
+    /** How often {@link #settle()} was called; 0 while nothing calls it (then snapshots are not held back). */
+    private long settles;
+    private static final long SETTLED = Long.MIN_VALUE / 2;
 
     EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
                 final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
@@ -151,6 +156,8 @@ final class EngineStore {
          * as its previous generation under at_least_once; null when no generation could be read (the task was reset).
          */
         Generation base;
+        /** The {@link #settle()} count when {@link #base} was written here; {@link #SETTLED} when read from the stores. */
+        long baseWrittenAtSettle = SETTLED;
         long nextSeq;
         /** The journal length at which the next snapshot is due (moved on when a snapshot fails). */
         long snapshotDue = -1;
@@ -198,7 +205,7 @@ final class EngineStore {
      */
     record Meta(Generation current, Generation previous) {
         Meta {
-            java.util.Objects.requireNonNull(current, "current");
+            Objects.requireNonNull(current, "current");
         }
 
         long generation() {
@@ -248,6 +255,24 @@ final class EngineStore {
             }
             return new Meta(current, hasPrevious == 1 ? Generation.read(r) : null);
         }
+    }
+
+    /**
+     * Marks a stream-thread iteration boundary: to be called from a wall-clock punctuation under at_least_once (two
+     * calls are never in the same iteration of the stream thread). A snapshot asks for a commit, which the stream
+     * thread does right after the processing step that wrote it; so two calls after a snapshot mean that the commit
+     * is done and the snapshot is on the broker. Until then the next snapshot of that task is held back (its journal
+     * grows a little instead), so a snapshot never drops the generation before the one it keeps while that one may
+     * still be lost. While nothing calls this, snapshots are not held back.
+     */
+    void settle() {
+        settles++;
+    }
+
+    /** Whether the generation a snapshot of this engine would keep as the previous one is surely on the broker. */
+    private boolean baseSettled(final Loaded loaded) {
+        return config.exactlyOnce() || settles == 0 || loaded.baseWrittenAtSettle == SETTLED
+                || settles >= loaded.baseWrittenAtSettle + 2;
     }
 
     /** Forgets the engines in memory (they are reloaded from the stores on next use). */
@@ -535,7 +560,10 @@ final class EngineStore {
         if (loaded.snapshotDue < 0) {
             loaded.snapshotDue = loaded.meta.journalFrom() + config.snapshotIntervalCalls();
         }
-        if (loaded.nextSeq >= loaded.snapshotDue) {
+        if (loaded.nextSeq >= loaded.snapshotDue && !baseSettled(loaded)) {
+            // the generation the snapshot would keep may not be committed yet: snapshot at a later call
+            LOG.debug("task {}: snapshot held back until generation {} is committed", task, loaded.meta.generation());
+        } else if (loaded.nextSeq >= loaded.snapshotDue) {
             try {
                 snapshot(task, loaded);
                 loaded.snapshotDue = loaded.nextSeq + config.snapshotIntervalCalls();
@@ -579,6 +607,7 @@ final class EngineStore {
         meta.put(task, next.toBytes());
         loaded.meta = next;
         loaded.base = written;
+        loaded.baseWrittenAtSettle = settles;
         for (final Generation dropped : new Generation[] {old.current(), old.previous()}) {
             if (dropped != null && !dropped.equals(kept)) {
                 for (int i = 0; i < dropped.chunks(); i++) {

@@ -237,7 +237,8 @@ class SnapshotFallbackTest {
         assertThat(commitRequestsAfterTwoSnapshots(TopologyHarness.settings(dir.resolve("eos")))).isZero();
     }
 
-    private int commitRequestsAfterTwoSnapshots(final Map<String, Object> settings) {
+    /** The engine stores (meta, snapshots, journal), in memory. */
+    private static List<KeyValueStore<String, byte[]>> engineStores(final Map<String, Object> settings) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "snapshot-fallback-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -250,6 +251,44 @@ class SnapshotFallbackTest {
             store.init(context.getStateStoreContext(), store);
             stores.add(store);
         }
+        return stores;
+    }
+
+    @Test
+    void shouldHoldTheNextSnapshotBackUntilTwoSettlesFollowedTheLastOne() {
+        final Map<String, Object> settings = atLeastOnce("settle");
+        final List<KeyValueStore<String, byte[]>> stores = engineStores(settings);
+        final TracerConfig config = new TracerConfig(settings);
+        final int interval = config.snapshotIntervalCalls();
+        final EngineStore engines = new EngineStore(config, RouterEngine.TASK_ENGINE, new TracerCounters(), stores.get(0),
+                stores.get(1), stores.get(2), () -> 0L, (task, events) -> { }, () -> { });
+        engines.engine(TASK);
+        engines.settle();
+        int call = 0;
+        for (; call < interval; call++) {
+            engines.journalReject(TASK, "r" + call, "empty", call);
+        }
+        // the first snapshot keeps the fresh generation read from the stores: not held back
+        assertThat(EngineStore.Meta.fromBytes(stores.get(0).get(TASK)).generation()).isEqualTo(1);
+        for (; call < 3 * interval; call++) {
+            engines.journalReject(TASK, "r" + call, "empty", call);
+        }
+        // generation 1 was written after the last settle: the second snapshot waits, the journal grows
+        assertThat(EngineStore.Meta.fromBytes(stores.get(0).get(TASK)).generation()).isEqualTo(1);
+        engines.settle();
+        engines.journalReject(TASK, "r" + call++, "empty", call);
+        assertThat(EngineStore.Meta.fromBytes(stores.get(0).get(TASK)).generation()).isEqualTo(1);
+        engines.settle();
+        engines.journalReject(TASK, "r" + call++, "empty", call);
+        final EngineStore.Meta m = EngineStore.Meta.fromBytes(stores.get(0).get(TASK));
+        assertThat(m.generation()).isEqualTo(2);
+        assertThat(m.previous().generation()).isEqualTo(1);
+        assertThat(m.journalFrom()).isEqualTo(call);
+        stores.forEach(KeyValueStore::close);
+    }
+
+    private int commitRequestsAfterTwoSnapshots(final Map<String, Object> settings) {
+        final List<KeyValueStore<String, byte[]>> stores = engineStores(settings);
         final AtomicInteger commits = new AtomicInteger();
         final TracerConfig config = new TracerConfig(settings);
         final EngineStore engines = new EngineStore(config, RouterEngine.TASK_ENGINE, new TracerCounters(), stores.get(0),
