@@ -413,6 +413,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
      * deleted here was queued before a commit that completed.
      */
     private void settlePendingDrops() {
+        engines.settle(); // the same iteration boundary holds back a snapshot until the last one is committed
         for (final String id : pendingDropsArmed) {
             pending.delete(id);
         }
