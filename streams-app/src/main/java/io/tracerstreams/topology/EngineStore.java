@@ -20,16 +20,19 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import java.util.zip.CRC32C;
 
 /**
  * Keeps the task engines of one stream task durable: each engine lives in memory, and in three changelogged
  * stores so that a restarted or moved stream task resumes exactly (TaskEngine is deterministic):
  * <ul>
- *   <li>{@value #META_STORE}: key task; the current snapshot generation, its chunk count and size, and the
- *       sequence number of the first journal entry after it. Also the registry of the tasks owned here.</li>
+ *   <li>{@value #META_STORE}: key task; the current snapshot generation (its chunk count, size, CRC-32C and the
+ *       sequence number of the first journal entry after it) and, under at_least_once, the previous one. Also the
+ *       registry of the tasks owned here.</li>
  *   <li>{@value #SNAPSHOT_STORE}: key {@code task \0 generation(16 hex) \0 chunk(8 hex)}; the bytes of
  *       {@code TaskEngine.snapshot()} in chunks of at most snapshot.chunk.bytes (512 KB by default: kNN windows
  *       make 10-20 MB snapshots, and the changelog's default message limit is 1 MB).</li>
@@ -38,8 +41,17 @@ import java.util.function.LongSupplier;
  * </ul>
  * Restore = the snapshot (or a fresh engine) + the journal replayed in order. Every
  * snapshot.interval.calls journaled calls a new generation is written in full, then the meta entry points to
- * it, then the old generation and the journal it covers are deleted: all in the same stream-task transaction
- * under exactly_once_v2, and in this order, so a reader never sees a half-written snapshot.
+ * it, then the generations no longer needed and the journal they cover are deleted. Under exactly_once_v2 all of it
+ * is in one stream-task transaction, so a reader never sees a half-written snapshot, and the old generation goes at
+ * once. Under at_least_once nothing makes the three stores' changelogs agree after a crash: a restored meta entry
+ * may point to a generation whose chunks are missing or from another attempt. So the generation the engine was
+ * built from stays, with the journal from its start, as the previous generation until the next snapshot; a load
+ * whose current generation is incomplete or fails its CRC-32C falls back to the previous generation and replays
+ * the journal from there (counted as SNAPSHOT_FALLBACKS, with a WARN log line), and resets only when neither can
+ * be read. This needs the generation kept as the previous one to be on the broker when the one before it is
+ * dropped: each snapshot under at_least_once asks for a commit, which puts every changelog record before it on the
+ * broker, and the next snapshot of that task waits until two {@link #settle()} calls (a punctuation of the router)
+ * show that the commit is done.
  *
  * <p>Engines are loaded lazily on a task's first record and dropped on {@link #clear()} (processor init and
  * close), so after a failed transaction the engines are rebuilt from the restored stores. At most tasks.loaded.max
@@ -66,7 +78,8 @@ final class EngineStore {
     static final String SNAPSHOT_STORE = "tracer-engine-snapshots";
     static final String JOURNAL_STORE = "tracer-engine-journal";
 
-    private static final int META_VERSION = 1;
+    private static final int META_VERSION_1 = 1;
+    private static final int META_VERSION = 2;
     private static final int JOURNAL_VERSION = 1;
     private static final byte ROUTE = 1;
     private static final byte REJECT = 2;
@@ -86,6 +99,10 @@ final class EngineStore {
     /** Also the wall clock of idle eviction. */
     private final LongSupplier clock;
     private final BiConsumer<String, List<GateEvent>> restoreEvents;
+    private final Runnable requestCommit;
+    /** How often {@link #settle()} was called; 0 while nothing calls it (then snapshots are not held back). */
+    private long settles;
+    private static final long SETTLED = Long.MIN_VALUE / 2;
 
     EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
                 final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
@@ -101,6 +118,21 @@ final class EngineStore {
                 final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
                 final KeyValueStore<String, byte[]> journal, final LongSupplier clock,
                 final BiConsumer<String, List<GateEvent>> restoreEvents) {
+        this(config, factory, counters, meta, snapshots, journal, clock, restoreEvents, () -> { });
+    }
+
+    /**
+     * @param clock         the time of the gate events a load causes
+     * @param restoreEvents receives the gate events a load caused (CONFIG_CHANGED, STATE_RESET), to publish
+     * @param requestCommit asks Kafka Streams to commit soon ({@code ProcessorContext#commit}); called after each
+     *                      snapshot under at_least_once, so that a new generation is on the broker long before the
+     *                      next snapshot drops the one it replaces
+     */
+    EngineStore(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters,
+                final KeyValueStore<String, byte[]> meta, final KeyValueStore<String, byte[]> snapshots,
+                final KeyValueStore<String, byte[]> journal, final LongSupplier clock,
+                final BiConsumer<String, List<GateEvent>> restoreEvents, final Runnable requestCommit) {
+        this.requestCommit = requestCommit;
         this.clock = clock;
         this.restoreEvents = restoreEvents;
         this.config = config;
@@ -117,16 +149,25 @@ final class EngineStore {
     /** An engine in memory and where its journal stands. */
     static final class Loaded {
         final RouterEngine engine;
+        /** What the meta store says (after a fallback its current generation is the unreadable one). */
         Meta meta;
+        /**
+         * The generation the engine in memory was built from (loaded, or last written), which the next snapshot keeps
+         * as its previous generation under at_least_once; null when no generation could be read (the task was reset).
+         */
+        Generation base;
+        /** The {@link #settle()} count when {@link #base} was written here; {@link #SETTLED} when read from the stores. */
+        long baseWrittenAtSettle = SETTLED;
         long nextSeq;
         /** The journal length at which the next snapshot is due (moved on when a snapshot fails). */
         long snapshotDue = -1;
         /** Wall-clock time of the last use, for idle eviction. */
         long lastUsedMs;
 
-        Loaded(final RouterEngine engine, final Meta meta, final long nextSeq) {
+        Loaded(final RouterEngine engine, final Meta meta, final Generation base, final long nextSeq) {
             this.engine = engine;
             this.meta = meta;
+            this.base = base;
             this.nextSeq = nextSeq;
         }
 
@@ -135,21 +176,103 @@ final class EngineStore {
         }
     }
 
-    /** The snapshot pointer of a task. */
-    record Meta(long generation, int chunks, long bytes, long journalFrom) {
+    /**
+     * One snapshot generation of a task: its chunk count, size and CRC-32C (of the whole snapshot; {@link #NO_CRC} in
+     * meta format 1, which had none), and the sequence number of the first journal entry after it. Generation 0 with
+     * no chunks is a fresh engine.
+     */
+    record Generation(long generation, int chunks, long bytes, long crc, long journalFrom) {
+        static final long NO_CRC = -1L;
+
+        static Generation fresh() {
+            return new Generation(0, 0, 0, 0, 0);
+        }
+
+        private void write(final BinaryCodec.Writer w) {
+            w.writeLong(generation).writeInt(chunks).writeLong(bytes).writeLong(crc).writeLong(journalFrom);
+        }
+
+        private static Generation read(final BinaryCodec.Reader r) {
+            return new Generation(r.readLong(), r.readInt(), r.readLong(), r.readLong(), r.readLong());
+        }
+    }
+
+    /**
+     * The snapshot pointer of a task: the current generation and, under at_least_once, the previous one, kept with
+     * the journal it needs until a later snapshot replaces it, so that a load that finds the current generation
+     * incomplete or corrupt falls back to it. Format 2; format 1 (the current generation without CRC and no
+     * previous one) is still read.
+     */
+    record Meta(Generation current, Generation previous) {
+        Meta {
+            Objects.requireNonNull(current, "current");
+        }
+
+        long generation() {
+            return current.generation();
+        }
+
+        int chunks() {
+            return current.chunks();
+        }
+
+        long bytes() {
+            return current.bytes();
+        }
+
+        long journalFrom() {
+            return current.journalFrom();
+        }
+
+        /** The first journal entry any kept generation needs. */
+        long journalKeptFrom() {
+            return previous == null ? current.journalFrom() : Math.min(previous.journalFrom(), current.journalFrom());
+        }
+
         byte[] toBytes() {
-            return new BinaryCodec.Writer().writeByte(META_VERSION).writeLong(generation).writeInt(chunks).writeLong(bytes)
-                    .writeLong(journalFrom).toBytes();
+            final BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(META_VERSION);
+            current.write(w);
+            w.writeByte(previous == null ? 0 : 1);
+            if (previous != null) {
+                previous.write(w);
+            }
+            return w.toBytes();
         }
 
         static Meta fromBytes(final byte[] b) {
             final BinaryCodec.Reader r = new BinaryCodec.Reader(b);
             final int v = r.readByte();
+            if (v == META_VERSION_1) {
+                return new Meta(new Generation(r.readLong(), r.readInt(), r.readLong(), Generation.NO_CRC, r.readLong()), null);
+            }
             if (v != META_VERSION) {
                 throw new IllegalStateException("unknown engine meta version " + v);
             }
-            return new Meta(r.readLong(), r.readInt(), r.readLong(), r.readLong());
+            final Generation current = Generation.read(r);
+            final int hasPrevious = r.readByte();
+            if (hasPrevious != 0 && hasPrevious != 1) {
+                throw new IllegalStateException("engine meta: previous-generation flag " + hasPrevious + " is neither 0 nor 1");
+            }
+            return new Meta(current, hasPrevious == 1 ? Generation.read(r) : null);
         }
+    }
+
+    /**
+     * Marks a stream-thread iteration boundary: to be called from a wall-clock punctuation under at_least_once (two
+     * calls are never in the same iteration of the stream thread). A snapshot asks for a commit, which the stream
+     * thread does right after the processing step that wrote it; so two calls after a snapshot mean that the commit
+     * is done and the snapshot is on the broker. Until then the next snapshot of that task is held back (its journal
+     * grows a little instead), so a snapshot never drops the generation before the one it keeps while that one may
+     * still be lost. While nothing calls this, snapshots are not held back.
+     */
+    void settle() {
+        settles++;
+    }
+
+    /** Whether the generation a snapshot of this engine would keep as the previous one is surely on the broker. */
+    private boolean baseSettled(final Loaded loaded) {
+        return config.exactlyOnce() || settles == 0 || loaded.baseWrittenAtSettle == SETTLED
+                || settles >= loaded.baseWrittenAtSettle + 2;
     }
 
     /** Forgets the engines in memory (they are reloaded from the stores on next use). */
@@ -252,13 +375,13 @@ final class EngineStore {
         final byte[] metaBytes = meta.get(task);
         final long started = System.nanoTime();
         if (metaBytes == null) {
-            final Meta fresh = new Meta(0, 0, 0, 0);
+            final Meta fresh = new Meta(Generation.fresh(), null);
             meta.put(task, fresh.toBytes());
             if (known != null) {
                 known.add(task);
             }
             LOG.info("task {}: new engine", task);
-            return new Loaded(factory.create(task, config.taskConfig(task)), fresh, 0);
+            return new Loaded(factory.create(task, config.taskConfig(task)), fresh, fresh.current(), 0);
         }
         final Meta m;
         try {
@@ -266,32 +389,48 @@ final class EngineStore {
         } catch (final RuntimeException e) {
             // no pointer to the snapshot or journal: the task starts afresh; the stale entries stay unreferenced
             LOG.error("task {}: the engine's meta entry cannot be read ({}); the task starts afresh", task, e.getMessage());
-            final Meta fresh = new Meta(0, 0, 0, 0);
+            final Meta fresh = new Meta(Generation.fresh(), null);
             meta.put(task, fresh.toBytes());
             counters.increment(Counter.ENGINE_RESETS);
-            return new Loaded(factory.create(task, config.taskConfig(task)), fresh, 0);
+            return new Loaded(factory.create(task, config.taskConfig(task)), fresh, fresh.current(), 0);
         }
-        final RouterEngine engine;
         final List<GateEvent> events = new ArrayList<>();
         boolean rewrite = false;
-        if (m.chunks() == 0) {
+        Generation base = m.current();
+        byte[] bytes = null;
+        try {
+            bytes = readSnapshot(task, base);
+        } catch (final IllegalStateException current) {
+            if (m.previous() != null) {
+                try {
+                    bytes = readSnapshot(task, m.previous());
+                    counters.increment(Counter.SNAPSHOT_FALLBACKS);
+                    LOG.warn("task {}: {}; falling back to the previous generation {} and the journal from entry {} (a write "
+                            + "torn by a crash under at_least_once; nothing learned is lost if the journal is complete)", task,
+                            current.getMessage(), m.previous().generation(), m.previous().journalFrom());
+                    base = m.previous();
+                    rewrite = true;
+                } catch (final IllegalStateException previous) {
+                    LOG.error("task {}: {}; and the previous generation cannot be read either: {}", task, current.getMessage(),
+                            previous.getMessage());
+                }
+            } else {
+                LOG.error("task {}: {}", task, current.getMessage());
+            }
+        }
+        final RouterEngine engine;
+        if (base.chunks() == 0 && bytes != null) {
             engine = factory.create(task, config.taskConfig(task));
         } else {
-            byte[] bytes;
-            try {
-                bytes = readSnapshot(task, m);
-            } catch (final IllegalStateException e) {
-                LOG.error("task {}: {}", task, e.getMessage());
-                bytes = new byte[0];
-            }
-            final RouterEngine.Restored restored = factory.restore(task, config.taskConfig(task), bytes, clock.getAsLong());
+            final RouterEngine.Restored restored = factory.restore(task, config.taskConfig(task),
+                    bytes == null ? new byte[0] : bytes, clock.getAsLong());
             engine = restored.engine();
             events.addAll(restored.events());
-            rewrite = !restored.events().isEmpty();
+            rewrite |= !restored.events().isEmpty();
             if (restored.reset() != null) {
                 counters.increment(Counter.ENGINE_RESETS);
                 LOG.error("task {}: snapshot generation {} ({} bytes): {}; the gate is closed and opens again on new "
-                        + "evidence", task, m.generation(), m.bytes(), restored.reset());
+                        + "evidence", task, base.generation(), base.bytes(), restored.reset());
             }
             for (final GateEvent e : restored.events()) {
                 if (e.getReason() == GateReason.CONFIG_CHANGED) {
@@ -299,8 +438,12 @@ final class EngineStore {
                     LOG.warn("task {}: {} (gate {} -> {})", task, e.getDetail(), e.getPrevious(), e.getState());
                 }
             }
+            if (bytes == null || restored.reset() != null) {
+                base = null;
+            }
         }
-        long seq = m.journalFrom();
+        final long journalFrom = base != null ? base.journalFrom() : m.journalFrom();
+        long seq = journalFrom;
         for (byte[] entry = journal.get(journalKey(task, seq)); entry != null; entry = journal.get(journalKey(task, ++seq))) {
             try {
                 replay(engine, entry);
@@ -311,10 +454,11 @@ final class EngineStore {
             }
         }
         counters.increment(Counter.ENGINE_LOADS);
-        counters.add(Counter.JOURNAL_REPLAYS, seq - m.journalFrom());
+        counters.add(Counter.JOURNAL_REPLAYS, seq - journalFrom);
         LOG.info("task {}: engine restored from snapshot generation {} ({} bytes) + {} journaled calls in {} ms", task,
-                m.generation(), m.bytes(), seq - m.journalFrom(), (System.nanoTime() - started) / 1_000_000);
-        final Loaded loaded = new Loaded(engine, m, seq);
+                base != null ? base.generation() : m.generation(), base != null ? base.bytes() : m.bytes(), seq - journalFrom,
+                (System.nanoTime() - started) / 1_000_000);
+        final Loaded loaded = new Loaded(engine, m, base, seq);
         if (rewrite) {
             // make what the load changed durable with its events: the next load starts from here
             try {
@@ -330,21 +474,37 @@ final class EngineStore {
         return loaded;
     }
 
-    private byte[] readSnapshot(final String task, final Meta m) {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, m.bytes()));
-        for (int i = 0; i < m.chunks(); i++) {
-            final byte[] chunk = snapshots.get(snapshotKey(task, m.generation(), i));
+    /**
+     * The bytes of a snapshot generation (empty for a fresh engine's generation), checked against its chunk count,
+     * size and CRC-32C (when the meta entry has one).
+     *
+     * @throws IllegalStateException naming what is missing or wrong
+     */
+    private byte[] readSnapshot(final String task, final Generation g) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, g.bytes()));
+        for (int i = 0; i < g.chunks(); i++) {
+            final byte[] chunk = snapshots.get(snapshotKey(task, g.generation(), i));
             if (chunk == null) {
-                throw new IllegalStateException("task " + task + ": chunk " + i + " of snapshot generation " + m.generation()
-                        + " is missing");
+                throw new IllegalStateException("chunk " + i + " of snapshot generation " + g.generation() + " is missing");
             }
             out.writeBytes(chunk);
         }
-        if (out.size() != m.bytes()) {
-            throw new IllegalStateException("task " + task + ": snapshot generation " + m.generation() + " has " + out.size()
-                    + " bytes, expected " + m.bytes());
+        if (out.size() != g.bytes()) {
+            throw new IllegalStateException("snapshot generation " + g.generation() + " has " + out.size() + " bytes, expected "
+                    + g.bytes());
         }
-        return out.toByteArray();
+        final byte[] bytes = out.toByteArray();
+        if (g.crc() != Generation.NO_CRC && g.chunks() > 0 && crc(bytes) != g.crc()) {
+            throw new IllegalStateException("snapshot generation " + g.generation() + " fails its CRC-32C (" + crc(bytes)
+                    + ", expected " + g.crc() + ")");
+        }
+        return bytes;
+    }
+
+    private static long crc(final byte[] bytes) {
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return crc.getValue();
     }
 
     private static void replay(final RouterEngine engine, final byte[] entry) {
@@ -400,7 +560,10 @@ final class EngineStore {
         if (loaded.snapshotDue < 0) {
             loaded.snapshotDue = loaded.meta.journalFrom() + config.snapshotIntervalCalls();
         }
-        if (loaded.nextSeq >= loaded.snapshotDue) {
+        if (loaded.nextSeq >= loaded.snapshotDue && !baseSettled(loaded)) {
+            // the generation the snapshot would keep may not be committed yet: snapshot at a later call
+            LOG.debug("task {}: snapshot held back until generation {} is committed", task, loaded.meta.generation());
+        } else if (loaded.nextSeq >= loaded.snapshotDue) {
             try {
                 snapshot(task, loaded);
                 loaded.snapshotDue = loaded.nextSeq + config.snapshotIntervalCalls();
@@ -414,27 +577,50 @@ final class EngineStore {
         }
     }
 
-    /** Writes a new snapshot generation of a task's engine and drops the old one and the journal it covers. */
+    /**
+     * Writes a new snapshot generation of a task's engine, then the meta entry pointing to it, then drops the
+     * generations (and the journal) no longer needed. Under exactly_once_v2 that is every older generation and the
+     * journal it covers (all in one transaction). Under at_least_once the generation the engine was built from stays
+     * as the previous one, with the journal from its start, until the next snapshot: a crash can tear these writes
+     * apart (each store has its own changelog), and a load then falls back to it.
+     */
     void snapshot(final String task, final Loaded loaded) {
         final long started = System.nanoTime();
         final Meta old = loaded.meta;
         final byte[] bytes = loaded.engine.snapshot();
         final int chunkSize = config.snapshotChunkBytes();
         final int chunks = (bytes.length + chunkSize - 1) / chunkSize;
-        final long generation = old.generation() + 1;
+        final long generation = Math.max(old.current().generation(),
+                old.previous() == null ? 0 : old.previous().generation()) + 1;
         for (int i = 0; i < chunks; i++) {
             final int from = i * chunkSize;
             final byte[] chunk = java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + chunkSize));
             snapshots.put(snapshotKey(task, generation, i), chunk);
         }
-        final Meta next = new Meta(generation, chunks, bytes.length, loaded.nextSeq);
+        // chunks of an attempt at this generation whose meta entry a crash lost
+        for (int i = chunks; snapshots.get(snapshotKey(task, generation, i)) != null; i++) {
+            snapshots.delete(snapshotKey(task, generation, i));
+        }
+        final Generation written = new Generation(generation, chunks, bytes.length, crc(bytes), loaded.nextSeq);
+        final Generation kept = config.exactlyOnce() ? null : loaded.base;
+        final Meta next = new Meta(written, kept);
         meta.put(task, next.toBytes());
         loaded.meta = next;
-        for (int i = 0; i < old.chunks(); i++) {
-            snapshots.delete(snapshotKey(task, old.generation(), i));
+        loaded.base = written;
+        loaded.baseWrittenAtSettle = settles;
+        for (final Generation dropped : new Generation[] {old.current(), old.previous()}) {
+            if (dropped != null && !dropped.equals(kept)) {
+                for (int i = 0; i < dropped.chunks(); i++) {
+                    snapshots.delete(snapshotKey(task, dropped.generation(), i));
+                }
+            }
         }
-        for (long seq = old.journalFrom(); seq < loaded.nextSeq; seq++) {
+        final long keepJournalFrom = kept == null ? loaded.nextSeq : kept.journalFrom();
+        for (long seq = old.journalKeptFrom(); seq < keepJournalFrom; seq++) {
             journal.delete(journalKey(task, seq));
+        }
+        if (!config.exactlyOnce()) {
+            requestCommit.run();
         }
         counters.increment(Counter.SNAPSHOTS);
         LOG.debug("task {}: snapshot generation {} ({} bytes in {} chunks) in {} ms", task, generation, bytes.length, chunks,

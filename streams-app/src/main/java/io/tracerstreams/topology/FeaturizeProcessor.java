@@ -41,9 +41,15 @@ import java.util.List;
  * {@code featurize.batch.max.wait.ms} after the first one (a wall-clock punctuation, scheduled only while records
  * are held). The records, the outputs of a flush and the deletions from the store are written in the same
  * transaction as the input offsets: under exactly_once_v2 a crash loses and duplicates none of them (the store
- * is restored to what the last commit held, the input is re-read from the committed offsets); under
- * at_least_once a crash may repeat records, which the router deduplicates by request id. An in-memory buffer
- * without the changelog would lose its records whenever a commit falls between their read and their flush.
+ * is restored to what the last commit held, the input is re-read from the committed offsets). Under at_least_once
+ * nothing ties the buffer's changelog to the outputs of a flush: a held record's offset may already be committed, and
+ * a crash right after its flush could keep its deletion from the buffer while losing what the flush produced (the
+ * decision, the router's state), and the record would be lost. So under at_least_once a flush requests a commit
+ * ({@code ProcessorContext#commit}: done by the stream thread right after the processing step, or for a flush on the
+ * wall clock at its next commit check) and its records stay in the buffer (skipped by later flushes) until a settle
+ * punctuation has run twice after the flush, at least a settle interval later. A crash before that flushes them again
+ * (a duplicate, which the router deduplicates by request id or answers again with the same decision). An in-memory
+ * buffer without the changelog would lose its records whenever a commit falls between their read and their flush.
  *
  * <p>A batch flushed by its wait, on time (the stage keeps up with its input: the thread idled in poll), requests a
  * commit right after its records are routed ({@code commit.on.partial.batch}): their decisions then become visible
@@ -87,6 +93,14 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private long nextSeq;
     private int held;
     private Cancellable scheduled;
+    /** 0: flushed records are deleted at once (exactly_once_v2); else the interval of the settle punctuation. */
+    private final long settleIntervalMs;
+    /** The first key not yet flushed: flushes read from here on. */
+    private long unflushedFrom;
+    /** The first key not yet deleted. */
+    private long deletedFrom;
+    /** Keys from deletedFrom up to this one (exclusive) were flushed before the last settle run: deleted at the next. */
+    private long armedTo;
 
     /**
      * @param allowedTasks  tasks.allowed: inputs of other tasks are not embedded (the router answers or dead-letters them)
@@ -98,6 +112,20 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
                        final int maxTexts, final long maxWaitMs, final List<String> allowedTasks,
                        final RegistryOutageRetry registryRetry, final boolean commitOnPartialBatch, final long pollMs,
                        final TracerCounters counters) {
+        this(requestsTopic, serdes, featurizer, maxInputChars, maxTexts, maxWaitMs, allowedTasks, registryRetry,
+                commitOnPartialBatch, pollMs, 0L, counters);
+    }
+
+    /**
+     * @param settleIntervalMs 0 to delete flushed records from the buffer at once (exactly_once_v2: in the
+     *                         transaction of the flush's outputs); else (at_least_once) the interval of the wall-clock
+     *                         punctuation that deletes them once a commit has put the flush's outputs on the broker
+     */
+    FeaturizeProcessor(final String requestsTopic, final TopicSerdes serdes, final Featurizer featurizer, final int maxInputChars,
+                       final int maxTexts, final long maxWaitMs, final List<String> allowedTasks,
+                       final RegistryOutageRetry registryRetry, final boolean commitOnPartialBatch, final long pollMs,
+                       final long settleIntervalMs, final TracerCounters counters) {
+        this.settleIntervalMs = settleIntervalMs;
         this.commitOnPartialBatch = commitOnPartialBatch;
         this.commitSlackMs = pollMs + maxWaitMs;
         this.requestsTopic = requestsTopic;
@@ -117,16 +145,46 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         this.context = context;
         counters.bind(context.metrics());
         buffer = context.getStateStore(BUFFER_STORE);
-        // after a crash or a move, the store holds what the last commit held: embed it first
+        // after a crash or a move, the store holds what the last commit held: embed it first (under at_least_once
+        // it may also hold records flushed before the crash: they are flushed again)
+        nextSeq = 0;
+        held = 0;
+        unflushedFrom = Long.MAX_VALUE;
         try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
             while (it.hasNext()) {
-                nextSeq = Math.max(nextSeq, it.next().key + 1);
+                final long key = it.next().key;
+                nextSeq = Math.max(nextSeq, key + 1);
+                unflushedFrom = Math.min(unflushedFrom, key);
                 held++;
             }
         }
+        if (held == 0) {
+            unflushedFrom = 0;
+        }
+        deletedFrom = unflushedFrom;
+        armedTo = unflushedFrom;
         if (held > 0) {
             schedule();
         }
+        if (settleIntervalMs > 0) {
+            context.schedule(Duration.ofMillis(settleIntervalMs), PunctuationType.WALL_CLOCK_TIME, now -> settleFlushed());
+        }
+    }
+
+    /**
+     * The settle punctuation (at_least_once): deletes from the buffer the records flushed before its previous run
+     * (the commit their flush requested is done by now) and arms those flushed since.
+     */
+    void settleFlushed() {
+        if (armedTo > deletedFrom) {
+            final List<Long> doomed = new ArrayList<>();
+            try (KeyValueIterator<Long, byte[]> it = buffer.range(deletedFrom, armedTo - 1)) {
+                it.forEachRemaining(kv -> doomed.add(kv.key));
+            }
+            doomed.forEach(buffer::delete);
+            deletedFrom = armedTo;
+        }
+        armedTo = unflushedFrom;
     }
 
     @Override
@@ -171,7 +229,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         }
         final List<Long> keys = new ArrayList<>(held);
         final List<Prepared> batch = new ArrayList<>(held);
-        try (KeyValueIterator<Long, byte[]> it = buffer.all()) {
+        try (KeyValueIterator<Long, byte[]> it = buffer.range(unflushedFrom, Long.MAX_VALUE)) {
             while (it.hasNext()) {
                 final KeyValue<Long, byte[]> kv = it.next();
                 keys.add(kv.key);
@@ -195,9 +253,16 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
             }
         }
         failures.clear();
-        for (final Long key : keys) {
-            buffer.delete(key);
+        if (settleIntervalMs == 0) {
+            for (final Long key : keys) {
+                buffer.delete(key);
+            }
+            deletedFrom = nextSeq;
+            armedTo = nextSeq;
+        } else if (!keys.isEmpty()) {
+            context.commit(); // the records stay until settleFlushed has run twice: see the class documentation
         }
+        unflushedFrom = nextSeq;
         held = 0;
     }
 

@@ -21,7 +21,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +38,8 @@ import java.util.Set;
  *       embedding when the LLM will answer it (DEFERRED, or HANDLED with audit), as a bare marker otherwise.
  *       An invalid request -&gt; {@code engine.rejectInvalid} -&gt; DEFERRED, INVALID_INPUT. A request id seen
  *       before -&gt; dead letter, not routed again.</li>
- *   <li>Response: learned once ({@value #LEARNED_STORE} remembers learned ids for dedupe.retention.ms), with
+ *   <li>Response: learned once ({@link LearnedMarks} remembers learned ids for dedupe.retention.ms, in the
+ *       journal store's changelog so that a crash under at_least_once cannot keep the mark without the learn), with
  *       the decision its request got (the engine derives the trace's origin and weight from it: DEFERRED, or
  *       AUDITED with weight 1 / audit_probability). Without a pending request (never seen, expired) a response
  *       with a usable input is learned as BACKFILL (no decision); a response to a request HANDLED without audit
@@ -61,6 +61,8 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     static final String PENDING_STORE = "tracer-pending";
     static final String LEARNED_STORE = "tracer-learned";
     static final String LABELS_STORE = "tracer-labels";
+    /** How often the pending entries of learned requests are settled under at_least_once (see dropPending). */
+    static final Duration SETTLE_INTERVAL = Duration.ofSeconds(1);
 
     /** Every store this processor uses. */
     static final String[] STORES = {PENDING_STORE, LEARNED_STORE, LABELS_STORE, EngineStore.META_STORE,
@@ -78,6 +80,11 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     private KeyValueStore<String, byte[]> learned;
     private KeyValueStore<String, byte[]> labels;
     private EngineStore engines;
+    private LearnedMarks marks;
+    /** Under at_least_once: request ids learned since the last settle punctuation, whose pending entry is to go. */
+    private List<String> pendingDropsQueued = new ArrayList<>();
+    /** Under at_least_once: request ids queued before the last settle punctuation: their learn is committed. */
+    private List<String> pendingDropsArmed = new ArrayList<>();
 
     TaskRouter(final TracerConfig config, final RouterEngine.Factory factory, final TracerCounters counters) {
         this.config = config;
@@ -92,9 +99,15 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         counters.bind(context.metrics());
         this.learned = context.getStateStore(LEARNED_STORE);
         this.labels = context.getStateStore(LABELS_STORE);
+        this.marks = new LearnedMarks(context.getStateStore(EngineStore.JOURNAL_STORE), learned);
+        pendingDropsQueued = new ArrayList<>();
+        pendingDropsArmed = new ArrayList<>();
+        if (!config.exactlyOnce()) {
+            context.schedule(SETTLE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> settlePendingDrops());
+        }
         this.engines = new EngineStore(config, factory, counters, context.getStateStore(EngineStore.META_STORE),
                 context.getStateStore(EngineStore.SNAPSHOT_STORE), context.getStateStore(EngineStore.JOURNAL_STORE),
-                context::currentSystemTimeMs, this::emitGateEvents);
+                context::currentSystemTimeMs, this::emitGateEvents, context::commit);
         final long idleCheckEvery = Math.max(1_000L, Math.min(60_000L, config.tasksIdleMs() / 2));
         context.schedule(Duration.ofMillis(idleCheckEvery), PunctuationType.WALL_CLOCK_TIME, engines::evictIdle);
         context.schedule(Duration.ofMillis(config.statsIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::emitStats);
@@ -108,6 +121,8 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         if (engines != null) {
             engines.clear();
         }
+        pendingDropsQueued = new ArrayList<>();
+        pendingDropsArmed = new ArrayList<>();
     }
 
     @Override
@@ -137,8 +152,8 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         }
         engines.journalRoute(t.task(), t.requestId(), t.input(), t.embedding(), t.timestampMs());
         final boolean llmAnswers = decision.getDecision() == Decision.DEFERRED || decision.getAudit();
-        pending.put(t.requestId(), encodePending(llmAnswers ? AWAITING_LLM : HANDLED, decision, t.task(),
-                llmAnswers ? t.input() : null, llmAnswers ? t.embedding() : null, t.timestampMs()));
+        pending.put(t.requestId(), encodePending(llmAnswers ? AWAITING_LLM : HANDLED, decision, t,
+                llmAnswers ? t.input() : null, llmAnswers ? t.embedding() : null));
         emitDecision(decision, t.timestampMs());
     }
 
@@ -154,7 +169,7 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
             return;
         }
         engines.journalReject(t.task(), t.requestId(), t.note(), t.timestampMs());
-        pending.put(t.requestId(), encodePending(INVALID, decision, t.task(), null, null, t.timestampMs()));
+        pending.put(t.requestId(), encodePending(INVALID, decision, t, null, null));
         emitDecision(decision, t.timestampMs());
     }
 
@@ -184,18 +199,42 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
     }
 
     private boolean isDuplicateRequest(final TraceRecord t) {
-        if (pending.get(t.requestId()) != null || learned.get(t.requestId()) != null) {
+        final byte[] p = pending.get(t.requestId());
+        if (p != null && !config.exactlyOnce() && answeredAgain(t, decodePending(p))) {
+            return true;
+        }
+        if (p != null || marks.contains(t.requestId())) {
             dead(t, DeadLetterReason.DUPLICATE_REQUEST, "request id " + t.requestId() + " was routed before; not routed again");
             return true;
         }
         return false;
     }
 
+    /**
+     * Under at_least_once, a request read again from the same source position (topic, partition, offset) as the one
+     * its pending entry was made from is not a repeat but the same record processed again after a crash: the
+     * pending entry's changelog may have kept it while the decision never reached the decisions topic. It is
+     * answered again with the decision it got (a duplicate decision, counted as DECISIONS_REPEATED) instead of a
+     * duplicate-request dead letter, so that no request is left without a decision. A repeat read from another
+     * position is still a dead letter. (Requests mapped from one OTLP record share its position.)
+     */
+    private boolean answeredAgain(final TraceRecord t, final Pending req) {
+        if (req.sourceTopic == null || !req.sourceTopic.equals(t.sourceTopic()) || req.sourcePartition != t.sourcePartition()
+                || req.sourceOffset != t.sourceOffset() || !req.task.equals(t.task())) {
+            return false;
+        }
+        counters.increment(Counter.DECISIONS_REPEATED);
+        LOG.debug("task {}: request {} read again at {}-{}@{}: answered again with its decision", t.task(), t.requestId(),
+                t.sourceTopic(), t.sourcePartition(), t.sourceOffset());
+        emitDecision(req.decision, t.timestampMs());
+        return true;
+    }
+
     private void onResponse(final TraceRecord t) {
         if (refused(t)) {
             return;
         }
-        if (learned.get(t.requestId()) != null) {
+        if (marks.contains(t.requestId())) {
             dead(t, DeadLetterReason.DUPLICATE_RESPONSE, "request id " + t.requestId() + " was learned before; not learned twice");
             return;
         }
@@ -238,9 +277,10 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         engines.journalLearn(t.task(), t.requestId(), input, embedding, t.label(), routed, t.timestampMs());
         checkLabelCap(t);
         if (req != null) {
-            pending.delete(t.requestId());
+            dropPending(t.requestId());
         }
-        learned.put(t.requestId(), ByteBuffer.allocate(Long.BYTES).putLong(t.timestampMs()).array());
+        // after the journal entry, in the same store: a restored mark implies the learn is restored too
+        marks.mark(t.requestId(), t.timestampMs());
         counters.increment(Counter.TRACES_LEARNED);
         if (TraceOrigin.of(routed) == TraceOrigin.BACKFILL) {
             counters.increment(Counter.BACKFILL_TRACES);
@@ -345,53 +385,104 @@ final class TaskRouter implements Processor<String, TraceRecord, String, Emitted
         }
     }
 
-    /** Drops pending requests and learned ids older than their retention (in stream time). */
+    /**
+     * Deletes the pending entry of a request just learned. Under exactly_once_v2 at once (one transaction with the
+     * learn). Under at_least_once only once the learn is surely on the broker: the pending store has a changelog of
+     * its own, so a crash could keep its delete while losing the journal entry and the mark, and the response,
+     * processed again, would find neither its request (input, embedding, decision) nor a mark: lost for learning.
+     * So a commit is requested now ({@code ProcessorContext#commit}: the stream thread does it right after the
+     * processing step that asked for it, flushing every changelog record written so far), and the delete is left to
+     * {@link #settlePendingDrops()}. A wall-clock delay alone would not do: under producer backpressure one
+     * processing step can run for seconds, and the stream thread runs due punctuations before its periodic commit.
+     * Drops not done before a crash or a close are left to pending.retention.ms; until then the mark answers
+     * duplicates.
+     */
+    private void dropPending(final String requestId) {
+        if (config.exactlyOnce()) {
+            pending.delete(requestId);
+        } else {
+            pendingDropsQueued.add(requestId);
+            context.commit();
+        }
+    }
+
+    /**
+     * Under at_least_once: deletes the pending entries queued before the previous run of this punctuation (at least
+     * {@link #SETTLE_INTERVAL} ago), and arms those queued since. An entry is queued in a processing step that asks
+     * for a commit, which the stream thread does right after that step, before it runs punctuations: so every entry
+     * deleted here was queued before a commit that completed.
+     */
+    private void settlePendingDrops() {
+        engines.settle(); // the same iteration boundary holds back a snapshot until the last one is committed
+        for (final String id : pendingDropsArmed) {
+            pending.delete(id);
+        }
+        pendingDropsArmed = pendingDropsQueued;
+        pendingDropsQueued = new ArrayList<>();
+    }
+
+    /** Drops what is older than its retention (pending requests, learned marks; in stream time). */
     private void purge() {
         final long streamTime = context.currentStreamTimeMs();
         if (streamTime <= 0) {
             return;
         }
-        final int expired = purge(pending, streamTime - config.pendingRetentionMs(), true);
-        counters.add(Counter.PENDING_EXPIRED, expired);
-        purge(learned, streamTime - config.dedupeRetentionMs(), false);
+        counters.add(Counter.PENDING_EXPIRED, purgePending(streamTime - config.pendingRetentionMs()));
+        marks.purge(streamTime - config.dedupeRetentionMs());
     }
 
-    private static int purge(final KeyValueStore<String, byte[]> store, final long olderThan, final boolean isPending) {
+    /** Drops pending requests older than {@code olderThan}; returns how many had no response (a learned one is not). */
+    private int purgePending(final long olderThan) {
         final List<String> doomed = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
+        try (KeyValueIterator<String, byte[]> it = pending.all()) {
             while (it.hasNext()) {
                 final KeyValue<String, byte[]> kv = it.next();
-                final long ts = isPending ? decodePending(kv.value).timestampMs : ByteBuffer.wrap(kv.value).getLong();
-                if (ts < olderThan) {
+                if (decodePending(kv.value).timestampMs < olderThan) {
                     doomed.add(kv.key);
                 }
             }
         }
+        int expired = 0;
         for (final String k : doomed) {
-            store.delete(k);
+            pending.delete(k);
+            if (!marks.contains(k)) {
+                expired++;
+            }
         }
-        return doomed.size();
+        return expired;
     }
 
     // ------------------------------------------------------------------ store values
 
-    private record Pending(byte kind, RoutingDecision decision, String task, String input, float[] embedding, long timestampMs) {
+    /** A pending request; version 2 adds the source position of the request record (null topic in version 1). */
+    private record Pending(byte kind, RoutingDecision decision, String task, String input, float[] embedding, long timestampMs,
+                           String sourceTopic, int sourcePartition, long sourceOffset) {
     }
 
-    private static byte[] encodePending(final byte kind, final RoutingDecision decision, final String task, final String input,
-                                        final float[] embedding, final long ts) {
-        final BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(1).writeByte(kind);
+    private static byte[] encodePending(final byte kind, final RoutingDecision decision, final TraceRecord t, final String input,
+                                        final float[] embedding) {
+        final BinaryCodec.Writer w = new BinaryCodec.Writer().writeByte(2).writeByte(kind);
         DecisionCodec.write(w, decision);
-        return w.writeString(task).writeString(input).writeFloats(embedding).writeLong(ts).toBytes();
+        return w.writeString(t.task()).writeString(input).writeFloats(embedding).writeLong(t.timestampMs())
+                .writeString(t.sourceTopic()).writeInt(t.sourcePartition()).writeLong(t.sourceOffset()).toBytes();
     }
 
     private static Pending decodePending(final byte[] b) {
         final BinaryCodec.Reader r = new BinaryCodec.Reader(b);
         final int version = r.readByte();
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IllegalStateException("unknown pending-request version " + version);
         }
-        return new Pending((byte) r.readByte(), DecisionCodec.read(r), r.readString(), r.readString(), r.readFloats(), r.readLong());
+        final byte kind = (byte) r.readByte();
+        final RoutingDecision decision = DecisionCodec.read(r);
+        final String task = r.readString();
+        final String input = r.readString();
+        final float[] embedding = r.readFloats();
+        final long ts = r.readLong();
+        if (version == 1) {
+            return new Pending(kind, decision, task, input, embedding, ts, null, -1, -1L);
+        }
+        return new Pending(kind, decision, task, input, embedding, ts, r.readString(), r.readInt(), r.readLong());
     }
 
     private static Set<String> decodeLabels(final byte[] b) {

@@ -51,6 +51,11 @@ public final class TracerCounters {
         FEATURIZE_BATCHES,
         /** Decisions emitted. */
         DECISIONS,
+        /**
+         * Under at_least_once: decisions emitted again for a request record read again from the same source position
+         * after a crash (its pending entry survived; its decision may not have). Each is a duplicate decision.
+         */
+        DECISIONS_REPEATED,
         /** Traces learned (deferred, audited or backfill). */
         TRACES_LEARNED,
         /** Traces learned as BACKFILL (no pending request). */
@@ -65,6 +70,11 @@ public final class TracerCounters {
         SNAPSHOTS,
         /** Engine snapshots that failed (the journal keeps growing until one succeeds). */
         SNAPSHOT_FAILURES,
+        /**
+         * Engines loaded from the previous snapshot generation and its journal because the current one was incomplete
+         * or failed its CRC (a write torn by a crash under at_least_once); nothing is reset (a WARN log line each).
+         */
+        SNAPSHOT_FALLBACKS,
         /** Engines loaded from the stores (first use in a stream task: after a start, restart or move). */
         ENGINE_LOADS,
         /** Journaled engine calls replayed while loading. */

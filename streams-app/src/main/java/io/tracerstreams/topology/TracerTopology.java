@@ -152,7 +152,9 @@ public final class TracerTopology {
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("read-inputs"))
                 .process(() -> new FeaturizeProcessor(topics.requests(), serdes, featurizer, config.maxInputChars(),
                         config.featurizeBatchMaxTexts(), config.featurizeBatchMaxWaitMs(), config.tasksAllowed(), outage,
-                        config.commitOnPartialBatch(), config.getLong(TracerConfig.POLL_MS_CONFIG), counters),
+                        config.commitOnPartialBatch(), config.getLong(TracerConfig.POLL_MS_CONFIG),
+                        config.exactlyOnce() ? 0L : TaskRouter.SETTLE_INTERVAL.toMillis(),
+                        counters),
                         Named.as("featurize"), FeaturizeProcessor.BUFFER_STORE);
 
         // one sub-topology: a trace read on its task's partition goes to the router of the same stream task (one

@@ -116,10 +116,15 @@ class FeaturizeBatchingTest {
     }
 
     private FeaturizeProcessor processor(final MockProcessorContext<String, Emitted> context, final int maxTexts) {
+        return processor(context, maxTexts, 0L);
+    }
+
+    private FeaturizeProcessor processor(final MockProcessorContext<String, Emitted> context, final int maxTexts,
+                                         final long settleIntervalMs) {
         final TracerCounters counters = new TracerCounters();
         final FeaturizeProcessor p = new FeaturizeProcessor(REQUESTS, serdes, featurizer, config.maxInputChars(), maxTexts, 5,
                 config.tasksAllowed(), new RegistryOutageRetry(config.schemaRegistryOutageBackoffMaxMs(),
-                config.schemaRegistryOutageWaitMaxMs(), counters), true, 10, counters);
+                config.schemaRegistryOutageWaitMaxMs(), counters), true, 10, settleIntervalMs, counters);
         p.init(context);
         return p;
     }
@@ -241,6 +246,46 @@ class FeaturizeBatchingTest {
         assertThat(context.forwarded()).extracting(FeaturizeBatchingTest::header).contains("t-2");
         assertThat(context.committed()).as("a flush that comes late (a busy thread: a backlog) leaves commits to "
                 + "commit.interval.ms").isFalse();
+    }
+
+    /**
+     * Under at_least_once a crash right after a flush could keep the buffer's deletions (its own changelog) and lose
+     * the flush's outputs, while the records' offsets were committed before: the records would be lost. So a flush
+     * asks for a commit and its records stay in the buffer (skipped by later flushes) until the settle punctuation
+     * has run twice; a processor lost before then flushes them again (at least once).
+     */
+    @Test
+    void shouldKeepFlushedRecordsForAWhileUnderAtLeastOnceAndFlushThemAgainAfterACrash() {
+        final KeyValueStore<Long, byte[]> store = store();
+        final MockProcessorContext<String, Emitted> first = context(store);
+        final FeaturizeProcessor p = processor(first, 1, 1_000L);
+        assertThat(first.scheduledPunctuators()).singleElement()
+                .satisfies(s -> assertThat(s.getInterval().toMillis()).isEqualTo(1_000L));
+        feed(first, p, REQUESTS, 0, request("r0", "t", "zero"));
+        assertThat(first.committed()).as("a flush asks for a commit").isTrue();
+        feed(first, p, REQUESTS, 1, request("r1", "t", "one"));
+        assertThat(first.forwarded()).extracting(FeaturizeBatchingTest::header).containsExactly("t-0", "t-1");
+        assertThat(store.approximateNumEntries()).as("flushed, kept").isEqualTo(2);
+        p.settleFlushed(); // arms r0, r1
+        // later flushes skip what was flushed
+        feed(first, p, REQUESTS, 2, request("r2", "t", "two"));
+        assertThat(first.forwarded()).extracting(FeaturizeBatchingTest::header).containsExactly("t-0", "t-1", "t-2");
+        assertThat(store.approximateNumEntries()).isEqualTo(3);
+
+        // lost now: the store is what the changelog restores, flushed records included: flushed again
+        final MockProcessorContext<String, Emitted> second = new MockProcessorContext<>(props());
+        second.setCurrentSystemTimeMs(1_000_000L);
+        second.addStateStore(store);
+        final FeaturizeProcessor restored = processor(second, 1, 1_000L);
+        feed(second, restored, REQUESTS, 3, request("r3", "t", "three"));
+        assertThat(second.forwarded()).extracting(f -> ((TraceRecord) f.record().value()).requestId())
+                .containsExactly("r0", "r1", "r2", "r3");
+
+        // what was flushed goes at the second settle run after its flush
+        restored.settleFlushed();
+        assertThat(store.approximateNumEntries()).isEqualTo(4);
+        restored.settleFlushed();
+        assertThat(store.approximateNumEntries()).isZero();
     }
 
     @Test

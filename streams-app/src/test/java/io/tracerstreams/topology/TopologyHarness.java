@@ -108,6 +108,16 @@ final class TopologyHarness implements AutoCloseable {
         dlq = driver.createOutputTopic(t.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** Sets the event-time clock of the next records (e.g. to continue where another harness stopped). */
+    void clockAt(final Instant now) {
+        clock = now;
+    }
+
+    /** The event time of the last record piped. */
+    Instant now() {
+        return clock;
+    }
+
     Instant tick() {
         clock = clock.plusMillis(10);
         return clock;

@@ -18,7 +18,7 @@ import java.util.Set;
  * <ul>
  *   <li>every request has exactly one decision, and no decision exists for an id never requested;</li>
  *   <li>every accepted response is learned exactly once: the traces-learned count summed over tasks equals the
- *       number of distinct accepted responses;</li>
+ *       number of distinct accepted responses, and so does each task's count with its own responses;</li>
  *   <li>the dead-letter topic holds exactly the planted bad records (matched by their source topic, partition and
  *       offset, which the driver knows from its producer's acknowledgements);</li>
  *   <li>the final compacted gate state of each task equals its last gate event;</li>
@@ -26,7 +26,10 @@ import java.util.Set;
  * </ul>
  * Under {@code at_least_once} duplicates are allowed and counted (extra decisions, traces learned more than once,
  * planted records dead-lettered more than once, and duplicate-request / duplicate-response dead letters of valid
- * records processed again after a crash), but nothing may be missing.
+ * records processed again after a crash), but nothing may be missing: every task must have learned at least as many
+ * traces as it got accepted responses (learned at least once). A count cannot tell which response was learned: a
+ * response lost and another learned twice in the same task cancel out, which the per-task check narrows but does
+ * not rule out.
  *
  * <p>Pure: no Kafka, so that a unit test can plant a missing or duplicate decision and see it fail.
  */
@@ -119,17 +122,29 @@ public final class ChaosVerifier {
 
         final long responses = published.accepted().size();
         final long learned = read.learnedPerTask().values().stream().mapToLong(Long::longValue).sum();
-        final Set<String> tasksWithResponses = new HashSet<>();
+        final Map<String, Long> responsesPerTask = new HashMap<>();
         for (final String id : published.accepted()) {
-            tasksWithResponses.add(published.requested().get(id));
+            final String task = published.requested().get(id);
+            if (task != null) {
+                responsesPerTask.merge(task, 1L, Long::sum);
+            }
         }
-        for (final String task : tasksWithResponses) {
-            if (task != null && !read.learnedPerTask().containsKey(task)) {
+        for (final String task : responsesPerTask.keySet()) {
+            if (!read.learnedPerTask().containsKey(task)) {
                 problems.add("no task stats for task " + task);
             }
         }
         if (exactlyOnce ? learned != responses : learned < responses) {
             problems.add("traces learned " + learned + (exactlyOnce ? " != " : " < ") + responses + " accepted responses");
+        } else {
+            // per task too, so that a response lost in one task cannot hide behind one learned twice in another
+            for (final Map.Entry<String, Long> e : responsesPerTask.entrySet()) {
+                final long learnedHere = read.learnedPerTask().getOrDefault(e.getKey(), 0L);
+                if (exactlyOnce ? learnedHere != e.getValue() : learnedHere < e.getValue()) {
+                    problems.add("task " + e.getKey() + ": traces learned " + learnedHere + (exactlyOnce ? " != " : " < ")
+                            + e.getValue() + " accepted responses");
+                }
+            }
         }
         if (learned > responses) {
             duplicates += learned - responses;

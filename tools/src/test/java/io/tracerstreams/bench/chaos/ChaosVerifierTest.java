@@ -139,6 +139,17 @@ class ChaosVerifierTest {
     }
 
     @Test
+    void shouldFailUnderAtLeastOnceWhenAResponseIsLostInOneTaskAndAnotherLearnedTwiceInAnother() {
+        final Run run = Run.clean(4);
+        run.learned().merge("t1", -1L, Long::sum);
+        run.learned().merge("t2", 1L, Long::sum);
+        final ChaosVerdict v = run.verify(ALOS);
+        assertThat(v.learned()).isEqualTo(v.responses());
+        assertThat(v.passed()).isFalse();
+        assertThat(v.problems()).anySatisfy(p -> assertThat(p).startsWith("task t1: traces learned"));
+    }
+
+    @Test
     void shouldFailWhenAPlantedBadRecordIsNotDeadLetteredOrAValidOneIs() {
         final Run absent = Run.clean(4);
         absent.dead().remove(0);

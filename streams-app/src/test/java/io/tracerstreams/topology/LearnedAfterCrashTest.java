@@ -1,0 +1,210 @@
+/*
+ * Copyright (C) 2026 the tracer-streams authors. GPL-3.0-or-later.
+ */
+package io.tracerstreams.topology;
+
+import io.tracerstreams.schema.Decision;
+import io.tracerstreams.schema.RoutingDecision;
+import io.tracerstreams.schema.TaskStats;
+import io.tracerstreams.testkit.SyntheticIntents;
+import io.tracerstreams.topology.TracerCounters.Counter;
+
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Under at_least_once every store has its own changelog, and a SIGKILL keeps of each a prefix of its writes, cut at
+ * its own place. A response learned just before the kill is processed again after the restart (its offset was not
+ * committed); it must then be learned, whichever changelogs kept its writes: never skipped as a duplicate because
+ * the dedupe mark survived while the learn itself (the journal entry) did not, and never dead-lettered because the
+ * delete of its pending request survived. A restart is simulated as Kafka Streams does it: the router's stores of
+ * one driver, as their changelogs would restore them, copied into a new driver.
+ */
+class LearnedAfterCrashTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String TASK = "t";
+
+    private Map<String, Object> atLeastOnce(final String name) {
+        final Map<String, Object> m = TopologyHarness.settings(dir.resolve(name));
+        m.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        return m;
+    }
+
+    /** Routes n requests of a learnable stream and answers the deferred and audited ones. */
+    private static List<RoutingDecision> run(final TopologyHarness h, final SyntheticIntents intents, final String prefix,
+                                             final int n) {
+        final List<RoutingDecision> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            final SyntheticIntents.Example ex = intents.next();
+            final String id = prefix + i;
+            h.request(TASK, id, ex.text());
+            final RoutingDecision d = h.decisions.readValuesToList().get(0);
+            out.add(d);
+            if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
+                h.response(TASK, id, ex.label(), null);
+            }
+        }
+        return out;
+    }
+
+    /** The router's stores of one driver, as their changelogs would restore them. */
+    private static Map<String, Map<String, byte[]>> stores(final TopologyHarness h) {
+        final Map<String, Map<String, byte[]>> out = new HashMap<>();
+        for (final String name : TaskRouter.STORES) {
+            final KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(name);
+            final Map<String, byte[]> copy = new HashMap<>();
+            try (KeyValueIterator<String, byte[]> it = store.all()) {
+                it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
+            }
+            out.put(name, copy);
+        }
+        return out;
+    }
+
+    private static void restore(final TopologyHarness h, final Map<String, Map<String, byte[]>> stores) {
+        stores.forEach((name, entries) -> {
+            final KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(name);
+            entries.forEach(store::put);
+        });
+    }
+
+    private static TaskStats lastStats(final TopologyHarness h) {
+        h.driver.advanceWallClockTime(Duration.ofMillis(1_500));
+        final List<TaskStats> stats = h.stats.readValuesToList();
+        assertThat(stats).isNotEmpty();
+        return stats.get(stats.size() - 1);
+    }
+
+    @Test
+    void shouldLearnAgainAResponseWhoseJournalEntryTheCrashLostWhileItsOtherWritesSurvived() {
+        try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
+            final SyntheticIntents intents = new SyntheticIntents(4, 11L);
+            run(a, intents, "a-", 400);
+            // the next request the LLM answers whose learn does not also write a snapshot
+            Map<String, Map<String, byte[]>> beforeLearn = null;
+            Map<String, Map<String, byte[]>> afterLearn = null;
+            Instant beforeResponse = null;
+            String id = null;
+            String label = null;
+            for (int i = 0; afterLearn == null; i++) {
+                assertThat(i).as("a deferred or audited request within 200").isLessThan(200);
+                final SyntheticIntents.Example ex = intents.next();
+                final String candidate = "x-" + i;
+                a.request(TASK, candidate, ex.text());
+                final RoutingDecision d = a.decisions.readValuesToList().get(0);
+                if (d.getDecision() != Decision.DEFERRED && !d.getAudit()) {
+                    continue;
+                }
+                final Map<String, Map<String, byte[]>> before = stores(a);
+                final long snapshots = a.counters.get(Counter.SNAPSHOTS);
+                final Instant clock = a.now();
+                a.response(TASK, candidate, ex.label(), null);
+                if (a.counters.get(Counter.SNAPSHOTS) == snapshots) {
+                    beforeLearn = before;
+                    afterLearn = stores(a);
+                    beforeResponse = clock;
+                    id = candidate;
+                    label = ex.label();
+                }
+            }
+            assertThat(a.dlq.readValuesToList()).isEmpty();
+
+            // the crash: the journal store's changelog ends before the learn; every other changelog after it
+            final Map<String, Map<String, byte[]>> crashed = new HashMap<>(afterLearn);
+            crashed.put(EngineStore.JOURNAL_STORE, beforeLearn.get(EngineStore.JOURNAL_STORE));
+
+            try (TopologyHarness b = new TopologyHarness(atLeastOnce("b"))) {
+                restore(b, crashed);
+                b.clockAt(beforeResponse);
+                b.response(TASK, id, label, null); // processed again: its offset was not committed
+                assertThat(b.dlq.readValuesToList()).as("dead letters of the response processed again").isEmpty();
+                assertThat(b.counters.get(Counter.TRACES_LEARNED)).isEqualTo(1);
+
+                final List<RoutingDecision> nextA = run(a, new SyntheticIntents(4, 12L), "b-", 200);
+                final List<RoutingDecision> nextB = run(b, new SyntheticIntents(4, 12L), "b-", 200);
+                assertThat(nextB).isEqualTo(nextA);
+                assertThat(lastStats(b).getTracesSeen()).isEqualTo(lastStats(a).getTracesSeen());
+            }
+        }
+    }
+
+    /**
+     * The request record read again from its source position after a crash whose changelogs kept its pending entry
+     * while its decision never reached the decisions topic: under at_least_once it is answered again with the same
+     * decision (counted), under exactly_once_v2 (where this crash cannot happen) it stays a dead letter; a repeat read
+     * from another offset is a dead letter either way.
+     */
+    @Test
+    void shouldAnswerARequestReadAgainFromItsSourcePositionWithItsDecisionUnderAtLeastOnce() {
+        for (final boolean exactlyOnce : new boolean[] {false, true}) {
+            final Map<String, Object> settingsA = exactlyOnce ? TopologyHarness.settings(dir.resolve("eos-a")) : atLeastOnce("a");
+            final Map<String, Object> settingsB = exactlyOnce ? TopologyHarness.settings(dir.resolve("eos-b")) : atLeastOnce("b");
+            final Map<String, Map<String, byte[]>> crashed;
+            final RoutingDecision decided;
+            final Instant start;
+            try (TopologyHarness a = new TopologyHarness(settingsA)) {
+                start = a.now();
+                a.request(TASK, "r-0", "the first request of the topic, at offset 0");
+                decided = a.decisions.readValuesToList().get(0);
+                crashed = stores(a);
+            }
+            try (TopologyHarness b = new TopologyHarness(settingsB)) {
+                restore(b, crashed);
+                b.clockAt(start);
+                b.request(TASK, "r-0", "the first request of the topic, at offset 0"); // offset 0 again: read again
+                if (exactlyOnce) {
+                    assertThat(b.decisions.readValuesToList()).isEmpty();
+                    assertThat(b.counters.deadLetters(DeadLetterReason.DUPLICATE_REQUEST)).isEqualTo(1);
+                } else {
+                    assertThat(b.decisions.readValuesToList()).containsExactly(decided);
+                    assertThat(b.counters.get(Counter.DECISIONS_REPEATED)).isEqualTo(1);
+                    assertThat(b.dlq.readValuesToList()).isEmpty();
+                }
+                b.request(TASK, "r-0", "a repeat at offset 1");
+                assertThat(b.decisions.readValuesToList()).isEmpty();
+                assertThat(b.counters.deadLetters(DeadLetterReason.DUPLICATE_REQUEST)).isEqualTo(exactlyOnce ? 2 : 1);
+            }
+        }
+    }
+
+    @Test
+    void shouldStillDeadLetterADuplicateResponseAndDropThePendingRequestLater() {
+        try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
+            final List<RoutingDecision> decisions = run(a, new SyntheticIntents(4, 11L), "a-", 50);
+            final RoutingDecision answered = decisions.stream()
+                    .filter(d -> d.getDecision() == Decision.DEFERRED || d.getAudit()).findFirst().orElseThrow();
+            final KeyValueStore<String, byte[]> pending = a.driver.getKeyValueStore(TaskRouter.PENDING_STORE);
+            // under at_least_once the pending request stays until the learn is surely committed
+            assertThat(pending.get(answered.getRequestId())).isNotNull();
+            a.response(TASK, answered.getRequestId(), "again", null);
+            assertThat(a.counters.deadLetters(DeadLetterReason.DUPLICATE_RESPONSE)).isEqualTo(1);
+            a.request(TASK, answered.getRequestId(), "again");
+            assertThat(a.counters.deadLetters(DeadLetterReason.DUPLICATE_REQUEST)).isEqualTo(1);
+
+            // the settle punctuation arms the drop at one run and does it at the next (a commit lies between)
+            a.driver.advanceWallClockTime(TaskRouter.SETTLE_INTERVAL);
+            assertThat(pending.get(answered.getRequestId())).isNotNull();
+            a.driver.advanceWallClockTime(TaskRouter.SETTLE_INTERVAL);
+            assertThat(pending.get(answered.getRequestId())).isNull();
+            a.response(TASK, answered.getRequestId(), "again", null);
+            assertThat(a.counters.deadLetters(DeadLetterReason.DUPLICATE_RESPONSE)).isEqualTo(2);
+            assertThat(a.counters.get(Counter.PENDING_EXPIRED)).isZero();
+        }
+    }
+}
