@@ -10,7 +10,6 @@ import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,44 +44,6 @@ class LearnedAfterCrashTest {
         return m;
     }
 
-    /** Routes n requests of a learnable stream and answers the deferred and audited ones. */
-    private static List<RoutingDecision> run(final TopologyHarness h, final SyntheticIntents intents, final String prefix,
-                                             final int n) {
-        final List<RoutingDecision> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            final SyntheticIntents.Example ex = intents.next();
-            final String id = prefix + i;
-            h.request(TASK, id, ex.text());
-            final RoutingDecision d = h.decisions.readValuesToList().get(0);
-            out.add(d);
-            if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
-                h.response(TASK, id, ex.label(), null);
-            }
-        }
-        return out;
-    }
-
-    /** The router's stores of one driver, as their changelogs would restore them. */
-    private static Map<String, Map<String, byte[]>> stores(final TopologyHarness h) {
-        final Map<String, Map<String, byte[]>> out = new HashMap<>();
-        for (final String name : TaskRouter.STORES) {
-            final KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(name);
-            final Map<String, byte[]> copy = new HashMap<>();
-            try (KeyValueIterator<String, byte[]> it = store.all()) {
-                it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
-            }
-            out.put(name, copy);
-        }
-        return out;
-    }
-
-    private static void restore(final TopologyHarness h, final Map<String, Map<String, byte[]>> stores) {
-        stores.forEach((name, entries) -> {
-            final KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(name);
-            entries.forEach(store::put);
-        });
-    }
-
     private static TaskStats lastStats(final TopologyHarness h) {
         h.driver.advanceWallClockTime(Duration.ofMillis(1_500));
         final List<TaskStats> stats = h.stats.readValuesToList();
@@ -95,7 +55,7 @@ class LearnedAfterCrashTest {
     void shouldLearnAgainAResponseWhoseJournalEntryTheCrashLostWhileItsOtherWritesSurvived() {
         try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
             final SyntheticIntents intents = new SyntheticIntents(4, 11L);
-            run(a, intents, "a-", 400);
+            a.closedLoop(TASK, intents, "a-", 400);
             // the next request the LLM answers whose learn does not also write a snapshot
             Map<String, Map<String, byte[]>> beforeLearn = null;
             Map<String, Map<String, byte[]>> afterLearn = null;
@@ -111,13 +71,13 @@ class LearnedAfterCrashTest {
                 if (d.getDecision() != Decision.DEFERRED && !d.getAudit()) {
                     continue;
                 }
-                final Map<String, Map<String, byte[]>> before = stores(a);
+                final Map<String, Map<String, byte[]>> before = a.routerStores();
                 final long snapshots = a.counters.get(Counter.SNAPSHOTS);
                 final Instant clock = a.now();
                 a.response(TASK, candidate, ex.label(), null);
                 if (a.counters.get(Counter.SNAPSHOTS) == snapshots) {
                     beforeLearn = before;
-                    afterLearn = stores(a);
+                    afterLearn = a.routerStores();
                     beforeResponse = clock;
                     id = candidate;
                     label = ex.label();
@@ -130,14 +90,14 @@ class LearnedAfterCrashTest {
             crashed.put(EngineStore.JOURNAL_STORE, beforeLearn.get(EngineStore.JOURNAL_STORE));
 
             try (TopologyHarness b = new TopologyHarness(atLeastOnce("b"))) {
-                restore(b, crashed);
+                b.restoreRouterStores(crashed);
                 b.clockAt(beforeResponse);
                 b.response(TASK, id, label, null); // processed again: its offset was not committed
                 assertThat(b.dlq.readValuesToList()).as("dead letters of the response processed again").isEmpty();
                 assertThat(b.counters.get(Counter.TRACES_LEARNED)).isEqualTo(1);
 
-                final List<RoutingDecision> nextA = run(a, new SyntheticIntents(4, 12L), "b-", 200);
-                final List<RoutingDecision> nextB = run(b, new SyntheticIntents(4, 12L), "b-", 200);
+                final List<RoutingDecision> nextA = a.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 200);
+                final List<RoutingDecision> nextB = b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 200);
                 assertThat(nextB).isEqualTo(nextA);
                 assertThat(lastStats(b).getTracesSeen()).isEqualTo(lastStats(a).getTracesSeen());
             }
@@ -162,10 +122,10 @@ class LearnedAfterCrashTest {
                 start = a.now();
                 a.request(TASK, "r-0", "the first request of the topic, at offset 0");
                 decided = a.decisions.readValuesToList().get(0);
-                crashed = stores(a);
+                crashed = a.routerStores();
             }
             try (TopologyHarness b = new TopologyHarness(settingsB)) {
-                restore(b, crashed);
+                b.restoreRouterStores(crashed);
                 b.clockAt(start);
                 b.request(TASK, "r-0", "the first request of the topic, at offset 0"); // offset 0 again: read again
                 if (exactlyOnce) {
@@ -186,7 +146,7 @@ class LearnedAfterCrashTest {
     @Test
     void shouldStillDeadLetterADuplicateResponseAndDropThePendingRequestLater() {
         try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
-            final List<RoutingDecision> decisions = run(a, new SyntheticIntents(4, 11L), "a-", 50);
+            final List<RoutingDecision> decisions = a.closedLoop(TASK, new SyntheticIntents(4, 11L), "a-", 50);
             final RoutingDecision answered = decisions.stream()
                     .filter(d -> d.getDecision() == Decision.DEFERRED || d.getAudit()).findFirst().orElseThrow();
             final KeyValueStore<String, byte[]> pending = a.driver.getKeyValueStore(TaskRouter.PENDING_STORE);

@@ -16,15 +16,11 @@ import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,44 +39,6 @@ class SettingsOnRestartTest {
 
     private static final String TASK = "t";
 
-    /** Routes n requests of a learnable stream and answers the deferred and audited ones. */
-    private static List<RoutingDecision> run(final TopologyHarness h, final SyntheticIntents intents, final String prefix,
-                                             final int n) {
-        final List<RoutingDecision> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            final SyntheticIntents.Example ex = intents.next();
-            final String id = prefix + i;
-            h.request(TASK, id, ex.text());
-            final RoutingDecision d = h.decisions.readValuesToList().get(0);
-            out.add(d);
-            if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
-                h.response(TASK, id, ex.label(), null);
-            }
-        }
-        return out;
-    }
-
-    /** The router's stores of one driver, as their changelogs would restore them. */
-    private static Map<String, Map<String, byte[]>> stores(final TopologyHarness h) {
-        final Map<String, Map<String, byte[]>> out = new HashMap<>();
-        for (final String name : TaskRouter.STORES) {
-            final KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(name);
-            final Map<String, byte[]> copy = new HashMap<>();
-            try (KeyValueIterator<String, byte[]> it = store.all()) {
-                it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
-            }
-            out.put(name, copy);
-        }
-        return out;
-    }
-
-    private static void restore(final TopologyHarness h, final Map<String, Map<String, byte[]>> stores) {
-        stores.forEach((name, entries) -> {
-            final KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(name);
-            entries.forEach(store::put);
-        });
-    }
-
     private Map<String, Object> settings(final String key, final String value) {
         final Map<String, Object> m = TopologyHarness.settings(dir.resolve(key + "-" + value));
         m.put(key, value);
@@ -90,11 +48,11 @@ class SettingsOnRestartTest {
     /** Runs the task under the harness defaults until its gate is open and a snapshot holds it; returns the stores. */
     private Map<String, Map<String, byte[]>> openGateUnderDefaults() {
         try (TopologyHarness a = new TopologyHarness(TopologyHarness.settings(dir.resolve("a")))) {
-            final List<RoutingDecision> decisions = run(a, new SyntheticIntents(4, 11L), "a-", 1_500);
+            final List<RoutingDecision> decisions = a.closedLoop(TASK, new SyntheticIntents(4, 11L), "a-", 1_500);
             assertThat(decisions).anySatisfy(d -> assertThat(d.getDecision()).isEqualTo(Decision.HANDLED));
             assertThat(a.counters.get(Counter.SNAPSHOTS)).isPositive();
             assertThat(a.gateState.readKeyValuesToMap().get(TASK).getState()).isEqualTo(GateState.OPEN);
-            return stores(a);
+            return a.routerStores();
         }
     }
 
@@ -103,8 +61,8 @@ class SettingsOnRestartTest {
         final Map<String, Map<String, byte[]>> stores = openGateUnderDefaults();
         final Map<String, Map<String, byte[]>> after;
         try (TopologyHarness b = new TopologyHarness(settings(TracerConfig.ALPHA_CONFIG, "0.9"))) {
-            restore(b, stores);
-            run(b, new SyntheticIntents(4, 12L), "b-", 50);
+            b.restoreRouterStores(stores);
+            b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 50);
             final List<GateEvent> events = b.gateEvents.readValuesToList();
             assertThat(events).isNotEmpty();
             final GateEvent first = events.get(0);
@@ -123,12 +81,12 @@ class SettingsOnRestartTest {
             final List<TaskStats> stats = b.stats.readValuesToList();
             assertThat(stats).isNotEmpty().allSatisfy(s -> assertThat(s.getAlpha()).isEqualTo(0.9));
             assertThat(b.counters.get(Counter.CONFIG_CHANGES)).isEqualTo(1);
-            after = stores(b);
+            after = b.routerStores();
         }
         // the change was made durable with its event: a further restart under the same settings says nothing
         try (TopologyHarness c = new TopologyHarness(settings(TracerConfig.ALPHA_CONFIG, "0.9"))) {
-            restore(c, after);
-            run(c, new SyntheticIntents(4, 13L), "c-", 20);
+            c.restoreRouterStores(after);
+            c.closedLoop(TASK, new SyntheticIntents(4, 13L), "c-", 20);
             assertThat(c.gateEvents.readValuesToList()).noneSatisfy(e ->
                     assertThat(e.getReason()).isEqualTo(GateReason.CONFIG_CHANGED));
             assertThat(c.counters.get(Counter.ENGINE_LOADS)).isEqualTo(1);
@@ -139,8 +97,8 @@ class SettingsOnRestartTest {
     void shouldResetTheTaskWhenTheLearnersChangeAcrossARestart() {
         final Map<String, Map<String, byte[]>> stores = openGateUnderDefaults();
         try (TopologyHarness b = new TopologyHarness(settings(TracerConfig.LEARNERS_CONFIG, "softmax"))) {
-            restore(b, stores);
-            final List<RoutingDecision> decisions = run(b, new SyntheticIntents(4, 12L), "b-", 5);
+            b.restoreRouterStores(stores);
+            final List<RoutingDecision> decisions = b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 5);
             final List<GateEvent> events = b.gateEvents.readValuesToList();
             assertThat(events.get(0).getReason()).isEqualTo(GateReason.CONFIG_CHANGED);
             assertThat(events.get(0).getState()).isEqualTo(GateState.CLOSED);
@@ -157,8 +115,8 @@ class SettingsOnRestartTest {
     void shouldHashReportTextsFromTheRestartOnWhenThePrivacySwitchIsTurnedOn() {
         final Map<String, Map<String, byte[]>> stores = openGateUnderDefaults();
         try (TopologyHarness b = new TopologyHarness(settings(TracerConfig.REPORTS_HASH_TEXTS_CONFIG, "true"))) {
-            restore(b, stores);
-            run(b, new SyntheticIntents(4, 12L), "b-", 30);
+            b.restoreRouterStores(stores);
+            b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 30);
             assertThat(b.gateEvents.readValuesToList().get(0).getConfigChanges()).extracting(ConfigChange::getKey)
                     .containsExactly(TracerConfig.REPORTS_HASH_TEXTS_CONFIG);
             b.driver.advanceWallClockTime(Duration.ofSeconds(6));
@@ -180,8 +138,8 @@ class SettingsOnRestartTest {
             return garbage;
         });
         try (TopologyHarness b = new TopologyHarness(TopologyHarness.settings(dir.resolve("b")))) {
-            restore(b, stores);
-            final List<RoutingDecision> decisions = run(b, new SyntheticIntents(4, 12L), "b-", 100);
+            b.restoreRouterStores(stores);
+            final List<RoutingDecision> decisions = b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 100);
             assertThat(decisions).hasSize(100);
             assertThat(decisions.get(0).getReason()).isEqualTo(Reason.WARMING_UP);
             final List<GateEvent> events = b.gateEvents.readValuesToList();

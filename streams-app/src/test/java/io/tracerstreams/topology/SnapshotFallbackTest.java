@@ -18,7 +18,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -55,44 +53,6 @@ class SnapshotFallbackTest {
         return m;
     }
 
-    /** Routes n requests of a learnable stream and answers the deferred and audited ones. */
-    private static List<RoutingDecision> run(final TopologyHarness h, final SyntheticIntents intents, final String prefix,
-                                             final int n) {
-        final List<RoutingDecision> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            final SyntheticIntents.Example ex = intents.next();
-            final String id = prefix + i;
-            h.request(TASK, id, ex.text());
-            final RoutingDecision d = h.decisions.readValuesToList().get(0);
-            out.add(d);
-            if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
-                h.response(TASK, id, ex.label(), null);
-            }
-        }
-        return out;
-    }
-
-    /** The router's stores of one driver, as their changelogs would restore them. */
-    private static Map<String, Map<String, byte[]>> stores(final TopologyHarness h) {
-        final Map<String, Map<String, byte[]>> out = new HashMap<>();
-        for (final String name : TaskRouter.STORES) {
-            final KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(name);
-            final Map<String, byte[]> copy = new HashMap<>();
-            try (KeyValueIterator<String, byte[]> it = store.all()) {
-                it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
-            }
-            out.put(name, copy);
-        }
-        return out;
-    }
-
-    private static void restore(final TopologyHarness h, final Map<String, Map<String, byte[]>> stores) {
-        stores.forEach((name, entries) -> {
-            final KeyValueStore<String, byte[]> store = h.driver.getKeyValueStore(name);
-            entries.forEach(store::put);
-        });
-    }
-
     private static TaskStats lastStats(final TopologyHarness h) {
         h.driver.advanceWallClockTime(Duration.ofMillis(1_500));
         final List<TaskStats> stats = h.stats.readValuesToList();
@@ -106,17 +66,17 @@ class SnapshotFallbackTest {
      * decided and learned as a did.
      */
     private TopologyHarness crashAndCompare(final TopologyHarness a, final Consumer<Map<String, Map<String, byte[]>>> tear) {
-        final List<RoutingDecision> before = run(a, new SyntheticIntents(4, 11L), "a-", 1_500);
+        final List<RoutingDecision> before = a.closedLoop(TASK, new SyntheticIntents(4, 11L), "a-", 1_500);
         assertThat(before).anySatisfy(d -> assertThat(d.getDecision()).isEqualTo(Decision.HANDLED));
         assertThat(a.gateState.readKeyValuesToMap().get(TASK).getState()).isEqualTo(GateState.OPEN);
-        final Map<String, Map<String, byte[]>> stores = stores(a);
+        final Map<String, Map<String, byte[]>> stores = a.routerStores();
         tear.accept(stores);
         final TopologyHarness b = new TopologyHarness(atLeastOnce("b"));
         try {
-            restore(b, stores);
+            b.restoreRouterStores(stores);
             b.clockAt(a.now());
-            final List<RoutingDecision> afterA = run(a, new SyntheticIntents(4, 12L), "b-", 300);
-            final List<RoutingDecision> afterB = run(b, new SyntheticIntents(4, 12L), "b-", 300);
+            final List<RoutingDecision> afterA = a.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 300);
+            final List<RoutingDecision> afterB = b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 300);
             assertThat(afterB).isEqualTo(afterA);
             final TaskStats statsA = lastStats(a);
             final TaskStats statsB = lastStats(b);
@@ -144,8 +104,8 @@ class SnapshotFallbackTest {
     @Test
     void shouldKeepThePreviousGenerationAndItsJournalUnderAtLeastOnce() {
         try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
-            run(a, new SyntheticIntents(4, 11L), "a-", 200);
-            final Map<String, Map<String, byte[]>> stores = stores(a);
+            a.closedLoop(TASK, new SyntheticIntents(4, 11L), "a-", 200);
+            final Map<String, Map<String, byte[]>> stores = a.routerStores();
             final EngineStore.Meta m = meta(stores);
             assertThat(m.previous()).isNotNull();
             assertThat(m.previous().generation()).isEqualTo(m.generation() - 1);
@@ -189,14 +149,14 @@ class SnapshotFallbackTest {
     @Test
     void shouldResetWhenNeitherGenerationCanBeRead() {
         try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
-            run(a, new SyntheticIntents(4, 11L), "a-", 1_500);
-            final Map<String, Map<String, byte[]>> stores = stores(a);
+            a.closedLoop(TASK, new SyntheticIntents(4, 11L), "a-", 1_500);
+            final Map<String, Map<String, byte[]>> stores = a.routerStores();
             final EngineStore.Meta m = meta(stores);
             stores.get(EngineStore.SNAPSHOT_STORE).remove(EngineStore.snapshotKey(TASK, m.generation(), 0));
             stores.get(EngineStore.SNAPSHOT_STORE).remove(EngineStore.snapshotKey(TASK, m.previous().generation(), 0));
             try (TopologyHarness b = new TopologyHarness(atLeastOnce("b"))) {
-                restore(b, stores);
-                run(b, new SyntheticIntents(4, 12L), "b-", 10);
+                b.restoreRouterStores(stores);
+                b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 10);
                 assertThat(b.counters.get(Counter.ENGINE_RESETS)).isEqualTo(1);
                 assertThat(b.counters.get(Counter.SNAPSHOT_FALLBACKS)).isZero();
                 assertThat(b.gateEvents.readValuesToList().get(0).getReason()).isEqualTo(GateReason.STATE_RESET);
@@ -216,17 +176,17 @@ class SnapshotFallbackTest {
 
     /** As {@link #crashAndCompare} under exactly_once_v2, with the meta entry rewritten in format 1 (no CRC, no previous). */
     private TopologyHarness crashAndCompareUnderExactlyOnce(final TopologyHarness a) {
-        final List<RoutingDecision> before = run(a, new SyntheticIntents(4, 11L), "a-", 1_500);
+        final List<RoutingDecision> before = a.closedLoop(TASK, new SyntheticIntents(4, 11L), "a-", 1_500);
         assertThat(before).anySatisfy(d -> assertThat(d.getDecision()).isEqualTo(Decision.HANDLED));
-        final Map<String, Map<String, byte[]>> stores = stores(a);
+        final Map<String, Map<String, byte[]>> stores = a.routerStores();
         final EngineStore.Meta m = meta(stores);
         assertThat(m.previous()).isNull();
         stores.get(EngineStore.META_STORE).put(TASK, new BinaryCodec.Writer().writeByte(1).writeLong(m.generation())
                 .writeInt(m.chunks()).writeLong(m.bytes()).writeLong(m.journalFrom()).toBytes());
         final TopologyHarness b = new TopologyHarness(TopologyHarness.settings(dir.resolve("b")));
-        restore(b, stores);
+        b.restoreRouterStores(stores);
         b.clockAt(a.now());
-        assertThat(run(b, new SyntheticIntents(4, 12L), "b-", 300)).isEqualTo(run(a, new SyntheticIntents(4, 12L), "b-", 300));
+        assertThat(b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 300)).isEqualTo(a.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 300));
         assertThat(lastStats(b).getTracesSeen()).isEqualTo(lastStats(a).getTracesSeen());
         return b;
     }

@@ -7,12 +7,14 @@ import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.featurize.HashingFeaturizer;
 import io.tracerstreams.schema.BoundaryReport;
+import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.schema.LlmRequest;
 import io.tracerstreams.schema.LlmResponse;
 import io.tracerstreams.schema.RoutingDecision;
 import io.tracerstreams.schema.TaskStats;
 import io.tracerstreams.serde.MockSchemaRegistryClient;
+import io.tracerstreams.testkit.SyntheticIntents;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -21,11 +23,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -132,6 +138,44 @@ final class TopologyHarness implements AutoCloseable {
         final Instant ts = tick();
         responses.pipeInput(task, LlmResponse.newBuilder().setRequestId(id).setTask(task).setLabel(label).setInput(inputOrNull)
                 .setModel("llm").setTimestamp(ts).build(), ts);
+    }
+
+    /** Routes n requests of a learnable stream to a task and answers the deferred and audited ones (the closed loop). */
+    List<RoutingDecision> closedLoop(final String task, final SyntheticIntents intents, final String prefix, final int n) {
+        final List<RoutingDecision> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            final SyntheticIntents.Example ex = intents.next();
+            final String id = prefix + i;
+            request(task, id, ex.text());
+            final RoutingDecision d = decisions.readValuesToList().get(0);
+            out.add(d);
+            if (d.getDecision() == Decision.DEFERRED || d.getAudit()) {
+                response(task, id, ex.label(), null);
+            }
+        }
+        return out;
+    }
+
+    /** The router's stores (by name, then key), as their changelogs would restore them in another instance. */
+    Map<String, Map<String, byte[]>> routerStores() {
+        final Map<String, Map<String, byte[]>> out = new HashMap<>();
+        for (final String name : TaskRouter.STORES) {
+            final KeyValueStore<String, byte[]> store = driver.getKeyValueStore(name);
+            final Map<String, byte[]> copy = new HashMap<>();
+            try (KeyValueIterator<String, byte[]> it = store.all()) {
+                it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
+            }
+            out.put(name, copy);
+        }
+        return out;
+    }
+
+    /** Puts router stores copied from another harness ({@link #routerStores()}) into this one: a restart elsewhere. */
+    void restoreRouterStores(final Map<String, Map<String, byte[]>> stores) {
+        stores.forEach((name, entries) -> {
+            final KeyValueStore<String, byte[]> store = driver.getKeyValueStore(name);
+            entries.forEach(store::put);
+        });
     }
 
     @Override
