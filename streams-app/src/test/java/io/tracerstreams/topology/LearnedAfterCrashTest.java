@@ -5,17 +5,14 @@ package io.tracerstreams.topology;
 
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.RoutingDecision;
-import io.tracerstreams.schema.TaskStats;
 import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.topology.TracerCounters.Counter;
 
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -38,22 +35,9 @@ class LearnedAfterCrashTest {
 
     private static final String TASK = "t";
 
-    private Map<String, Object> atLeastOnce(final String name) {
-        final Map<String, Object> m = TopologyHarness.settings(dir.resolve(name));
-        m.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        return m;
-    }
-
-    private static TaskStats lastStats(final TopologyHarness h) {
-        h.driver.advanceWallClockTime(Duration.ofMillis(1_500));
-        final List<TaskStats> stats = h.stats.readValuesToList();
-        assertThat(stats).isNotEmpty();
-        return stats.get(stats.size() - 1);
-    }
-
     @Test
     void shouldLearnAgainAResponseWhoseJournalEntryTheCrashLostWhileItsOtherWritesSurvived() {
-        try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
+        try (TopologyHarness a = new TopologyHarness(TopologyHarness.atLeastOnce(dir.resolve("a")))) {
             final SyntheticIntents intents = new SyntheticIntents(4, 11L);
             a.closedLoop(TASK, intents, "a-", 400);
             // the next request the LLM answers whose learn does not also write a snapshot
@@ -89,7 +73,7 @@ class LearnedAfterCrashTest {
             final Map<String, Map<String, byte[]>> crashed = new HashMap<>(afterLearn);
             crashed.put(EngineStore.JOURNAL_STORE, beforeLearn.get(EngineStore.JOURNAL_STORE));
 
-            try (TopologyHarness b = new TopologyHarness(atLeastOnce("b"))) {
+            try (TopologyHarness b = new TopologyHarness(TopologyHarness.atLeastOnce(dir.resolve("b")))) {
                 b.restoreRouterStores(crashed);
                 b.clockAt(beforeResponse);
                 b.response(TASK, id, label, null); // processed again: its offset was not committed
@@ -99,7 +83,7 @@ class LearnedAfterCrashTest {
                 final List<RoutingDecision> nextA = a.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 200);
                 final List<RoutingDecision> nextB = b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 200);
                 assertThat(nextB).isEqualTo(nextA);
-                assertThat(lastStats(b).getTracesSeen()).isEqualTo(lastStats(a).getTracesSeen());
+                assertThat(b.lastStats().getTracesSeen()).isEqualTo(a.lastStats().getTracesSeen());
             }
         }
     }
@@ -113,8 +97,8 @@ class LearnedAfterCrashTest {
     @Test
     void shouldAnswerARequestReadAgainFromItsSourcePositionWithItsDecisionUnderAtLeastOnce() {
         for (final boolean exactlyOnce : new boolean[] {false, true}) {
-            final Map<String, Object> settingsA = exactlyOnce ? TopologyHarness.settings(dir.resolve("eos-a")) : atLeastOnce("a");
-            final Map<String, Object> settingsB = exactlyOnce ? TopologyHarness.settings(dir.resolve("eos-b")) : atLeastOnce("b");
+            final Map<String, Object> settingsA = exactlyOnce ? TopologyHarness.settings(dir.resolve("eos-a")) : TopologyHarness.atLeastOnce(dir.resolve("a"));
+            final Map<String, Object> settingsB = exactlyOnce ? TopologyHarness.settings(dir.resolve("eos-b")) : TopologyHarness.atLeastOnce(dir.resolve("b"));
             final Map<String, Map<String, byte[]>> crashed;
             final RoutingDecision decided;
             final Instant start;
@@ -145,7 +129,7 @@ class LearnedAfterCrashTest {
 
     @Test
     void shouldStillDeadLetterADuplicateResponseAndDropThePendingRequestLater() {
-        try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
+        try (TopologyHarness a = new TopologyHarness(TopologyHarness.atLeastOnce(dir.resolve("a")))) {
             final List<RoutingDecision> decisions = a.closedLoop(TASK, new SyntheticIntents(4, 11L), "a-", 50);
             final RoutingDecision answered = decisions.stream()
                     .filter(d -> d.getDecision() == Decision.DEFERRED || d.getAudit()).findFirst().orElseThrow();

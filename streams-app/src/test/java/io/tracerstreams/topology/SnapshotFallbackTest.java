@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,19 +46,6 @@ class SnapshotFallbackTest {
 
     private static final String TASK = "t";
 
-    private Map<String, Object> atLeastOnce(final String name) {
-        final Map<String, Object> m = TopologyHarness.settings(dir.resolve(name));
-        m.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        return m;
-    }
-
-    private static TaskStats lastStats(final TopologyHarness h) {
-        h.driver.advanceWallClockTime(Duration.ofMillis(1_500));
-        final List<TaskStats> stats = h.stats.readValuesToList();
-        assertThat(stats).isNotEmpty();
-        return stats.get(stats.size() - 1);
-    }
-
     /**
      * Runs twin a until its gate is open, copies its stores, tears them with {@code tear}, restores the copy into
      * twin b, and runs both on the same traffic; returns b for its counters and outputs after checking that it
@@ -71,15 +57,15 @@ class SnapshotFallbackTest {
         assertThat(a.gateState.readKeyValuesToMap().get(TASK).getState()).isEqualTo(GateState.OPEN);
         final Map<String, Map<String, byte[]>> stores = a.routerStores();
         tear.accept(stores);
-        final TopologyHarness b = new TopologyHarness(atLeastOnce("b"));
+        final TopologyHarness b = new TopologyHarness(TopologyHarness.atLeastOnce(dir.resolve("b")));
         try {
             b.restoreRouterStores(stores);
             b.clockAt(a.now());
             final List<RoutingDecision> afterA = a.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 300);
             final List<RoutingDecision> afterB = b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 300);
             assertThat(afterB).isEqualTo(afterA);
-            final TaskStats statsA = lastStats(a);
-            final TaskStats statsB = lastStats(b);
+            final TaskStats statsA = a.lastStats();
+            final TaskStats statsB = b.lastStats();
             assertThat(statsB.getTracesSeen()).isEqualTo(statsA.getTracesSeen());
             assertThat(statsB.getRequestsSeen()).isEqualTo(statsA.getRequestsSeen());
             assertThat(statsB.getGateState()).isEqualTo(GateState.OPEN);
@@ -103,7 +89,7 @@ class SnapshotFallbackTest {
 
     @Test
     void shouldKeepThePreviousGenerationAndItsJournalUnderAtLeastOnce() {
-        try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
+        try (TopologyHarness a = new TopologyHarness(TopologyHarness.atLeastOnce(dir.resolve("a")))) {
             a.closedLoop(TASK, new SyntheticIntents(4, 11L), "a-", 200);
             final Map<String, Map<String, byte[]>> stores = a.routerStores();
             final EngineStore.Meta m = meta(stores);
@@ -122,7 +108,7 @@ class SnapshotFallbackTest {
 
     @Test
     void shouldFallBackToThePreviousGenerationWhenAChunkOfTheCurrentOneIsMissing() {
-        try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"));
+        try (TopologyHarness a = new TopologyHarness(TopologyHarness.atLeastOnce(dir.resolve("a")));
              TopologyHarness b = crashAndCompare(a, stores -> {
                  final EngineStore.Meta m = meta(stores);
                  assertThat(m.chunks()).isGreaterThan(1);
@@ -135,7 +121,7 @@ class SnapshotFallbackTest {
 
     @Test
     void shouldFallBackToThePreviousGenerationWhenTheCurrentOneFailsItsCrc() {
-        try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"));
+        try (TopologyHarness a = new TopologyHarness(TopologyHarness.atLeastOnce(dir.resolve("a")));
              TopologyHarness b = crashAndCompare(a, stores -> {
                  final EngineStore.Meta m = meta(stores);
                  // bytes of another attempt at this generation: same length, other content
@@ -148,13 +134,13 @@ class SnapshotFallbackTest {
 
     @Test
     void shouldResetWhenNeitherGenerationCanBeRead() {
-        try (TopologyHarness a = new TopologyHarness(atLeastOnce("a"))) {
+        try (TopologyHarness a = new TopologyHarness(TopologyHarness.atLeastOnce(dir.resolve("a")))) {
             a.closedLoop(TASK, new SyntheticIntents(4, 11L), "a-", 1_500);
             final Map<String, Map<String, byte[]>> stores = a.routerStores();
             final EngineStore.Meta m = meta(stores);
             stores.get(EngineStore.SNAPSHOT_STORE).remove(EngineStore.snapshotKey(TASK, m.generation(), 0));
             stores.get(EngineStore.SNAPSHOT_STORE).remove(EngineStore.snapshotKey(TASK, m.previous().generation(), 0));
-            try (TopologyHarness b = new TopologyHarness(atLeastOnce("b"))) {
+            try (TopologyHarness b = new TopologyHarness(TopologyHarness.atLeastOnce(dir.resolve("b")))) {
                 b.restoreRouterStores(stores);
                 b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 10);
                 assertThat(b.counters.get(Counter.ENGINE_RESETS)).isEqualTo(1);
@@ -187,13 +173,13 @@ class SnapshotFallbackTest {
         b.restoreRouterStores(stores);
         b.clockAt(a.now());
         assertThat(b.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 300)).isEqualTo(a.closedLoop(TASK, new SyntheticIntents(4, 12L), "b-", 300));
-        assertThat(lastStats(b).getTracesSeen()).isEqualTo(lastStats(a).getTracesSeen());
+        assertThat(b.lastStats().getTracesSeen()).isEqualTo(a.lastStats().getTracesSeen());
         return b;
     }
 
     @Test
     void shouldAskForACommitAfterEachSnapshotUnderAtLeastOnceOnly() {
-        assertThat(commitRequestsAfterTwoSnapshots(atLeastOnce("alos"))).isEqualTo(2);
+        assertThat(commitRequestsAfterTwoSnapshots(TopologyHarness.atLeastOnce(dir.resolve("alos")))).isEqualTo(2);
         assertThat(commitRequestsAfterTwoSnapshots(TopologyHarness.settings(dir.resolve("eos")))).isZero();
     }
 
@@ -216,7 +202,7 @@ class SnapshotFallbackTest {
 
     @Test
     void shouldHoldTheNextSnapshotBackUntilTwoSettlesFollowedTheLastOne() {
-        final Map<String, Object> settings = atLeastOnce("settle");
+        final Map<String, Object> settings = TopologyHarness.atLeastOnce(dir.resolve("settle"));
         final List<KeyValueStore<String, byte[]>> stores = engineStores(settings);
         final TracerConfig config = new TracerConfig(settings);
         final int interval = config.snapshotIntervalCalls();

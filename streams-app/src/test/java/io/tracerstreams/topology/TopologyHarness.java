@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -138,6 +139,23 @@ final class TopologyHarness implements AutoCloseable {
         final Instant ts = tick();
         responses.pipeInput(task, LlmResponse.newBuilder().setRequestId(id).setTask(task).setLabel(label).setInput(inputOrNull)
                 .setModel("llm").setTimestamp(ts).build(), ts);
+    }
+
+    /** The test settings ({@link #settings(Path)}) under processing.guarantee=at_least_once. */
+    static Map<String, Object> atLeastOnce(final Path stateDir) {
+        final Map<String, Object> m = settings(stateDir);
+        m.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        return m;
+    }
+
+    /** The last task stats emitted, after letting 1.5 s of wall-clock time pass (the stats punctuation). */
+    TaskStats lastStats() {
+        driver.advanceWallClockTime(Duration.ofMillis(1_500));
+        final List<TaskStats> all = stats.readValuesToList();
+        if (all.isEmpty()) {
+            throw new AssertionError("no task stats were emitted");
+        }
+        return all.get(all.size() - 1);
     }
 
     /** Routes n requests of a learnable stream to a task and answers the deferred and audited ones (the closed loop). */
