@@ -18,6 +18,7 @@ import io.tracerstreams.replay.TeacherShift;
 import io.tracerstreams.report.HtmlReport;
 import io.tracerstreams.report.RenderOptions;
 import io.tracerstreams.report.ReportJson;
+import io.tracerstreams.schema.GateEvent;
 import io.tracerstreams.task.TaskConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +43,8 @@ import java.util.concurrent.Callable;
         description = "Replays a labelled dataset as LLM traffic through the learning core and reports coverage "
                 + "and realised agreement per alpha (train-then-test when --test is given).")
 public final class ReplayCommand implements Callable<Integer> {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--train", required = true, paramLabel = "FILE",
             description = "JSONL(.gz) of {\"id\",\"text\",\"label\"} or tracer-llm {\"input\",\"teacher\"} rows.")
@@ -125,6 +128,11 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}).")
     int curveBlock;
 
+    @Option(names = "--events", paramLabel = "FILE.jsonl",
+            description = "Write every gate event (state change, learner switch, verification verdict) as one JSON line "
+                    + "with the run's alpha and seed and the request it came after.")
+    Path events;
+
     @Option(names = "--report", paramLabel = "FILE.html",
             description = "Write the boundary report (one self-contained HTML file; one file per alpha and seed when several).")
     Path report;
@@ -179,15 +187,24 @@ public final class ReplayCommand implements Callable<Integer> {
         final Replay.Options options = new Replay.Options(base, delay, teacherNoise, trainMode, curveBlock, 1_000, hashTexts,
                 shiftLabels, shiftAt);
         final List<ReplayResult> results = new ArrayList<>();
+        final List<String> gateEvents = new ArrayList<>();
         for (final double alpha : alphas) {
             for (final long seed : seeds) {
                 final String label = String.format(Locale.ROOT, "replay alpha=%.2f seed=%d", alpha, seed);
                 final int total = (trainMode == Replay.TrainMode.BACKFILL && !testSet.isEmpty() ? 0 : trainSet.size())
                         + testSet.size();
                 final Replay.Listener bar = new Replay.Listener() {
+                    private int requests;
+
                     @Override
                     public void onStep(final Replay.Step step, final io.tracerstreams.task.TaskEngine engine) {
-                        progress.update(label, step.index() + 1, total);
+                        requests = step.index() + 1;
+                        progress.update(label, requests, total);
+                    }
+
+                    @Override
+                    public void onGateEvent(final GateEvent event) {
+                        gateEvents.add(eventLine(alpha, seed, requests, event));
                     }
                 };
                 results.add(Replay.run(trainSet, testSet, alpha, options, seed, bar));
@@ -202,6 +219,9 @@ public final class ReplayCommand implements Callable<Integer> {
             writeCurve(results);
         }
         writeReports(results);
+        if (events != null) {
+            writeLines(events, gateEvents);
+        }
         if (json) {
             System.out.println(toJson(results, phase(), timing));
         } else {
@@ -234,6 +254,25 @@ public final class ReplayCommand implements Callable<Integer> {
             progress.done(label);
         }
         return out;
+    }
+
+    /** One line of {@code --events}: the run, the requests routed before the event, and the event's own fields. */
+    static String eventLine(final double alpha, final long seed, final int requests, final GateEvent event) {
+        try {
+            final ObjectNode line = MAPPER.createObjectNode().put("alpha", alpha).put("seed", seed).put("requests", requests);
+            line.setAll((ObjectNode) MAPPER.readTree(event.toString()));
+            return MAPPER.writeValueAsString(line);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot render gate event " + event.getReason() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeLines(final Path file, final List<String> lines) {
+        try {
+            Files.write(file, lines, StandardCharsets.UTF_8);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The header of the {@code --curve} CSV; one row per block, see {@link #curveRow}. */
@@ -341,8 +380,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** As {@link #toJson(List, String)}, with where the time went (left out when null). */
     static String toJson(final List<ReplayResult> results, final String phase, final Timing timing) {
-        final ObjectMapper mapper = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
-        final ObjectNode root = mapper.createObjectNode();
+        final ObjectNode root = MAPPER.createObjectNode();
         root.put("phase", phase);
         final ArrayNode array = root.putArray("results");
         for (final ReplayResult r : results) {
@@ -375,7 +413,7 @@ public final class ReplayCommand implements Callable<Integer> {
             timing.putInto(root);
         }
         try {
-            return mapper.writeValueAsString(root);
+            return MAPPER.writeValueAsString(root);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -107,7 +107,7 @@ class ReplayCommandTest {
         final Path test = dataset("test", 600, 2);
         final String stdout = run("replay", "--train", train.toString(), "--test", test.toString(), "--alpha", "0.9",
                 "--featurizer", "hashing", "--learners", "ncm", "--json", "--quiet", "--train-as", "REQUESTS",
-                "--shift-labels", "2", "--shift-at", "1700");
+                "--shift-labels", "2", "--shift-at", "1700", "--events", dir.resolve("events.jsonl").toString());
         final JsonNode result = new ObjectMapper().readTree(stdout).get("results").get(0);
         final JsonNode stream = result.get("stream");
         assertThat(stream.get("requests").asLong()).isEqualTo(2_100);
@@ -117,6 +117,21 @@ class ReplayCommandTest {
         assertThat(shift.get("labels").asInt()).isEqualTo(2);
         assertThat(shift.get("at").asLong()).isEqualTo(1_700);
         assertThat(shift.get("rotation")).hasSize(2);
+        // every gate event is a line naming its run and the request it came after; the first opening is among them
+        final List<JsonNode> events = new ArrayList<>();
+        for (final String line : Files.readAllLines(dir.resolve("events.jsonl"))) {
+            events.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(events).isNotEmpty().allSatisfy(event -> {
+            assertThat(event.get("alpha").asDouble()).isEqualTo(0.9);
+            assertThat(event.get("seed").asLong()).isEqualTo(1);
+            assertThat(event.get("task").asText()).isNotEmpty();
+        });
+        assertThat(events).extracting(event -> event.get("requests").asLong()).isSorted();
+        assertThat(events).filteredOn(event -> "OPEN".equals(event.get("state").asText())
+                && !"OPEN".equals(event.get("previous").asText()))
+                .first().satisfies(event -> assertThat(event.get("requests").asLong())
+                        .isEqualTo(stream.get("first_open_at").asLong()));
         final String unshifted = run("replay", "--train", train.toString(), "--alpha", "0.9", "--featurizer", "hashing",
                 "--learners", "ncm", "--json", "--quiet");
         assertThat(new ObjectMapper().readTree(unshifted).get("results").get(0).has("shift")).isFalse();
