@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.tracerstreams.bench.chaos.ChildProcess;
 import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.serde.AvroSerdeConfig;
 import java.io.IOException;
@@ -193,6 +194,12 @@ class ComposeFileIT {
                 final Matcher m = Pattern.compile("\"(io\\.tracerstreams\\.[A-Za-z.]+)\"").matcher(line);
                 assertThat(m.find()).as("ENTRYPOINT names a main class").isTrue();
                 assertThat(Class.forName(m.group(1)).getMethod("main", String[].class)).isNotNull();
+                // the image starts the JVM as the tracer launcher does, and as the benchmarks' tracer processes do
+                for (final String option : ChildProcess.TRACER_JVM_OPTIONS) {
+                    assertThat(line).as("ENTRYPOINT has the launcher's JVM option %s", option).contains("\"" + option + "\"");
+                }
+                assertThat(Files.readString(root.resolve("tracer"))).as("the tracer launcher's default JVM options")
+                        .contains("${TRACER_JAVA_OPTS:-" + String.join(" ", ChildProcess.TRACER_JVM_OPTIONS) + "}");
             }
         }
     }

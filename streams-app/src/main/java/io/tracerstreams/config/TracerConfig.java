@@ -243,13 +243,13 @@ public final class TracerConfig extends AbstractConfig {
             + "the stream thread idles in poll. Under load a batch holds what arrived while the previous one was embedded.";
 
     public static final String COMMIT_ON_PARTIAL_BATCH_CONFIG = "commit.on.partial.batch";
-    private static final String COMMIT_ON_PARTIAL_BATCH_DOC = "When the featurize stage embeds a batch because its wait "
-            + "ended, on time (at most poll.ms + featurize.batch.max.wait.ms late: the stream thread was idle, the stage "
-            + "keeps up with its input), request a commit "
-            + "(ProcessorContext.commit) as soon as those records are routed, instead of waiting for commit.interval.ms: "
-            + "under light load a decision becomes visible to read_committed consumers milliseconds after it is made. "
-            + "Under load batches fill up or their flush comes late, and commit.interval.ms alone sets how often "
-            + "transactions commit. false: "
+    private static final String COMMIT_ON_PARTIAL_BATCH_DOC = "When the featurize stage embeds a batch that holds a "
+            + "request because its wait ended, on time (at most poll.ms + featurize.batch.max.wait.ms late: the stream "
+            + "thread was idle, the stage keeps up with its input), request a commit (ProcessorContext.commit) as soon as "
+            + "those records are routed, instead of waiting for commit.interval.ms: under light load a decision becomes "
+            + "visible to read_committed consumers milliseconds after it is made. Batches of responses alone (they only "
+            + "teach the engine; nobody waits for them) wait for the next commit. Under load batches fill up or their "
+            + "flush comes late, and commit.interval.ms alone sets how often transactions commit. false: "
             + "commit.interval.ms only. In one run of bench latency (hashing featurizer, 20 requests/s, heavily loaded "
             + "machine) the median latency once the start-up backlog drained was 29-34 ms with it, 118 ms without "
             + "(commit.interval.ms 100), 35-40 ms with commit.interval.ms 20 (docs/BENCHMARKS.md).";

@@ -51,10 +51,11 @@ import java.util.List;
  * (a duplicate, which the router deduplicates by request id or answers again with the same decision). An in-memory
  * buffer without the changelog would lose its records whenever a commit falls between their read and their flush.
  *
- * <p>A batch flushed by its wait, on time (the stage keeps up with its input: the thread idled in poll), requests a
- * commit right after its records are routed ({@code commit.on.partial.batch}): their decisions then become visible
- * at once instead of at the next commit interval. Full batches, and flushes that come late because the thread was
- * busy with other work (a backlog), leave the commit rate to {@code commit.interval.ms}.
+ * <p>A batch flushed by its wait, on time (the stage keeps up with its input: the thread idled in poll), that holds
+ * at least one request, requests a commit right after its records are routed ({@code commit.on.partial.batch}):
+ * their decisions then become visible at once instead of at the next commit interval. Batches of responses only
+ * (learned traces: nobody waits for them), full batches, and flushes that come late because the thread was busy with
+ * other work (a backlog), leave the commit rate to {@code commit.interval.ms}.
  *
  * <p><b>Records too large to hold.</b> A record whose value exceeds {@value #HOLD_MAX_BYTES} bytes is not held: a
  * changelog, repartition or DLQ record that large would exceed the producer's {@code max.request.size} (1 MiB by
@@ -92,6 +93,8 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private KeyValueStore<Long, byte[]> buffer;
     private long nextSeq;
     private int held;
+    /** How many of the held records came from the requests topic (each one a decision someone waits for). */
+    private int heldRequests;
     private Cancellable scheduled;
     /** 0: flushed records are deleted at once (exactly_once_v2); else the interval of the settle punctuation. */
     private final long settleIntervalMs;
@@ -161,6 +164,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         if (held == 0) {
             unflushedFrom = 0;
         }
+        heldRequests = held; // restored records are not decoded here: count them all as requests
         deletedFrom = unflushedFrom;
         armedTo = unflushedFrom;
         if (held > 0) {
@@ -201,6 +205,9 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         }
         buffer.put(nextSeq++, HeldRecord.encode(h));
         held++;
+        if (source == Source.REQUESTS) {
+            heldRequests++;
+        }
         if (held >= maxTexts) {
             flush();
         } else if (scheduled == null) {
@@ -211,11 +218,13 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
     private void schedule() {
         final long dueAt = context.currentSystemTimeMs() + maxWait.toMillis();
         scheduled = context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> {
+            final boolean decisions = heldRequests > 0;
             flush();
-            // on time (at most poll.ms + the wait late): the thread idled, the stage keeps up, so make what was just
-            // routed visible now rather than at the next commit interval; late: the thread was busy (a backlog),
-            // and commits stay at commit.interval.ms
-            if (commitOnPartialBatch && now - dueAt <= commitSlackMs) {
+            // on time (at most poll.ms + the wait late): the thread idled, the stage keeps up, so make the decisions
+            // just routed visible now rather than at the next commit interval; late: the thread was busy (a
+            // backlog), and commits stay at commit.interval.ms. Responses alone wait for the next commit: nobody
+            // waits for a learned trace, and while the gate is closed they are half the records
+            if (commitOnPartialBatch && decisions && now - dueAt <= commitSlackMs) {
                 context.commit();
             }
         });
@@ -264,6 +273,7 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
         }
         unflushedFrom = nextSeq;
         held = 0;
+        heldRequests = 0;
     }
 
     /** A record too large to hold: decoded, embedded and forwarded at once. */

@@ -246,6 +246,18 @@ class FeaturizeBatchingTest {
         assertThat(context.forwarded()).extracting(FeaturizeBatchingTest::header).contains("t-2");
         assertThat(context.committed()).as("a flush that comes late (a busy thread: a backlog) leaves commits to "
                 + "commit.interval.ms").isFalse();
+
+        context.resetCommit();
+        feed(context, p, RESPONSES, 3, response("r3", "t", "l", "three"));
+        final MockProcessorContext.CapturedPunctuator third = context.scheduledPunctuators().get(2);
+        third.getPunctuator().punctuate(context.currentSystemTimeMs() + 5);
+        assertThat(context.forwarded()).extracting(FeaturizeBatchingTest::header).contains("t-3");
+        assertThat(context.committed()).as("a batch of responses alone waits for the next commit: nobody waits for "
+                + "a learned trace").isFalse();
+        feed(context, p, RESPONSES, 4, response("r4", "t", "l", "four"));
+        feed(context, p, REQUESTS, 5, request("r5", "t", "five"));
+        context.scheduledPunctuators().get(3).getPunctuator().punctuate(context.currentSystemTimeMs() + 5);
+        assertThat(context.committed()).as("a batch with a request in it asks for its commit").isTrue();
     }
 
     /**

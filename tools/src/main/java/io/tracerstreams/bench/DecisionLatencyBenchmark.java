@@ -15,6 +15,8 @@ import io.tracerstreams.serde.MockSchemaRegistryClient;
 import io.tracerstreams.topology.TopicSerdes;
 import io.tracerstreams.topology.TracerApp;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,6 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * fixed rate; a read_committed consumer reads the decisions; latency = decision consumed - request sent. A
  * simulated LLM answers every deferred or audited request with its true label, so the gate opens during the run
  * and both decision paths are measured. Requests sent in the first {@code --warmup-seconds} (2) are not counted.
+ * Before tracer starts, {@code --broker-warmup} (1,000) transactions of the benchmark's own run against the new
+ * broker, which a deployment's long-running cluster needs no warm-up for; tracer itself starts cold, apart from the
+ * Kafka client code the warm-up ran in this JVM.
  *
  * <p>Every setting is the application's default ({@link TracerConfig}) unless given: {@code --seconds 60
  * --rate 100 --model M --commit-interval-ms N --commit-on-partial-batch B --poll-ms N --partitions N --threads N --guarantee G
@@ -107,16 +112,19 @@ public final class DecisionLatencyBenchmark {
                     m.put(key, e.getValue());
                 } else if (e.getKey().startsWith("featurize-")) {
                     m.put(e.getKey().replace('-', '.'), e.getValue());
-                } else if (!List.of("json", "seconds", "rate", "warmup-seconds").contains(e.getKey())) {
+                } else if (!List.of("json", "seconds", "rate", "warmup-seconds", "broker-warmup").contains(e.getKey())) {
                     throw new IllegalArgumentException("unknown option --" + e.getKey() + "; expected one of --seconds, --rate, "
-                            + "--warmup-seconds, --json, --" + String.join(", --", new java.util.TreeSet<>(CONFIG_OPTIONS.keySet())));
+                            + "--warmup-seconds, --broker-warmup, --json, --" + String.join(", --", new java.util.TreeSet<>(CONFIG_OPTIONS.keySet())));
                 }
             }
             final TracerConfig config = new TracerConfig(m);
+            final int brokerWarmup = Integer.parseInt(opts.getOrDefault("broker-warmup", String.valueOf(BROKER_WARMUP)));
+            warmBroker(kafka.bootstrapServers(), brokerWarmup, out);
             try (Featurizer featurizer = config.openFeaturizer()) {
                 out.printf(Locale.ROOT, "decision latency: %d s at %d requests/s (the first %d s not counted), read_committed; "
-                        + "settings (application defaults unless given): %s%n", seconds, rate, warmupSeconds,
-                        settings(config, featurizer));
+                        + "settings (application defaults unless given): %s; JVM options (the tracer launcher's unless "
+                        + "TRACER_JAVA_OPTS is set): %s%n", seconds, rate, warmupSeconds, settings(config, featurizer),
+                        jvmOptions());
                 try (TracerApp app = TracerApp.run(config, featurizer); TopicSerdes serdes = TopicSerdes.fromConfig(config)) {
                     if (!app.awaitRunning(Duration.ofMinutes(2))) {
                         throw new IllegalStateException("the app did not reach RUNNING: " + app.state());
@@ -133,6 +141,60 @@ public final class DecisionLatencyBenchmark {
         } finally {
             org.apache.commons.io.FileUtils.deleteQuietly(stateDir.toFile());
         }
+    }
+
+    /** Transactions the benchmark runs against the embedded broker before tracer starts (--broker-warmup). */
+    static final int BROKER_WARMUP = 1_000;
+
+    /**
+     * Runs {@code transactions} small transactions (a record each, to a scratch topic of 3 partitions, read back
+     * read_committed) against a freshly started broker, so that tracer meets a broker whose code paths already ran, as
+     * a production cluster's have. In this JVM that also runs the Kafka client code tracer's own clients use.
+     */
+    static void warmBroker(final String bootstrap, final int transactions, final PrintStream out) {
+        if (transactions <= 0) {
+            out.println("broker warm-up: none (--broker-warmup 0): tracer meets a broker that has just started");
+            return;
+        }
+        final String topic = "latency-bench-broker-warmup";
+        final long t0 = System.nanoTime();
+        try (Admin admin = Admin.create(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+        } catch (final Exception e) {
+            throw new IllegalStateException("cannot create the broker warm-up topic: " + e.getMessage(), e);
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic,
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new StringSerializer());
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5),
+                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+                    new TopicPartition(topic, 2));
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            producer.initTransactions();
+            long read = 0;
+            for (int i = 0; i < transactions; i++) {
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(topic, "k" + i % 7, "v" + i));
+                producer.commitTransaction();
+                read += consumer.poll(Duration.ZERO).count();
+            }
+            final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (read < transactions && System.nanoTime() < deadline) {
+                read += consumer.poll(Duration.ofMillis(50)).count();
+            }
+        }
+        out.printf(Locale.ROOT, "broker warm-up: %d transactions in %d ms before tracer starts%n", transactions,
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** This JVM's options, as it was started (the {@code tracer} launcher's defaults unless TRACER_JAVA_OPTS is set). */
+    static String jvmOptions() {
+        return String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
     /** The settings that shape latency, as the application sees them. */
@@ -181,6 +243,11 @@ public final class DecisionLatencyBenchmark {
             decisions.partitionsFor(topics.decisions()).forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
             decisions.assign(parts);
             decisions.seekToBeginning(parts);
+            // the benchmark's own clients start warm: offsets resolved, metadata of the topics they write fetched, so
+            // that the clock measures tracer, not a client's first metadata round trip
+            parts.forEach(decisions::position);
+            requests.partitionsFor(topics.requests());
+            responses.partitionsFor(topics.responses());
 
             final Thread reader = new Thread(() -> {
                 while (running.get() || !sentAt.isEmpty()) {
@@ -256,16 +323,25 @@ public final class DecisionLatencyBenchmark {
         }
     }
 
-    /** Median and max latency per 5 s of send time: shows whether the tail is one stall or a steady backlog. */
+    /**
+     * Median and max latency per second of send time for the first 10 s, then per 5 s: shows whether the tail is
+     * the start-up, one stall or a steady backlog.
+     */
     private static void printTimeline(final long[] latencyBySeq, final int rate, final PrintStream out) {
-        final int bucket = 5 * rate;
-        final StringBuilder line = new StringBuilder("timeline (per 5 s of sending: p50/max ms):");
-        for (int from = 0; from < latencyBySeq.length; from += bucket) {
-            final long[] b = Arrays.stream(latencyBySeq, from, Math.min(latencyBySeq.length, from + bucket))
-                    .filter(v -> v > 0).sorted().toArray();
-            line.append(b.length == 0 ? " -" : String.format(Locale.ROOT, " %.0f/%.0f", pct(b, 0.5), b[b.length - 1] / 1000.0));
+        out.println(timeline("timeline (per 1 s of sending, first 10 s: p50/max ms):", latencyBySeq, 0,
+                Math.min(latencyBySeq.length, 10 * rate), rate));
+        out.println(timeline("timeline (per 5 s of sending: p50/max ms):", latencyBySeq, 0, latencyBySeq.length, 5 * rate));
+    }
+
+    private static String timeline(final String title, final long[] latencyBySeq, final int from, final int to,
+                                   final int bucket) {
+        final StringBuilder line = new StringBuilder(title);
+        for (int b = from; b < to; b += bucket) {
+            final long[] sorted = Arrays.stream(latencyBySeq, b, Math.min(to, b + bucket)).filter(v -> v > 0).sorted().toArray();
+            line.append(sorted.length == 0 ? " -"
+                    : String.format(Locale.ROOT, " %.0f/%.0f", pct(sorted, 0.5), sorted[sorted.length - 1] / 1000.0));
         }
-        out.println(line);
+        return line.toString();
     }
 
     private static double pct(final long[] sorted, final double q) {

@@ -146,8 +146,9 @@ public final class ThroughputBenchmark {
             // uncached: the warm-up texts are embedded again in the timed loop, and a cache would answer them
             try (Featurizer featurizer = Featurizers.open(config.embeddingModel(), null, 0)) {
                 out.printf(Locale.ROOT, "throughput: %d requests over %d tasks, %d instance(s) %s; settings (application "
-                        + "defaults unless given): %s%n", requests, tasks, instances, processes
-                        ? "as separate `tracer run` processes" : "in this JVM", DecisionLatencyBenchmark.settings(config, featurizer));
+                        + "defaults unless given): %s; JVM options: %s%n", requests, tasks, instances, processes
+                        ? "as separate `tracer run` processes" : "in this JVM", DecisionLatencyBenchmark.settings(config, featurizer),
+                        processes ? String.join(" ", ChildProcess.TRACER_JVM_OPTIONS) : DecisionLatencyBenchmark.jvmOptions());
                 raw = rawRate(featurizer, texts);
             }
             out.printf(Locale.ROOT, "raw featurizer rate (length-sorted batches of %d, one process): %.1f texts/s%n", RAW_BATCH, raw);
@@ -214,7 +215,7 @@ public final class ThroughputBenchmark {
                 try (var w = Files.newBufferedWriter(properties)) {
                     p.store(w, "tracer bench throughput --processes");
                 }
-                final ChildProcess child = new ChildProcess("instance-" + i, classpath, List.of("-XX:+UseParallelGC"),
+                final ChildProcess child = new ChildProcess("instance-" + i, classpath, ChildProcess.TRACER_JVM_OPTIONS,
                         "io.tracerstreams.cli.TracerAppCli", List.of("run", "--config", properties.toString()),
                         work.resolve("instance-" + i + ".log"));
                 children.add(child);

@@ -23,6 +23,12 @@ import java.util.regex.Pattern;
  */
 public final class ChildProcess {
 
+    /**
+     * The JVM options the {@code tracer} launcher starts {@code tracer run} with (and {@code docker/Dockerfile}):
+     * the parallel collector and the C1 compiler only. Benchmarks that stand for a deployed instance use them.
+     */
+    public static final List<String> TRACER_JVM_OPTIONS = List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
+
     private final String name;
     private final List<String> command;
     private final String classpath;

@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,7 +110,9 @@ public final class FuzzBenchmark {
             } catch (final java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 throw new IllegalStateException("cannot raise max.message.bytes of the requests topic", e);
             }
-            tracer = new ChildProcess("tracer", Classpaths.streamsApp(toolsClasspath), List.of("-Xmx1g", "-XX:+UseParallelGC"),
+            final List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+            jvm.addAll(ChildProcess.TRACER_JVM_OPTIONS);
+            tracer = new ChildProcess("tracer", Classpaths.streamsApp(toolsClasspath), jvm,
                     "io.tracerstreams.cli.TracerAppCli", List.of("run", "--config", properties.toString()),
                     dir.resolve("logs/tracer.log"));
             tracer.start();

@@ -144,10 +144,13 @@ public final class SoakBenchmark {
                 TracerTopics.ensure(admin, config);
             }
             final int jmxPort = ChaosBenchmark.freePort();
-            tracer = new ChildProcess("tracer", appClasspath, List.of("-Xmx" + options.heap, "-XX:+UseParallelGC",
-                    "-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
-                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
-                    "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"),
+            final List<String> jvm = new ArrayList<>(List.of("-Xmx" + options.heap));
+            jvm.addAll(ChildProcess.TRACER_JVM_OPTIONS);
+            jvm.addAll(List.of("-Dcom.sun.management.jmxremote.port=" + jmxPort,
+                    "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort, "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                    "-Djava.rmi.server.hostname=127.0.0.1", "-Dcom.sun.management.jmxremote.authenticate=false",
+                    "-Dcom.sun.management.jmxremote.ssl=false"));
+            tracer = new ChildProcess("tracer", appClasspath, jvm,
                     "io.tracerstreams.cli.TracerAppCli", List.of("run", "--config", properties.toString()),
                     dir.resolve("logs/tracer.log"));
             tracer.start();
