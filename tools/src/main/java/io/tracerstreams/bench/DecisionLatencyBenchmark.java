@@ -112,9 +112,11 @@ public final class DecisionLatencyBenchmark {
                     m.put(key, e.getValue());
                 } else if (e.getKey().startsWith("featurize-")) {
                     m.put(e.getKey().replace('-', '.'), e.getValue());
+                } else if (e.getKey().startsWith("kafka.")) {
+                    m.put(e.getKey(), e.getValue()); // passed to Kafka Streams and its clients, as in tracer.properties
                 } else if (!List.of("json", "seconds", "rate", "warmup-seconds", "broker-warmup").contains(e.getKey())) {
                     throw new IllegalArgumentException("unknown option --" + e.getKey() + "; expected one of --seconds, --rate, "
-                            + "--warmup-seconds, --broker-warmup, --json, --" + String.join(", --", new java.util.TreeSet<>(CONFIG_OPTIONS.keySet())));
+                            + "--warmup-seconds, --broker-warmup, --json, --kafka.<key>, --" + String.join(", --", new java.util.TreeSet<>(CONFIG_OPTIONS.keySet())));
                 }
             }
             final TracerConfig config = new TracerConfig(m);
