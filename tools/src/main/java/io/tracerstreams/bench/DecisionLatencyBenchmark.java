@@ -160,8 +160,8 @@ public final class DecisionLatencyBenchmark {
         }
         final String topic = "latency-bench-broker-warmup";
         final long t0 = System.nanoTime();
-        try (Admin admin = Admin.create(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        long read = 0;
+        try (Admin admin = Admin.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
         } catch (final Exception e) {
             throw new IllegalStateException("cannot create the broker warm-up topic: " + e.getMessage(), e);
@@ -178,7 +178,6 @@ public final class DecisionLatencyBenchmark {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             producer.initTransactions();
-            long read = 0;
             for (int i = 0; i < transactions; i++) {
                 producer.beginTransaction();
                 producer.send(new ProducerRecord<>(topic, "k" + i % 7, "v" + i));
@@ -190,8 +189,8 @@ public final class DecisionLatencyBenchmark {
                 read += consumer.poll(Duration.ofMillis(50)).count();
             }
         }
-        out.printf(Locale.ROOT, "broker warm-up: %d transactions in %d ms before tracer starts%n", transactions,
-                (System.nanoTime() - t0) / 1_000_000);
+        out.printf(Locale.ROOT, "broker warm-up: %d transactions (%d records read back read_committed) in %d ms before "
+                + "tracer starts%n", transactions, read, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** This JVM's options, as it was started (the {@code tracer} launcher's defaults unless TRACER_JAVA_OPTS is set). */
