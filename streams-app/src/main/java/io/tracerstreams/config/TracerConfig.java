@@ -233,9 +233,12 @@ public final class TracerConfig extends AbstractConfig {
 
     public static final String FEATURIZE_BATCH_MAX_TEXTS_CONFIG = "featurize.batch.max.texts";
     private static final String FEATURIZE_BATCH_MAX_TEXTS_DOC = "The most input records the featurize stage of one stream "
-            + "task holds before it embeds them in one length-sorted featurizer call (ONNX Runtime embeds sorted batches of "
-            + "32 about 1.5-2x faster than single texts on 2 cores). Held records live in a changelogged store, so a crash "
-            + "loses and duplicates none of them under exactly_once_v2. 1 embeds every record as it arrives.";
+            + "task holds before it embeds them in one length-sorted featurizer call. Under light load a batch holds what "
+            + "arrives within featurize.batch.max.wait.ms (often one record); under a backlog it fills up, and a larger "
+            + "batch groups texts of similar length better (less padding): 128 against 32 gave 1.2-1.3x the decisions "
+            + "per second of bench throughput on 2 cores, at the price of a longer stall of the stream thread per batch "
+            + "(128 texts: about 0.2 s there). Held records live in a changelogged store, so a crash loses and "
+            + "duplicates none of them under exactly_once_v2. 1 embeds every record as it arrives.";
 
     public static final String FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG = "featurize.batch.max.wait.ms";
     private static final String FEATURIZE_BATCH_MAX_WAIT_MS_DOC = "How often (wall clock) the featurize stage embeds the "
@@ -881,7 +884,7 @@ public final class TracerConfig extends AbstractConfig {
                         EMBEDDING_CACHE_MAX_BYTES_DOC)
                 .define(EMBEDDING_CACHE_PERSIST_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, EMBEDDING_CACHE_PERSIST_DOC)
                 .define(MAX_INPUT_CHARS_CONFIG, Type.INT, 10_000, Range.between(1, 1_000_000), Importance.MEDIUM, MAX_INPUT_CHARS_DOC)
-                .define(FEATURIZE_BATCH_MAX_TEXTS_CONFIG, Type.INT, 32, Range.between(1, 1024), Importance.MEDIUM,
+                .define(FEATURIZE_BATCH_MAX_TEXTS_CONFIG, Type.INT, 128, Range.between(1, 1024), Importance.MEDIUM,
                         FEATURIZE_BATCH_MAX_TEXTS_DOC)
                 .define(FEATURIZE_BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 5L, Range.between(1, 10_000), Importance.MEDIUM,
                         FEATURIZE_BATCH_MAX_WAIT_MS_DOC)
