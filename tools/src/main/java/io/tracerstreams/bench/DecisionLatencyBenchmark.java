@@ -4,7 +4,10 @@
 package io.tracerstreams.bench;
 
 import io.tracerstreams.testkit.SyntheticIntents;
+import io.tracerstreams.bench.chaos.ChildProcess;
+import io.tracerstreams.bench.chaos.Classpaths;
 import io.tracerstreams.broker.EmbeddedKafka;
+import io.tracerstreams.broker.RegistryServer;
 import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.schema.Decision;
@@ -41,6 +44,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * End-to-end decision latency on an embedded single-node KRaft broker: a producer publishes requests at a
@@ -49,7 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * and both decision paths are measured. Requests sent in the first {@code --warmup-seconds} (2) are not counted.
  * Before tracer starts, {@code --broker-warmup} (1,000) transactions of the benchmark's own run against the new
  * broker, which a deployment's long-running cluster needs no warm-up for; tracer itself starts cold, apart from the
- * Kafka client code the warm-up ran in this JVM.
+ * Kafka client code the warm-up ran in this JVM. With {@code --processes}, tracer runs as a {@code tracer run} process
+ * of its own instead (the launcher's JVM options, a registry server in this JVM), so that nothing of this JVM warms it.
  *
  * <p>Every setting is the application's default ({@link TracerConfig}) unless given: {@code --seconds 60
  * --rate 100 --model M --commit-interval-ms N --commit-on-partial-batch B --poll-ms N --partitions N --threads N --guarantee G
@@ -99,11 +104,14 @@ public final class DecisionLatencyBenchmark {
         final int seconds = Integer.parseInt(opts.getOrDefault("seconds", "60"));
         final int rate = Integer.parseInt(opts.getOrDefault("rate", "100"));
         final int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "2"));
+        final boolean processes = opts.containsKey("processes");
         final Path stateDir = Files.createTempDirectory("tracer-bench-state-");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             RegistryServer registry = processes ? RegistryServer.start(0, null) : null) {
             final Map<String, Object> m = new HashMap<>();
             m.put(TracerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, "mock://latency-bench");
+            // a tracer run process needs a registry it can reach; in this JVM a mock:// scope serves
+            m.put(TracerConfig.SCHEMA_REGISTRY_URL_CONFIG, processes ? registry.url() : "mock://latency-bench");
             m.put(TracerConfig.APPLICATION_ID_CONFIG, "latency-bench");
             m.put(TracerConfig.STATE_DIR_CONFIG, stateDir.toString());
             for (final Map.Entry<String, String> e : opts.entrySet()) {
@@ -114,14 +122,17 @@ public final class DecisionLatencyBenchmark {
                     m.put(e.getKey().replace('-', '.'), e.getValue());
                 } else if (e.getKey().startsWith("kafka.")) {
                     m.put(e.getKey(), e.getValue()); // passed to Kafka Streams and its clients, as in tracer.properties
-                } else if (!List.of("json", "seconds", "rate", "warmup-seconds", "broker-warmup").contains(e.getKey())) {
+                } else if (!List.of("json", "seconds", "rate", "warmup-seconds", "broker-warmup", "processes").contains(e.getKey())) {
                     throw new IllegalArgumentException("unknown option --" + e.getKey() + "; expected one of --seconds, --rate, "
-                            + "--warmup-seconds, --broker-warmup, --json, --kafka.<key>, --" + String.join(", --", new java.util.TreeSet<>(CONFIG_OPTIONS.keySet())));
+                            + "--warmup-seconds, --broker-warmup, --processes, --json, --kafka.<key>, --" + String.join(", --", new java.util.TreeSet<>(CONFIG_OPTIONS.keySet())));
                 }
             }
             final TracerConfig config = new TracerConfig(m);
             final int brokerWarmup = Integer.parseInt(opts.getOrDefault("broker-warmup", String.valueOf(BROKER_WARMUP)));
             warmBroker(kafka.bootstrapServers(), brokerWarmup, out);
+            if (processes) {
+                return inProcess(config, seconds, rate, warmupSeconds, json, out);
+            }
             try (Featurizer featurizer = config.openFeaturizer()) {
                 out.printf(Locale.ROOT, "decision latency: %d s at %d requests/s (the first %d s not counted), read_committed; "
                         + "settings (application defaults unless given): %s; JVM options (the tracer launcher's unless "
@@ -144,6 +155,47 @@ public final class DecisionLatencyBenchmark {
             org.apache.commons.io.FileUtils.deleteQuietly(stateDir.toFile());
         }
     }
+
+    /**
+     * The measurement with tracer as a {@code tracer run} process of its own (its own JVM with the launcher's options,
+     * featurizer and state directory, as a deployment runs it), timed once it prints that it runs: the broker warm-up
+     * in this JVM then warms none of tracer's code.
+     */
+    private static Result inProcess(final TracerConfig config, final int seconds, final int rate, final int warmupSeconds,
+                                    final boolean json, final PrintStream out) throws Exception {
+        final Path work = Files.createTempDirectory("tracer-bench-latency-process-");
+        final Path properties = work.resolve("tracer.properties");
+        final java.util.Properties p = new java.util.Properties();
+        config.originals().forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+        try (var w = Files.newBufferedWriter(properties)) {
+            p.store(w, "tracer bench latency --processes");
+        }
+        final ChildProcess child = new ChildProcess("tracer", Classpaths.streamsApp(System.getProperty("java.class.path")),
+                ChildProcess.TRACER_JVM_OPTIONS, "io.tracerstreams.cli.TracerAppCli",
+                List.of("run", "--config", properties.toString()), work.resolve("tracer.log"));
+        try {
+            out.printf(Locale.ROOT, "decision latency: %d s at %d requests/s (the first %d s not counted), read_committed; "
+                    + "settings (application defaults unless given): featurizer %s%s; tracer as a tracer run process with "
+                    + "JVM options %s%n", seconds, rate, warmupSeconds, config.embeddingModel(), settings(config),
+                    String.join(" ", ChildProcess.TRACER_JVM_OPTIONS));
+            child.start();
+            child.await(RUNNING, Duration.ofMinutes(5));
+            out.printf(Locale.ROOT, "tracer run process running (pid %d)%n", child.pid());
+            try (TopicSerdes serdes = TopicSerdes.fromConfig(config)) {
+                final Result result = measure(config, serdes, seconds, rate, warmupSeconds, out);
+                if (json) {
+                    System.out.println(result.toJson());
+                }
+                return result;
+            }
+        } finally {
+            child.terminate(Duration.ofSeconds(30));
+            org.apache.commons.io.FileUtils.deleteQuietly(work.toFile());
+        }
+    }
+
+    /** What a {@code tracer run} process prints once its Kafka Streams client runs. */
+    private static final Pattern RUNNING = Pattern.compile("tracer: running");
 
     /** Transactions the benchmark runs against the embedded broker before tracer starts (--broker-warmup). */
     static final int BROKER_WARMUP = 1_000;
@@ -200,7 +252,12 @@ public final class DecisionLatencyBenchmark {
 
     /** The settings that shape latency, as the application sees them. */
     static String settings(final TracerConfig config, final Featurizer featurizer) {
-        final StringBuilder sb = new StringBuilder("featurizer ").append(featurizer.id());
+        return "featurizer " + featurizer.id() + settings(config);
+    }
+
+    /** The settings that shape latency apart from the featurizer, each as {@code ", key=value"}. */
+    private static String settings(final TracerConfig config) {
+        final StringBuilder sb = new StringBuilder();
         for (final String key : List.of(TracerConfig.PROCESSING_GUARANTEE_CONFIG, TracerConfig.COMMIT_INTERVAL_MS_CONFIG,
                 TracerConfig.COMMIT_ON_PARTIAL_BATCH_CONFIG,
                 TracerConfig.POLL_MS_CONFIG, TracerConfig.TOPICS_PARTITIONS_CONFIG, TracerConfig.NUM_STREAM_THREADS_CONFIG,
