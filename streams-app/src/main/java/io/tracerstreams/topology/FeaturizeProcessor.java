@@ -57,6 +57,10 @@ import java.util.List;
  * (learned traces: nobody waits for them), full batches, and flushes that come late because the thread was busy with
  * other work (a backlog), leave the commit rate to {@code commit.interval.ms}.
  *
+ * <p><b>Records with nothing to embed.</b> A response without an input text (the usual case: the request brought the
+ * input) that arrives while the buffer is empty is forwarded at once, without a write to the buffer or a wait: nothing
+ * read before it is still held, so the read order is kept. Behind held records it waits for their flush.
+ *
  * <p><b>Records too large to hold.</b> A record whose value exceeds {@value #HOLD_MAX_BYTES} bytes is not held: a
  * changelog, repartition or DLQ record that large would exceed the producer's {@code max.request.size} (1 MiB by
  * default), and the failed send would kill the stream thread on that record again after every restart. What is held
@@ -202,6 +206,14 @@ final class FeaturizeProcessor implements Processor<byte[], byte[], String, Emit
             flush(); // what is held leaves first: read order is kept
             alone(h);
             return;
+        }
+        if (source == Source.RESPONSES && held == 0 && deletedFrom == nextSeq) {
+            // the buffer is empty, so read order allows it to leave now; with nothing to embed it need not be held
+            final Prepared p = prepare(h);
+            if (p.text == null) {
+                p.finish(null, null);
+                return;
+            }
         }
         buffer.put(nextSeq++, HeldRecord.encode(h));
         held++;

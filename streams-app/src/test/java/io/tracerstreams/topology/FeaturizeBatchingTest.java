@@ -260,6 +260,46 @@ class FeaturizeBatchingTest {
         assertThat(context.committed()).as("a batch with a request in it asks for its commit").isTrue();
     }
 
+    @Test
+    void shouldForwardAResponseWithNothingToEmbedAtOnceOnlyWhileNothingIsHeld() {
+        final KeyValueStore<Long, byte[]> store = store();
+        final MockProcessorContext<String, Emitted> context = context(store);
+        final FeaturizeProcessor p = processor(context, 32);
+        feed(context, p, RESPONSES, 0, response("r0", "t", "l", null));
+        assertThat(context.forwarded()).as("nothing held before it: forwarded at once").extracting(FeaturizeBatchingTest::header)
+                .containsExactly("t-0");
+        assertThat(store.approximateNumEntries()).as("never written to the buffer").isZero();
+        assertThat(context.scheduledPunctuators()).isEmpty();
+        assertThat(callSizes).isEmpty();
+
+        feed(context, p, RESPONSES, 1, response("r1", "t", "l", "an input to learn from"));
+        assertThat(context.forwarded()).as("a response with an input waits to be embedded in a batch").hasSize(1);
+        feed(context, p, RESPONSES, 2, response("r2", "t", "l", null));
+        feed(context, p, REQUESTS, 3, request("r3", "t", "three"));
+        assertThat(context.forwarded()).as("behind a held record a response waits too: read order").hasSize(1);
+        assertThat(store.approximateNumEntries()).isEqualTo(3);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(context.currentSystemTimeMs() + 5);
+        assertThat(context.forwarded()).extracting(FeaturizeBatchingTest::header).containsExactly("t-0", "t-1", "t-2", "t-3");
+        assertThat(((TraceRecord) context.forwarded().get(1).record().value()).embedding())
+                .containsExactly(hashing.embed("an input to learn from"));
+
+        feed(context, p, RESPONSES, 4, response("r4", "t", "l", null));
+        assertThat(context.forwarded()).as("the buffer is empty again").hasSize(5);
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldHoldAResponseWhileFlushedRecordsAwaitTheirSettleUnderAtLeastOnce() {
+        final KeyValueStore<Long, byte[]> store = store();
+        final MockProcessorContext<String, Emitted> context = context(store);
+        final FeaturizeProcessor p = processor(context, 1, 100L);
+        feed(context, p, REQUESTS, 0, request("r0", "t", "zero"));
+        assertThat(context.forwarded()).hasSize(1);
+        assertThat(store.approximateNumEntries()).as("flushed, kept until settled").isEqualTo(1);
+        feed(context, p, RESPONSES, 1, response("r1", "t", "l", null));
+        assertThat(store.approximateNumEntries()).as("held like any record while the buffer is not empty").isEqualTo(1 + 1);
+    }
+
     /**
      * Under at_least_once a crash right after a flush could keep the buffer's deletions (its own changelog) and lose
      * the flush's outputs, while the records' offsets were committed before: the records would be lost. So a flush
