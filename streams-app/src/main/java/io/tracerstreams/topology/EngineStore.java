@@ -47,8 +47,9 @@ import java.util.zip.CRC32C;
  * reads) are deleted {@value #JOURNAL_DELETES_PER_CALL} per later journaled call rather than all at once: the
  * 5,000 deletions of a default snapshot interval stalled the stream thread for about 50 ms. A load finds what a
  * crash or an eviction left of them (they lie just before the first entry needed) and deletes them the same way.
- * Under at_least_once nothing makes the three stores' changelogs agree after a crash: a restored meta entry may point to a generation whose chunks are missing or from another attempt. So the generation the engine was
- * built from stays, with the journal from its start, as the previous generation until the next snapshot; a load
+ * Under at_least_once nothing makes the three stores' changelogs agree after a crash: a restored meta entry may
+ * point to a generation whose chunks are missing or from another attempt. So the generation the engine was built
+ * from stays, with the journal from its start, as the previous generation until the next snapshot; a load
  * whose current generation is incomplete or fails its CRC-32C falls back to the previous generation and replays
  * the journal from there (counted as SNAPSHOT_FALLBACKS, with a WARN log line), and resets only when neither can
  * be read. This needs the generation kept as the previous one to be on the broker when the one before it is

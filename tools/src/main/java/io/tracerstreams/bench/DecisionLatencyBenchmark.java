@@ -5,7 +5,6 @@ package io.tracerstreams.bench;
 
 import io.tracerstreams.testkit.SyntheticIntents;
 import io.tracerstreams.bench.chaos.ChildProcess;
-import io.tracerstreams.bench.chaos.Classpaths;
 import io.tracerstreams.broker.EmbeddedKafka;
 import io.tracerstreams.broker.RegistryServer;
 import io.tracerstreams.config.TracerConfig;
@@ -164,15 +163,7 @@ public final class DecisionLatencyBenchmark {
     private static Result inProcess(final TracerConfig config, final int seconds, final int rate, final int warmupSeconds,
                                     final boolean json, final PrintStream out) throws Exception {
         final Path work = Files.createTempDirectory("tracer-bench-latency-process-");
-        final Path properties = work.resolve("tracer.properties");
-        final java.util.Properties p = new java.util.Properties();
-        config.originals().forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
-        try (var w = Files.newBufferedWriter(properties)) {
-            p.store(w, "tracer bench latency --processes");
-        }
-        final ChildProcess child = new ChildProcess("tracer", Classpaths.streamsApp(System.getProperty("java.class.path")),
-                ChildProcess.TRACER_JVM_OPTIONS, "io.tracerstreams.cli.TracerAppCli",
-                List.of("run", "--config", properties.toString()), work.resolve("tracer.log"));
+        final ChildProcess child = ChildProcess.tracerRun("tracer", config, work);
         try {
             out.printf(Locale.ROOT, "decision latency: %d s at %d requests/s (the first %d s not counted), read_committed; "
                     + "settings (application defaults unless given): featurizer %s%s; tracer as a tracer run process with "

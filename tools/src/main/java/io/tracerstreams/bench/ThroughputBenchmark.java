@@ -4,7 +4,6 @@
 package io.tracerstreams.bench;
 
 import io.tracerstreams.bench.chaos.ChildProcess;
-import io.tracerstreams.bench.chaos.Classpaths;
 import io.tracerstreams.broker.EmbeddedKafka;
 import io.tracerstreams.broker.RegistryServer;
 import io.tracerstreams.config.TracerConfig;
@@ -207,17 +206,8 @@ public final class ThroughputBenchmark {
         final Path work = Files.createTempDirectory("tracer-bench-throughput-processes-");
         final List<ChildProcess> children = new ArrayList<>();
         try {
-            final String classpath = Classpaths.streamsApp(System.getProperty("java.class.path"));
             for (int i = 0; i < configs.size(); i++) {
-                final Path properties = work.resolve("instance-" + i + ".properties");
-                final java.util.Properties p = new java.util.Properties();
-                configs.get(i).originals().forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
-                try (var w = Files.newBufferedWriter(properties)) {
-                    p.store(w, "tracer bench throughput --processes");
-                }
-                final ChildProcess child = new ChildProcess("instance-" + i, classpath, ChildProcess.TRACER_JVM_OPTIONS,
-                        "io.tracerstreams.cli.TracerAppCli", List.of("run", "--config", properties.toString()),
-                        work.resolve("instance-" + i + ".log"));
+                final ChildProcess child = ChildProcess.tracerRun("instance-" + i, configs.get(i), work);
                 children.add(child);
                 child.start();
             }

@@ -29,6 +29,22 @@ public final class ChildProcess {
      */
     public static final List<String> TRACER_JVM_OPTIONS = List.of("-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1");
 
+    /**
+     * A {@code tracer run} process (not started) with the launcher's JVM options on {@code config}'s settings, written
+     * as {@code dir/NAME.properties}; its output goes to {@code dir/NAME.log}.
+     */
+    public static ChildProcess tracerRun(final String name, final io.tracerstreams.config.TracerConfig config,
+                                         final Path dir) throws IOException {
+        final Path properties = dir.resolve(name + ".properties");
+        final java.util.Properties p = new java.util.Properties();
+        config.originals().forEach((k, v) -> p.setProperty(k, String.valueOf(v)));
+        try (var w = Files.newBufferedWriter(properties)) {
+            p.store(w, "tracer run " + name);
+        }
+        return new ChildProcess(name, Classpaths.streamsApp(System.getProperty("java.class.path")), TRACER_JVM_OPTIONS,
+                "io.tracerstreams.cli.TracerAppCli", List.of("run", "--config", properties.toString()), dir.resolve(name + ".log"));
+    }
+
     private final String name;
     private final List<String> command;
     private final String classpath;
