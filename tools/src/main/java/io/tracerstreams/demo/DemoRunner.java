@@ -5,6 +5,7 @@ package io.tracerstreams.demo;
 
 import io.tracerstreams.broker.EmbeddedKafka;
 import io.tracerstreams.config.TracerConfig;
+import io.tracerstreams.featurize.Featurizer;
 import io.tracerstreams.replay.Datasets;
 import io.tracerstreams.replay.LabelledText;
 import io.tracerstreams.report.HtmlReport;
@@ -41,6 +42,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -63,6 +66,8 @@ public final class DemoRunner {
     private static final long STATS_INTERVAL_MS = 1_000;
     private static final long REPORTS_INTERVAL_MS = 5_000;
     private static final int DEMO_WINDOW = 600;
+    /** Stands in for the broker in the settings the featurizer is opened with (they never contact it). */
+    private static final String FEATURIZER_ONLY_BOOTSTRAP = "localhost:9092";
     /** Where the demo writes each task's HTML boundary report at the end. */
     static final Path REPORT_DIR = Path.of("tracer-demo-reports");
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
@@ -169,14 +174,25 @@ public final class DemoRunner {
         String stopReason = "limit";
         RequestGenerator generator = null;
         try {
-            banner("starting an embedded Kafka broker ...");
-            final EmbeddedKafka kafka = EmbeddedKafka.start();
+            banner("starting an embedded Kafka broker and loading the " + options.embeddingModel() + " featurizer ...");
+            // the featurizer's settings do not involve the broker: it loads (about 2 s) while the broker starts
+            final CompletableFuture<Featurizer> loading = CompletableFuture.supplyAsync(() ->
+                    new TracerConfig(configMap(FEATURIZER_ONLY_BOOTSTRAP, registryUrl, stateDir)).openFeaturizer());
+            final EmbeddedKafka kafka;
+            try {
+                kafka = EmbeddedKafka.start();
+            } catch (final RuntimeException e) {
+                loading.thenAccept(Featurizer::close);
+                throw e;
+            }
             resources.add(kafka);
+            final Featurizer featurizer = loaded(loading);
+            resources.add(featurizer);
             final TracerConfig config = new TracerConfig(configMap(kafka.bootstrapServers(), registryUrl, stateDir));
             final TopicSerdes serdes = TopicSerdes.forRegistryUrl(registryUrl);
             resources.add(serdes);
-            banner("loading the " + options.embeddingModel() + " featurizer and starting tracer ...");
-            final TracerApp app = TracerApp.run(config); // creates the topics, owns the featurizer
+            banner("starting tracer ...");
+            final TracerApp app = TracerApp.run(config, featurizer); // creates the topics
             resources.add(app);
             if (!app.awaitRunning(Duration.ofSeconds(90))) {
                 throw new IllegalStateException("tracer did not reach RUNNING within 90 s (state " + app.state() + ")");
@@ -329,6 +345,21 @@ public final class DemoRunner {
             }
         } catch (final IOException | RuntimeException e) {
             LOG.warn("cannot write the demo's boundary reports: {}", e.toString());
+        }
+    }
+
+    /** The featurizer that {@code loading} opened; its failure as thrown there. */
+    private static Featurizer loaded(final CompletableFuture<Featurizer> loading) {
+        try {
+            return loading.join();
+        } catch (final CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
