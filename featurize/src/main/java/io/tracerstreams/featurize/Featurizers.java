@@ -41,7 +41,7 @@ public final class Featurizers {
      * @throws IllegalStateException    when a model cannot be loaded
      */
     public static Featurizer open(final String name, final Path cacheDirOrNull) {
-        final Featurizer featurizer = openUncached(name);
+        final Featurizer featurizer = openUncached(name, 0);
         return cacheDirOrNull == null || featurizer instanceof HashingFeaturizer ? featurizer
                 : new CachingFeaturizer(featurizer, cacheDirOrNull);
     }
@@ -56,10 +56,24 @@ public final class Featurizers {
      * @throws IllegalArgumentException for an unknown name or a bound too small for one vector
      */
     public static Featurizer open(final String name, final Path cacheDirOrNull, final long cacheMaxBytes) {
+        return open(name, cacheDirOrNull, cacheMaxBytes, 0);
+    }
+
+    /**
+     * As {@link #open(String, Path, long)}, with ONNX Runtime running each call on {@code intraOpThreads} threads (the
+     * calling one included); 0 for the default, {@code min(2, cores)}. The hashing featurizer ignores it.
+     *
+     * @throws IllegalArgumentException also for a negative thread count
+     */
+    public static Featurizer open(final String name, final Path cacheDirOrNull, final long cacheMaxBytes,
+                                  final int intraOpThreads) {
         if (cacheMaxBytes < 0) {
             throw new IllegalArgumentException("cacheMaxBytes must not be negative, got " + cacheMaxBytes);
         }
-        final Featurizer featurizer = openUncached(name);
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intraOpThreads must not be negative, got " + intraOpThreads);
+        }
+        final Featurizer featurizer = openUncached(name, intraOpThreads);
         if (cacheMaxBytes == 0 || featurizer instanceof HashingFeaturizer) {
             return featurizer;
         }
@@ -71,18 +85,18 @@ public final class Featurizers {
         }
     }
 
-    private static Featurizer openUncached(final String name) {
+    private static Featurizer openUncached(final String name, final int intraOpThreads) {
         final String key = name == null || name.isBlank() ? DEFAULT_NAME : name.trim().toLowerCase(Locale.ROOT);
         final Featurizer featurizer;
         switch (key) {
             case "minilm":
-                featurizer = new OnnxFeaturizer(EmbeddingModel.MINILM_L6_V2);
+                featurizer = new OnnxFeaturizer(onnxConfig(EmbeddingModel.MINILM_L6_V2, intraOpThreads));
                 break;
             case "minilm-q":
-                featurizer = new OnnxFeaturizer(EmbeddingModel.MINILM_L6_V2_Q);
+                featurizer = new OnnxFeaturizer(onnxConfig(EmbeddingModel.MINILM_L6_V2_Q, intraOpThreads));
                 break;
             case "bge-small":
-                featurizer = new OnnxFeaturizer(EmbeddingModel.BGE_SMALL_EN_V15);
+                featurizer = new OnnxFeaturizer(onnxConfig(EmbeddingModel.BGE_SMALL_EN_V15, intraOpThreads));
                 break;
             case "hashing":
                 featurizer = new HashingFeaturizer();
@@ -92,5 +106,10 @@ public final class Featurizers {
                         + String.join(", ", NAMES));
         }
         return featurizer;
+    }
+
+    private static OnnxFeaturizer.Config onnxConfig(final EmbeddingModel model, final int intraOpThreads) {
+        final OnnxFeaturizer.Config defaults = OnnxFeaturizer.Config.of(model);
+        return intraOpThreads == 0 ? defaults : defaults.withIntraOpThreads(intraOpThreads);
     }
 }

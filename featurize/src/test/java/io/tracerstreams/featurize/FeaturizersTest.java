@@ -10,6 +10,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class FeaturizersTest {
 
@@ -42,6 +43,20 @@ class FeaturizersTest {
         try (Featurizer plain = Featurizers.open("minilm-q", null)) {
             assertThat(plain).isInstanceOf(OnnxFeaturizer.class);
         }
+    }
+
+    @Test
+    void shouldRunTheModelOnTheGivenThreadsAndItsDefaultOnZero() {
+        try (Featurizer one = Featurizers.open("minilm-q", null, 0, 1);
+             Featurizer defaults = Featurizers.open("minilm-q", null, 0, 0)) {
+            assertThat(((OnnxFeaturizer) one).config().intraOpThreads()).isEqualTo(1);
+            assertThat(((OnnxFeaturizer) defaults).config().intraOpThreads())
+                    .isEqualTo(OnnxFeaturizer.Config.of(EmbeddingModel.MINILM_L6_V2_Q).intraOpThreads());
+            assertThat(one.embed("where is my card")).containsExactly(defaults.embed("where is my card"), within(1e-5f));
+        }
+        assertThatThrownBy(() -> Featurizers.open("minilm-q", null, 0, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("intraOpThreads");
     }
 
     @Test

@@ -56,7 +56,7 @@ import java.util.regex.Pattern;
  * of its own instead (the launcher's JVM options, a registry server in this JVM), so that nothing of this JVM warms it.
  *
  * <p>Every setting is the application's default ({@link TracerConfig}) unless given: {@code --seconds 60
- * --rate 100 --model M --commit-interval-ms N --commit-on-partial-batch B --poll-ms N --partitions N --threads N --guarantee G
+ * --rate 100 --model M --commit-interval-ms N --commit-on-partial-batch B --poll-ms N --partitions N --threads N --embedding-threads N --guarantee G
  * --featurize-batch-max-texts N --featurize-batch-max-wait-ms N --window N --min-accepted N --alpha A}, and
  * {@code --json} prints only {@code {"rate":..,"sent":..,"decided":..,"p50_ms":..,"p90_ms":..,"p99_ms":..,"max_ms":..}}
  * on stdout (the settings and the timeline go to stderr). Requests and responses are keyed by their task, as
@@ -80,6 +80,7 @@ public final class DecisionLatencyBenchmark {
             Map.entry("poll-ms", TracerConfig.POLL_MS_CONFIG),
             Map.entry("partitions", TracerConfig.TOPICS_PARTITIONS_CONFIG),
             Map.entry("threads", TracerConfig.NUM_STREAM_THREADS_CONFIG),
+            Map.entry("embedding-threads", TracerConfig.EMBEDDING_THREADS_CONFIG),
             Map.entry("guarantee", TracerConfig.PROCESSING_GUARANTEE_CONFIG),
             Map.entry("window", TracerConfig.WINDOW_SIZE_CONFIG),
             Map.entry("min-accepted", TracerConfig.MIN_ACCEPTED_CONFIG),
@@ -252,7 +253,7 @@ public final class DecisionLatencyBenchmark {
         for (final String key : List.of(TracerConfig.PROCESSING_GUARANTEE_CONFIG, TracerConfig.COMMIT_INTERVAL_MS_CONFIG,
                 TracerConfig.COMMIT_ON_PARTIAL_BATCH_CONFIG,
                 TracerConfig.POLL_MS_CONFIG, TracerConfig.TOPICS_PARTITIONS_CONFIG, TracerConfig.NUM_STREAM_THREADS_CONFIG,
-                TracerConfig.ALPHA_CONFIG, TracerConfig.WINDOW_SIZE_CONFIG, TracerConfig.MIN_ACCEPTED_CONFIG)) {
+                TracerConfig.EMBEDDING_THREADS_CONFIG, TracerConfig.ALPHA_CONFIG, TracerConfig.WINDOW_SIZE_CONFIG, TracerConfig.MIN_ACCEPTED_CONFIG)) {
             sb.append(", ").append(key).append('=').append(config.values().get(key));
         }
         for (final Map.Entry<String, ?> e : new java.util.TreeMap<>(config.values()).entrySet()) {
