@@ -235,7 +235,7 @@ public final class TracerConfig extends AbstractConfig {
     private static final String EMBEDDING_THREADS_DOC = "Threads ONNX Runtime runs each embedding call on, the calling "
             + "stream thread included; 0 (the default) for min(2, cores). With num.stream.threads=2, 1 lets two stream "
             + "threads embed side by side while each also routes and learns: on 2 cores (4 partitions) bench throughput "
-            + "decided 1.15-1.7x as many requests per second as with the defaults, and bench latency at 100 "
+            + "decided 1.05-1.7x as many requests per second as with the defaults, and bench latency at 100 "
             + "requests/s had a p50 of 29.0-32.7 ms against 23.0-25.2 ms (docs/BENCHMARKS.md). The defaults favour "
             + "latency; this favours throughput under a backlog.";
 
