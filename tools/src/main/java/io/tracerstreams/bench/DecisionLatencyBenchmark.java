@@ -56,8 +56,9 @@ import java.util.regex.Pattern;
  * of its own instead (the launcher's JVM options, a registry server in this JVM), so that nothing of this JVM warms it.
  *
  * <p>Every setting is the application's default ({@link TracerConfig}) unless given: {@code --seconds 60
- * --rate 100 --model M --commit-interval-ms N --commit-on-partial-batch B --poll-ms N --partitions N --threads N --embedding-threads N --guarantee G
- * --featurize-batch-max-texts N --featurize-batch-max-wait-ms N --window N --min-accepted N --alpha A}, and
+ * --rate 100 --model M --commit-interval-ms N --commit-on-partial-batch B --poll-ms N --partitions N --threads N
+ * --embedding-threads N --guarantee G --featurize-batch-max-texts N --featurize-batch-max-wait-ms N --window N
+ * --min-accepted N --alpha A}, and
  * {@code --json} prints only {@code {"rate":..,"sent":..,"decided":..,"p50_ms":..,"p90_ms":..,"p99_ms":..,"max_ms":..}}
  * on stdout (the settings and the timeline go to stderr). Requests and responses are keyed by their task, as
  * every tracer producer keys them, so each is featurized and routed in one stream task and one transaction.
