@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
@@ -51,6 +52,11 @@ import java.util.stream.IntStream;
  *
  * <p><b>Threads.</b> Thread-safe: {@link OrtSession#run} may be called concurrently, and the tokenizer
  * is configured once in the constructor and only read afterwards (langchain4j shares one the same way).
+ * With {@link Config#adaptiveThreads()} (the default) and more than one intra-op thread, the model is loaded twice:
+ * an ONNX call that starts while no other runs gets all {@link Config#intraOpThreads()} threads, and one that starts
+ * while another runs gets one thread, its caller's (counted by {@link #narrowCallCount()}). A lone caller (a stream
+ * thread under light load) then embeds as fast as the cores allow, and two callers under a backlog each run on their
+ * own core instead of four threads contending for two.
  * {@link #close()} waits for running calls, then releases the ONNX session and the native tokenizer;
  * later calls to {@link #embed(List)} throw {@link IllegalStateException}. The process-wide
  * {@link OrtEnvironment} is not closed.
@@ -75,9 +81,12 @@ public final class OnnxFeaturizer implements Featurizer {
      *                       so that vectors do not depend on batch-mates; ignored for the other models
      * @param spinning       let idle ONNX Runtime workers spin for work: ~30% faster single calls on an
      *                       otherwise idle machine, but they starve other threads on a busy one (off by default)
+     * @param adaptiveThreads run an ONNX call that starts while another runs on one thread instead of
+     *                       {@code intraOpThreads} (on by default; it loads the model a second time, about 90 MB for
+     *                       the fp32 MiniLM); ignored with one intra-op thread
      */
     public record Config(EmbeddingModel model, int intraOpThreads, int batchSize, boolean reproducible,
-                         boolean spinning) {
+                         boolean spinning, boolean adaptiveThreads) {
         public Config {
             Objects.requireNonNull(model, "model");
             if (intraOpThreads < 1) {
@@ -89,32 +98,37 @@ public final class OnnxFeaturizer implements Featurizer {
         }
 
         /**
-         * The defaults for a model: {@code min(2, cores)} intra-op threads, batches of
+         * The defaults for a model: {@code min(2, cores)} intra-op threads, adaptive, batches of
          * {@value OnnxFeaturizer#DEFAULT_BATCH_SIZE}, reproducible, no spinning.
          */
         public static Config of(final EmbeddingModel model) {
             return new Config(model, Math.min(2, Runtime.getRuntime().availableProcessors()), DEFAULT_BATCH_SIZE, true,
-                    false);
+                    false, true);
         }
 
         /** A copy with another number of intra-op threads. */
         public Config withIntraOpThreads(final int threads) {
-            return new Config(model, threads, batchSize, reproducible, spinning);
+            return new Config(model, threads, batchSize, reproducible, spinning, adaptiveThreads);
         }
 
         /** A copy with another batch size. */
         public Config withBatchSize(final int size) {
-            return new Config(model, intraOpThreads, size, reproducible, spinning);
+            return new Config(model, intraOpThreads, size, reproducible, spinning, adaptiveThreads);
         }
 
         /** A copy with another reproducibility setting. */
         public Config withReproducible(final boolean value) {
-            return new Config(model, intraOpThreads, batchSize, value, spinning);
+            return new Config(model, intraOpThreads, batchSize, value, spinning, adaptiveThreads);
         }
 
         /** A copy with ONNX Runtime's thread spinning on or off. */
         public Config withSpinning(final boolean value) {
-            return new Config(model, intraOpThreads, batchSize, reproducible, value);
+            return new Config(model, intraOpThreads, batchSize, reproducible, value, adaptiveThreads);
+        }
+
+        /** A copy with adaptive threads on or off. */
+        public Config withAdaptiveThreads(final boolean value) {
+            return new Config(model, intraOpThreads, batchSize, reproducible, spinning, value);
         }
 
         /** The batch size actually used: 1 for a batch-dependent model in reproducible mode. */
@@ -128,6 +142,10 @@ public final class OnnxFeaturizer implements Featurizer {
     private final int chunkSize;
     private final OrtEnvironment environment;
     private final OrtSession session;
+    /** The session on one thread for calls that overlap another; null when calls are not adaptive. */
+    private final OrtSession narrowSession;
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicLong narrowCalls = new AtomicLong();
     private final HuggingFaceTokenizer tokenizer;
     private final boolean needsTokenTypeIds;
     private final String outputName;
@@ -157,25 +175,37 @@ public final class OnnxFeaturizer implements Featurizer {
         }
         final byte[] graph = readResource(model.modelResource(), model);
         OrtSession opened = null;
+        OrtSession narrow = null;
+        try {
+            opened = openSession(graph, config.intraOpThreads(), config.spinning());
+            if (config.adaptiveThreads() && config.intraOpThreads() > 1) {
+                narrow = openSession(graph, 1, config.spinning());
+            }
+            this.needsTokenTypeIds = opened.getInputNames().contains("token_type_ids");
+            this.outputName = hiddenStateOutput(opened, model);
+            this.tokenizer = newTokenizer(model);
+            this.session = opened;
+            this.narrowSession = narrow;
+        } catch (final OrtException | RuntimeException e) {
+            closeQuietly(opened);
+            closeQuietly(narrow);
+            throw new IllegalStateException("cannot load embedding model " + model.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession openSession(final byte[] graph, final int threads, final boolean spinning) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(config.intraOpThreads());
+            options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (!config.spinning()) {
+            if (!spinning) {
                 // idle ORT workers otherwise spin for work; beside Kafka Streams' threads, the broker's and a
                 // second featurizing thread on a small machine they starve everything else
                 options.addConfigEntry("session.intra_op.allow_spinning", "0");
                 options.addConfigEntry("session.inter_op.allow_spinning", "0");
             }
-            opened = environment.createSession(graph, options);
-            this.needsTokenTypeIds = opened.getInputNames().contains("token_type_ids");
-            this.outputName = hiddenStateOutput(opened, model);
-            this.tokenizer = newTokenizer(model);
-            this.session = opened;
-        } catch (final OrtException | RuntimeException e) {
-            closeQuietly(opened);
-            throw new IllegalStateException("cannot load embedding model " + model.id() + ": " + e.getMessage(), e);
+            return environment.createSession(graph, options);
         }
     }
 
@@ -202,6 +232,14 @@ public final class OnnxFeaturizer implements Featurizer {
     @Override
     public long truncatedCount() {
         return truncated.get();
+    }
+
+    /**
+     * ONNX calls run on one thread because another call was running when they started (always 0 without
+     * {@link Config#adaptiveThreads()} or with one intra-op thread).
+     */
+    public long narrowCallCount() {
+        return narrowCalls.get();
     }
 
     @Override
@@ -303,13 +341,14 @@ public final class OnnxFeaturizer implements Featurizer {
         }
         final long[] shape = {rows, width};
         final Map<String, OnnxTensor> inputs = new HashMap<>();
+        final OrtSession chosen = lease();
         try {
             inputs.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
             inputs.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
             if (needsTokenTypeIds) {
                 inputs.put("token_type_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape));
             }
-            try (OrtSession.Result result = session.run(inputs)) {
+            try (OrtSession.Result result = chosen.run(inputs)) {
                 final OnnxValue value = result.get(outputName)
                         .orElseThrow(() -> new IllegalStateException("model output " + outputName + " missing"));
                 final FloatBuffer hidden = ((OnnxTensor) value).getFloatBuffer();
@@ -318,8 +357,19 @@ public final class OnnxFeaturizer implements Featurizer {
         } catch (final OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on model " + id + ": " + e.getMessage(), e);
         } finally {
+            running.decrementAndGet();
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /** The session for a call about to start; {@link #run} pairs each lease with a decrement of {@code running}. */
+    private OrtSession lease() {
+        final boolean alone = running.incrementAndGet() == 1;
+        if (alone || narrowSession == null) {
+            return session;
+        }
+        narrowCalls.incrementAndGet();
+        return narrowSession;
     }
 
     private float[][] pool(final FloatBuffer hidden, final long[] mask, final int rows, final int width) {
@@ -386,6 +436,7 @@ public final class OnnxFeaturizer implements Featurizer {
             }
             closed = true;
             closeQuietly(session);
+            closeQuietly(narrowSession);
             tokenizer.close();
         } finally {
             lock.unlock();
@@ -394,7 +445,8 @@ public final class OnnxFeaturizer implements Featurizer {
 
     @Override
     public String toString() {
-        return "OnnxFeaturizer[" + id + ", threads=" + config.intraOpThreads() + ", batch=" + chunkSize + "]";
+        return "OnnxFeaturizer[" + id + ", threads=" + config.intraOpThreads()
+                + (narrowSession == null ? "" : " (1 when calls overlap)") + ", batch=" + chunkSize + "]";
     }
 
     private static HuggingFaceTokenizer newTokenizer(final EmbeddingModel model) {
