@@ -82,8 +82,8 @@ public final class OnnxFeaturizer implements Featurizer {
      * @param spinning       let idle ONNX Runtime workers spin for work: ~30% faster single calls on an
      *                       otherwise idle machine, but they starve other threads on a busy one (off by default)
      * @param adaptiveThreads run an ONNX call that starts while another runs on one thread instead of
-     *                       {@code intraOpThreads} (on by default; it loads the model a second time, about 90 MB for
-     *                       the fp32 MiniLM); ignored with one intra-op thread
+     *                       {@code intraOpThreads} (on by default; it loads the model a second time: about 125 MB
+     *                       more resident memory for the fp32 MiniLM); ignored with one intra-op thread
      */
     public record Config(EmbeddingModel model, int intraOpThreads, int batchSize, boolean reproducible,
                          boolean spinning, boolean adaptiveThreads) {

@@ -237,9 +237,10 @@ public final class TracerConfig extends AbstractConfig {
     public static final String EMBEDDING_THREADS_CONFIG = "embedding.threads";
     private static final String EMBEDDING_THREADS_DOC = "Threads ONNX Runtime runs an embedding call on, the calling "
             + "stream thread included. 0 (the default) adapts: min(2, cores) threads for a call that starts while no other "
-            + "runs, one for a call that starts while another runs (the model is loaded twice for it, about 90 MB more for "
-            + "minilm). A lone stream thread under light load then embeds on two cores, and two stream threads under a "
-            + "backlog embed side by side on one core each. A positive value fixes the count for every call.";
+            + "runs, one for a call that starts while another runs (the model is loaded twice for it: about 125 MB more "
+            + "resident memory for minilm). A lone stream thread under light load then embeds on two cores, and two stream "
+            + "threads under a backlog embed side by side on one core each. A positive value fixes the count for every "
+            + "call and loads the model once.";
 
     public static final String FEATURIZE_BATCH_MAX_TEXTS_CONFIG = "featurize.batch.max.texts";
     private static final String FEATURIZE_BATCH_MAX_TEXTS_DOC = "The most input records the featurize stage of one stream "

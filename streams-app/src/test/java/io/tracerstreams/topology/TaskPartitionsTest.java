@@ -3,6 +3,7 @@
  */
 package io.tracerstreams.topology;
 
+import io.tracerstreams.config.TracerConfig;
 import io.tracerstreams.schema.Decision;
 import io.tracerstreams.schema.RoutingDecision;
 
@@ -46,9 +47,10 @@ class TaskPartitionsTest {
     /** TopologyTestDriver runs stream task 0_0: a task owned by partition 0 is routed in place, any other crosses the by-task topic. */
     @Test
     void shouldRouteInPlaceOnlyTheTasksOfThePartitionThatReadThem() {
-        final String here = taskOn(0);
-        final String elsewhere = taskOn(2);
         final Map<String, Object> settings = TopologyHarness.settings(stateDir);
+        final int partitions = new TracerConfig(settings).topicPartitions();
+        final String here = taskOn(0, partitions);
+        final String elsewhere = taskOn(partitions - 1, partitions);
         try (TopologyHarness h = new TopologyHarness(settings)) {
             final TestOutputTopic<String, byte[]> byTask = h.driver.createOutputTopic(
                     h.config.applicationId() + "-" + TracerTopology.REPARTITION_NAME + "-repartition", new StringDeserializer(),
@@ -73,10 +75,10 @@ class TaskPartitionsTest {
         }
     }
 
-    private static String taskOn(final int partition) {
+    private static String taskOn(final int partition, final int partitions) {
         for (int i = 0; ; i++) {
             final String task = "task-" + i;
-            if (TaskPartitions.of(task, 3) == partition) {
+            if (TaskPartitions.of(task, partitions) == partition) {
                 return task;
             }
         }
