@@ -12,6 +12,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,6 +27,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -56,12 +60,16 @@ import java.util.stream.IntStream;
  * an ONNX call that starts while no other runs gets all {@link Config#intraOpThreads()} threads, and one that starts
  * while another runs gets one thread, its caller's (counted by {@link #narrowCallCount()}). A lone caller (a stream
  * thread under light load) then embeds as fast as the cores allow, and two callers under a backlog each run on their
- * own core instead of four threads contending for two.
+ * own core instead of four threads contending for two. The one-thread copy loads on a daemon thread after the
+ * constructor returns (about as long as the first load), so that it does not delay a start; until it is ready
+ * (see {@link #awaitAdaptive}) every call gets all threads. Should it fail to load, that stays so, with a warning.
  * {@link #close()} waits for running calls, then releases the ONNX session and the native tokenizer;
  * later calls to {@link #embed(List)} throw {@link IllegalStateException}. The process-wide
  * {@link OrtEnvironment} is not closed.
  */
 public final class OnnxFeaturizer implements Featurizer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxFeaturizer.class);
 
     /** The default number of texts per ONNX call. */
     public static final int DEFAULT_BATCH_SIZE = 32;
@@ -142,8 +150,10 @@ public final class OnnxFeaturizer implements Featurizer {
     private final int chunkSize;
     private final OrtEnvironment environment;
     private final OrtSession session;
-    /** The session on one thread for calls that overlap another; null when calls are not adaptive. */
-    private final OrtSession narrowSession;
+    /** The session on one thread for calls that overlap another; null until loaded, or when calls are not adaptive. */
+    private volatile OrtSession narrowSession;
+    /** Counted down once the one-thread session is loaded, has failed, or will not be loaded. */
+    private final CountDownLatch narrowLoaded = new CountDownLatch(1);
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong narrowCalls = new AtomicLong();
     private final HuggingFaceTokenizer tokenizer;
@@ -175,22 +185,55 @@ public final class OnnxFeaturizer implements Featurizer {
         }
         final byte[] graph = readResource(model.modelResource(), model);
         OrtSession opened = null;
-        OrtSession narrow = null;
         try {
             opened = openSession(graph, config.intraOpThreads(), config.spinning());
-            if (config.adaptiveThreads() && config.intraOpThreads() > 1) {
-                narrow = openSession(graph, 1, config.spinning());
-            }
             this.needsTokenTypeIds = opened.getInputNames().contains("token_type_ids");
             this.outputName = hiddenStateOutput(opened, model);
             this.tokenizer = newTokenizer(model);
             this.session = opened;
-            this.narrowSession = narrow;
         } catch (final OrtException | RuntimeException e) {
             closeQuietly(opened);
-            closeQuietly(narrow);
             throw new IllegalStateException("cannot load embedding model " + model.id() + ": " + e.getMessage(), e);
         }
+        if (config.adaptiveThreads() && config.intraOpThreads() > 1) {
+            final Thread loader = new Thread(() -> loadNarrowSession(graph), "onnx-one-thread-session-" + model.id());
+            loader.setDaemon(true);
+            loader.start();
+        } else {
+            narrowLoaded.countDown();
+        }
+    }
+
+    private void loadNarrowSession(final byte[] graph) {
+        try {
+            final OrtSession narrow = openSession(graph, 1, config.spinning());
+            final ReentrantReadWriteLock.WriteLock lock = lifecycle.writeLock();
+            lock.lock();
+            try {
+                if (closed) {
+                    closeQuietly(narrow);
+                } else {
+                    narrowSession = narrow;
+                }
+            } finally {
+                lock.unlock();
+            }
+        } catch (final OrtException | RuntimeException e) {
+            LOG.warn("cannot load the one-thread copy of embedding model {} ({}); calls that overlap run on {} threads",
+                    config.model().id(), e.getMessage(), config.intraOpThreads());
+        } finally {
+            narrowLoaded.countDown();
+        }
+    }
+
+    /**
+     * Waits until the one-thread copy of the model is loaded (see the class comment) or will not be.
+     *
+     * @return whether calls that overlap another now run on one thread
+     */
+    public boolean awaitAdaptive(final long timeout, final TimeUnit unit) throws InterruptedException {
+        narrowLoaded.await(timeout, unit);
+        return narrowSession != null;
     }
 
     private OrtSession openSession(final byte[] graph, final int threads, final boolean spinning) throws OrtException {
@@ -365,11 +408,12 @@ public final class OnnxFeaturizer implements Featurizer {
     /** The session for a call about to start; {@link #run} pairs each lease with a decrement of {@code running}. */
     private OrtSession lease() {
         final boolean alone = running.incrementAndGet() == 1;
-        if (alone || narrowSession == null) {
+        final OrtSession narrow = narrowSession;
+        if (alone || narrow == null) {
             return session;
         }
         narrowCalls.incrementAndGet();
-        return narrowSession;
+        return narrow;
     }
 
     private float[][] pool(final FloatBuffer hidden, final long[] mask, final int rows, final int width) {
@@ -437,6 +481,7 @@ public final class OnnxFeaturizer implements Featurizer {
             closed = true;
             closeQuietly(session);
             closeQuietly(narrowSession);
+            narrowSession = null;
             tokenizer.close();
         } finally {
             lock.unlock();
@@ -446,7 +491,8 @@ public final class OnnxFeaturizer implements Featurizer {
     @Override
     public String toString() {
         return "OnnxFeaturizer[" + id + ", threads=" + config.intraOpThreads()
-                + (narrowSession == null ? "" : " (1 when calls overlap)") + ", batch=" + chunkSize + "]";
+                + (config.adaptiveThreads() && config.intraOpThreads() > 1 ? " (1 when calls overlap)" : "")
+                + ", batch=" + chunkSize + "]";
     }
 
     private static HuggingFaceTokenizer newTokenizer(final EmbeddingModel model) {

@@ -17,6 +17,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.tracerstreams.featurize.EmbeddingTexts.LONG;
 import static io.tracerstreams.featurize.EmbeddingTexts.VARIED;
@@ -142,6 +143,8 @@ class OnnxFeaturizerTest {
         final OnnxFeaturizer.Config config = OnnxFeaturizer.Config.of(EmbeddingModel.MINILM_L6_V2_Q).withIntraOpThreads(2);
         try (OnnxFeaturizer adaptive = new OnnxFeaturizer(config);
              OnnxFeaturizer fixed = new OnnxFeaturizer(config.withAdaptiveThreads(false))) {
+            assertThat(adaptive.awaitAdaptive(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(fixed.awaitAdaptive(1, TimeUnit.MINUTES)).isFalse();
             final List<float[]> alone = adaptive.embed(texts);
             assertThat(adaptive.narrowCallCount()).isZero();
 
