@@ -61,9 +61,7 @@ public final class Featurizers {
 
     /**
      * As {@link #open(String, Path, long)}, with ONNX Runtime running each call on {@code intraOpThreads} threads (the
-     * calling one included); 0 for the default: {@code min(2, cores)} for a call that starts while no other runs, one
-     * for a call that overlaps another ({@link OnnxFeaturizer.Config#adaptiveThreads()}). The hashing featurizer
-     * ignores it.
+     * calling one included); 0 for the default, {@code min(2, cores)}. The hashing featurizer ignores it.
      *
      * @throws IllegalArgumentException also for a negative thread count
      */
@@ -112,6 +110,6 @@ public final class Featurizers {
 
     private static OnnxFeaturizer.Config onnxConfig(final EmbeddingModel model, final int intraOpThreads) {
         final OnnxFeaturizer.Config defaults = OnnxFeaturizer.Config.of(model);
-        return intraOpThreads == 0 ? defaults : defaults.withIntraOpThreads(intraOpThreads).withAdaptiveThreads(false);
+        return intraOpThreads == 0 ? defaults : defaults.withIntraOpThreads(intraOpThreads);
     }
 }

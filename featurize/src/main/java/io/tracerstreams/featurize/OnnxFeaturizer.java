@@ -12,8 +12,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -27,9 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
@@ -56,20 +51,11 @@ import java.util.stream.IntStream;
  *
  * <p><b>Threads.</b> Thread-safe: {@link OrtSession#run} may be called concurrently, and the tokenizer
  * is configured once in the constructor and only read afterwards (langchain4j shares one the same way).
- * With {@link Config#adaptiveThreads()} (the default) and more than one intra-op thread, the model is loaded twice:
- * an ONNX call that starts while no other runs gets all {@link Config#intraOpThreads()} threads, and one that starts
- * while another runs gets one thread, its caller's (counted by {@link #narrowCallCount()}). A lone caller (a stream
- * thread under light load) then embeds as fast as the cores allow, and two callers under a backlog each run on their
- * own core instead of four threads contending for two. The one-thread copy loads on a daemon thread after the
- * constructor returns (about as long as the first load), so that it does not delay a start; until it is ready
- * (see {@link #awaitAdaptive}) every call gets all threads. Should it fail to load, that stays so, with a warning.
  * {@link #close()} waits for running calls, then releases the ONNX session and the native tokenizer;
  * later calls to {@link #embed(List)} throw {@link IllegalStateException}. The process-wide
  * {@link OrtEnvironment} is not closed.
  */
 public final class OnnxFeaturizer implements Featurizer {
-
-    private static final Logger LOG = LoggerFactory.getLogger(OnnxFeaturizer.class);
 
     /** The default number of texts per ONNX call. */
     public static final int DEFAULT_BATCH_SIZE = 32;
@@ -89,12 +75,9 @@ public final class OnnxFeaturizer implements Featurizer {
      *                       so that vectors do not depend on batch-mates; ignored for the other models
      * @param spinning       let idle ONNX Runtime workers spin for work: ~30% faster single calls on an
      *                       otherwise idle machine, but they starve other threads on a busy one (off by default)
-     * @param adaptiveThreads run an ONNX call that starts while another runs on one thread instead of
-     *                       {@code intraOpThreads} (on by default; it loads the model a second time: about 125 MB
-     *                       more resident memory for the fp32 MiniLM); ignored with one intra-op thread
      */
     public record Config(EmbeddingModel model, int intraOpThreads, int batchSize, boolean reproducible,
-                         boolean spinning, boolean adaptiveThreads) {
+                         boolean spinning) {
         public Config {
             Objects.requireNonNull(model, "model");
             if (intraOpThreads < 1) {
@@ -106,37 +89,32 @@ public final class OnnxFeaturizer implements Featurizer {
         }
 
         /**
-         * The defaults for a model: {@code min(2, cores)} intra-op threads, adaptive, batches of
+         * The defaults for a model: {@code min(2, cores)} intra-op threads, batches of
          * {@value OnnxFeaturizer#DEFAULT_BATCH_SIZE}, reproducible, no spinning.
          */
         public static Config of(final EmbeddingModel model) {
             return new Config(model, Math.min(2, Runtime.getRuntime().availableProcessors()), DEFAULT_BATCH_SIZE, true,
-                    false, true);
+                    false);
         }
 
         /** A copy with another number of intra-op threads. */
         public Config withIntraOpThreads(final int threads) {
-            return new Config(model, threads, batchSize, reproducible, spinning, adaptiveThreads);
+            return new Config(model, threads, batchSize, reproducible, spinning);
         }
 
         /** A copy with another batch size. */
         public Config withBatchSize(final int size) {
-            return new Config(model, intraOpThreads, size, reproducible, spinning, adaptiveThreads);
+            return new Config(model, intraOpThreads, size, reproducible, spinning);
         }
 
         /** A copy with another reproducibility setting. */
         public Config withReproducible(final boolean value) {
-            return new Config(model, intraOpThreads, batchSize, value, spinning, adaptiveThreads);
+            return new Config(model, intraOpThreads, batchSize, value, spinning);
         }
 
         /** A copy with ONNX Runtime's thread spinning on or off. */
         public Config withSpinning(final boolean value) {
-            return new Config(model, intraOpThreads, batchSize, reproducible, value, adaptiveThreads);
-        }
-
-        /** A copy with adaptive threads on or off. */
-        public Config withAdaptiveThreads(final boolean value) {
-            return new Config(model, intraOpThreads, batchSize, reproducible, spinning, value);
+            return new Config(model, intraOpThreads, batchSize, reproducible, value);
         }
 
         /** The batch size actually used: 1 for a batch-dependent model in reproducible mode. */
@@ -150,12 +128,6 @@ public final class OnnxFeaturizer implements Featurizer {
     private final int chunkSize;
     private final OrtEnvironment environment;
     private final OrtSession session;
-    /** The session on one thread for calls that overlap another; null until loaded, or when calls are not adaptive. */
-    private volatile OrtSession narrowSession;
-    /** Counted down once the one-thread session is loaded, has failed, or will not be loaded. */
-    private final CountDownLatch narrowLoaded = new CountDownLatch(1);
-    private final AtomicInteger running = new AtomicInteger();
-    private final AtomicLong narrowCalls = new AtomicLong();
     private final HuggingFaceTokenizer tokenizer;
     private final boolean needsTokenTypeIds;
     private final String outputName;
@@ -185,8 +157,18 @@ public final class OnnxFeaturizer implements Featurizer {
         }
         final byte[] graph = readResource(model.modelResource(), model);
         OrtSession opened = null;
-        try {
-            opened = openSession(graph, config.intraOpThreads(), config.spinning());
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(config.intraOpThreads());
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (!config.spinning()) {
+                // idle ORT workers otherwise spin for work; beside Kafka Streams' threads, the broker's and a
+                // second featurizing thread on a small machine they starve everything else
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            }
+            opened = environment.createSession(graph, options);
             this.needsTokenTypeIds = opened.getInputNames().contains("token_type_ids");
             this.outputName = hiddenStateOutput(opened, model);
             this.tokenizer = newTokenizer(model);
@@ -194,61 +176,6 @@ public final class OnnxFeaturizer implements Featurizer {
         } catch (final OrtException | RuntimeException e) {
             closeQuietly(opened);
             throw new IllegalStateException("cannot load embedding model " + model.id() + ": " + e.getMessage(), e);
-        }
-        if (config.adaptiveThreads() && config.intraOpThreads() > 1) {
-            final Thread loader = new Thread(() -> loadNarrowSession(graph), "onnx-one-thread-session-" + model.id());
-            loader.setDaemon(true);
-            loader.start();
-        } else {
-            narrowLoaded.countDown();
-        }
-    }
-
-    private void loadNarrowSession(final byte[] graph) {
-        try {
-            final OrtSession narrow = openSession(graph, 1, config.spinning());
-            final ReentrantReadWriteLock.WriteLock lock = lifecycle.writeLock();
-            lock.lock();
-            try {
-                if (closed) {
-                    closeQuietly(narrow);
-                } else {
-                    narrowSession = narrow;
-                }
-            } finally {
-                lock.unlock();
-            }
-        } catch (final OrtException | RuntimeException e) {
-            LOG.warn("cannot load the one-thread copy of embedding model {} ({}); calls that overlap run on {} threads",
-                    config.model().id(), e.getMessage(), config.intraOpThreads());
-        } finally {
-            narrowLoaded.countDown();
-        }
-    }
-
-    /**
-     * Waits until the one-thread copy of the model is loaded (see the class comment) or will not be.
-     *
-     * @return whether calls that overlap another now run on one thread
-     */
-    public boolean awaitAdaptive(final long timeout, final TimeUnit unit) throws InterruptedException {
-        narrowLoaded.await(timeout, unit);
-        return narrowSession != null;
-    }
-
-    private OrtSession openSession(final byte[] graph, final int threads, final boolean spinning) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            if (!spinning) {
-                // idle ORT workers otherwise spin for work; beside Kafka Streams' threads, the broker's and a
-                // second featurizing thread on a small machine they starve everything else
-                options.addConfigEntry("session.intra_op.allow_spinning", "0");
-                options.addConfigEntry("session.inter_op.allow_spinning", "0");
-            }
-            return environment.createSession(graph, options);
         }
     }
 
@@ -275,14 +202,6 @@ public final class OnnxFeaturizer implements Featurizer {
     @Override
     public long truncatedCount() {
         return truncated.get();
-    }
-
-    /**
-     * ONNX calls run on one thread because another call was running when they started (always 0 without
-     * {@link Config#adaptiveThreads()} or with one intra-op thread).
-     */
-    public long narrowCallCount() {
-        return narrowCalls.get();
     }
 
     @Override
@@ -384,14 +303,13 @@ public final class OnnxFeaturizer implements Featurizer {
         }
         final long[] shape = {rows, width};
         final Map<String, OnnxTensor> inputs = new HashMap<>();
-        final OrtSession chosen = lease();
         try {
             inputs.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
             inputs.put("attention_mask", OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
             if (needsTokenTypeIds) {
                 inputs.put("token_type_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape));
             }
-            try (OrtSession.Result result = chosen.run(inputs)) {
+            try (OrtSession.Result result = session.run(inputs)) {
                 final OnnxValue value = result.get(outputName)
                         .orElseThrow(() -> new IllegalStateException("model output " + outputName + " missing"));
                 final FloatBuffer hidden = ((OnnxTensor) value).getFloatBuffer();
@@ -400,20 +318,8 @@ public final class OnnxFeaturizer implements Featurizer {
         } catch (final OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on model " + id + ": " + e.getMessage(), e);
         } finally {
-            running.decrementAndGet();
             inputs.values().forEach(OnnxTensor::close);
         }
-    }
-
-    /** The session for a call about to start; {@link #run} pairs each lease with a decrement of {@code running}. */
-    private OrtSession lease() {
-        final boolean alone = running.incrementAndGet() == 1;
-        final OrtSession narrow = narrowSession;
-        if (alone || narrow == null) {
-            return session;
-        }
-        narrowCalls.incrementAndGet();
-        return narrow;
     }
 
     private float[][] pool(final FloatBuffer hidden, final long[] mask, final int rows, final int width) {
@@ -480,8 +386,6 @@ public final class OnnxFeaturizer implements Featurizer {
             }
             closed = true;
             closeQuietly(session);
-            closeQuietly(narrowSession);
-            narrowSession = null;
             tokenizer.close();
         } finally {
             lock.unlock();
@@ -490,9 +394,7 @@ public final class OnnxFeaturizer implements Featurizer {
 
     @Override
     public String toString() {
-        return "OnnxFeaturizer[" + id + ", threads=" + config.intraOpThreads()
-                + (config.adaptiveThreads() && config.intraOpThreads() > 1 ? " (1 when calls overlap)" : "")
-                + ", batch=" + chunkSize + "]";
+        return "OnnxFeaturizer[" + id + ", threads=" + config.intraOpThreads() + ", batch=" + chunkSize + "]";
     }
 
     private static HuggingFaceTokenizer newTokenizer(final EmbeddingModel model) {

@@ -50,8 +50,6 @@ class FeaturizersTest {
         try (Featurizer one = Featurizers.open("minilm-q", null, 0, 1);
              Featurizer defaults = Featurizers.open("minilm-q", null, 0, 0)) {
             assertThat(((OnnxFeaturizer) one).config().intraOpThreads()).isEqualTo(1);
-            assertThat(((OnnxFeaturizer) one).config().adaptiveThreads()).isFalse();
-            assertThat(((OnnxFeaturizer) defaults).config().adaptiveThreads()).isTrue();
             assertThat(((OnnxFeaturizer) defaults).config().intraOpThreads())
                     .isEqualTo(OnnxFeaturizer.Config.of(EmbeddingModel.MINILM_L6_V2_Q).intraOpThreads());
             assertThat(one.embed("where is my card")).containsExactly(defaults.embed("where is my card"), within(1e-5f));

@@ -13,11 +13,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static io.tracerstreams.featurize.EmbeddingTexts.LONG;
 import static io.tracerstreams.featurize.EmbeddingTexts.VARIED;
@@ -135,60 +133,6 @@ class OnnxFeaturizerTest {
     }
 
     @Test
-    void shouldRunACallThatOverlapsAnotherOnOneThreadWithTheSameVectors() throws Exception {
-        final List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
-            texts.add(VARIED.get(i % VARIED.size()) + " #" + i);
-        }
-        final OnnxFeaturizer.Config config = OnnxFeaturizer.Config.of(EmbeddingModel.MINILM_L6_V2_Q).withIntraOpThreads(2);
-        try (OnnxFeaturizer adaptive = new OnnxFeaturizer(config);
-             OnnxFeaturizer fixed = new OnnxFeaturizer(config.withAdaptiveThreads(false))) {
-            assertThat(adaptive.awaitAdaptive(1, TimeUnit.MINUTES)).isTrue();
-            assertThat(fixed.awaitAdaptive(1, TimeUnit.MINUTES)).isFalse();
-            final List<float[]> alone = adaptive.embed(texts);
-            assertThat(adaptive.narrowCallCount()).isZero();
-
-            final List<List<float[]>> side = embedSideBySide(adaptive, texts);
-            embedSideBySide(fixed, texts);
-
-            assertThat(adaptive.narrowCallCount()).isPositive();
-            assertThat(fixed.narrowCallCount()).isZero();
-            for (final List<float[]> got : side) {
-                for (int i = 0; i < texts.size(); i++) {
-                    assertThat(maxAbsDiff(got.get(i), alone.get(i))).isLessThan(1e-5);
-                }
-            }
-        }
-    }
-
-    /** Two threads embed the texts one by one (one ONNX call each), started together. */
-    private static List<List<float[]>> embedSideBySide(final OnnxFeaturizer featurizer, final List<String> texts)
-            throws Exception {
-        final CyclicBarrier start = new CyclicBarrier(2);
-        final ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            final List<Future<List<float[]>>> futures = new ArrayList<>();
-            for (int t = 0; t < 2; t++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    final List<float[]> got = new ArrayList<>();
-                    for (final String text : texts) {
-                        got.add(featurizer.embed(text));
-                    }
-                    return got;
-                }));
-            }
-            final List<List<float[]>> out = new ArrayList<>();
-            for (final Future<List<float[]>> future : futures) {
-                out.add(future.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @Test
     void shouldGiveQuantizedTextsTheSameVectorWhateverTheirBatchMatesWhenReproducible() {
         try (OnnxFeaturizer quantized = new OnnxFeaturizer(EmbeddingModel.MINILM_L6_V2_Q)) {
             final String text = "my card got declined at the shop";
@@ -219,7 +163,7 @@ class OnnxFeaturizerTest {
 
         assertThatThrownBy(() -> config.withIntraOpThreads(0)).hasMessageContaining("intraOpThreads");
         assertThatThrownBy(() -> config.withBatchSize(0)).hasMessageContaining("batchSize");
-        assertThatThrownBy(() -> new OnnxFeaturizer.Config(null, 1, 1, true, false, true)).hasMessageContaining("model");
+        assertThatThrownBy(() -> new OnnxFeaturizer.Config(null, 1, 1, true, false)).hasMessageContaining("model");
     }
 
     @Test

@@ -189,9 +189,6 @@ public final class TracerConfig extends AbstractConfig {
             + "traces since the last commit may be learned twice).";
 
     public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
-    private static final String NUM_STREAM_THREADS_DOC = "Stream threads of this instance. With the default 2, one thread "
-            + "can embed while the other routes, learns, produces and commits; with embedding.threads=0 an embedding call "
-            + "that overlaps the other thread's runs on one core, so under a backlog the two embed side by side.";
     public static final String STATE_DIR_CONFIG = "state.dir";
     private static final String STATE_DIR_DOC = "Directory of the local state stores (RocksDB); lost state is restored from changelogs.";
 
@@ -235,12 +232,12 @@ public final class TracerConfig extends AbstractConfig {
             + "longer response inputs are treated as absent. The featurizer reads at most 128 tokens anyway.";
 
     public static final String EMBEDDING_THREADS_CONFIG = "embedding.threads";
-    private static final String EMBEDDING_THREADS_DOC = "Threads ONNX Runtime runs an embedding call on, the calling "
-            + "stream thread included. 0 (the default) adapts: min(2, cores) threads for a call that starts while no other "
-            + "runs, one for a call that starts while another runs (the model is loaded twice for it: about 125 MB more "
-            + "resident memory for minilm). A lone stream thread under light load then embeds on two cores, and two stream "
-            + "threads under a backlog embed side by side on one core each. A positive value fixes the count for every "
-            + "call and loads the model once.";
+    private static final String EMBEDDING_THREADS_DOC = "Threads ONNX Runtime runs each embedding call on, the calling "
+            + "stream thread included; 0 (the default) for min(2, cores). With num.stream.threads=2, 1 lets two stream "
+            + "threads embed side by side while each also routes and learns. On 2 cores (4 partitions) that did not "
+            + "beat the defaults: bench throughput decided 0.46-0.75 of the raw rate against 0.68-0.74 with the "
+            + "defaults, and bench latency at 100 requests/s had a p50 of 29.0-32.7 ms against 23.0-25.2 ms "
+            + "(docs/BENCHMARKS.md). With more cores than min(2, cores) it may.";
 
     public static final String FEATURIZE_BATCH_MAX_TEXTS_CONFIG = "featurize.batch.max.texts";
     private static final String FEATURIZE_BATCH_MAX_TEXTS_DOC = "The most input records the featurize stage of one stream "
@@ -874,16 +871,15 @@ public final class TracerConfig extends AbstractConfig {
                         Importance.LOW, ROUTE_HTTP_MAX_BODY_BYTES_DOC)
                 .define(ROUTE_HTTP_THREADS_CONFIG, Type.INT, 4, Range.between(1, 256), Importance.LOW, ROUTE_HTTP_THREADS_DOC)
                 .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true, Importance.LOW, TOPICS_CREATE_DOC)
-                .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 4, Range.between(1, 10_000), Importance.LOW,
-                        "Partitions of topics tracer creates. The default 4 spreads the featurize stage evenly over two "
-                                + "stream threads (num.stream.threads) or two instances of two.")
+                .define(TOPICS_PARTITIONS_CONFIG, Type.INT, 3, Range.between(1, 10_000), Importance.LOW,
+                        "Partitions of topics tracer creates.")
                 .define(TOPICS_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) -1, new ReplicationFactor(), Importance.LOW,
                         TOPICS_REPLICATION_FACTOR_DOC)
                 .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                         ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.HIGH,
                         PROCESSING_GUARANTEE_DOC)
-                .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 2, Range.between(1, 256), Importance.MEDIUM,
-                        NUM_STREAM_THREADS_DOC)
+                .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.between(1, 256), Importance.MEDIUM,
+                        "Stream threads of this instance.")
                 .define(STATE_DIR_CONFIG, Type.STRING, Path.of(home, ".tracer-streams", "state").toString(), nonEmpty, Importance.HIGH,
                         STATE_DIR_DOC)
                 .define(POLL_MS_CONFIG, Type.LONG, 10L, Range.between(1, 10_000), Importance.LOW, POLL_MS_DOC)
