@@ -237,7 +237,7 @@ public final class TracerConfig extends AbstractConfig {
             + "threads embed side by side while each also routes and learns. On 2 cores (4 partitions) that did not "
             + "beat the defaults: bench throughput decided 0.46-0.75 of the raw rate against 0.68-0.74 with the "
             + "defaults, and bench latency at 100 requests/s had a p50 of 29.0-32.7 ms against 23.0-25.2 ms "
-            + "(docs/BENCHMARKS.md). With more cores than min(2, cores) it may.";
+            + "(docs/BENCHMARKS.md); on more than 2 cores it may.";
 
     public static final String FEATURIZE_BATCH_MAX_TEXTS_CONFIG = "featurize.batch.max.texts";
     private static final String FEATURIZE_BATCH_MAX_TEXTS_DOC = "The most input records the featurize stage of one stream "
