@@ -321,7 +321,7 @@ public final class TracerApp implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // resolve the end offsets now: nothing committed after observe() is missed
-        final Thread thread = new Thread(() -> {
+        final Thread thread = startDaemon("tracer-observer", () -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
                     for (final ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -335,9 +335,7 @@ public final class TracerApp implements AutoCloseable {
             } finally {
                 consumer.close(Duration.ofSeconds(1));
             }
-        }, "tracer-observer");
-        thread.setDaemon(true);
-        thread.start();
+        });
         final AutoCloseable handle = () -> {
             consumer.wakeup();
             thread.join(5_000);
